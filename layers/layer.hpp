@@ -1,0 +1,46 @@
+#pragma once
+// Layer contract (as in Caffe and llm.c: explicit forward and backward, no tape):
+//   forward(x, ctx)  -> y        keeps what backward needs (a view of x, statistics, masks)
+//   backward(dy, ctx) -> dx      dx OVERWRITES, parameter gradients ACCUMULATE
+// A layer's output and input-gradient tensors are its own and are reused across steps; the
+// returned reference stays valid until the next call. Layers compute only through runtime ops.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/param_store.hpp"
+#include "runtime/tensor.hpp"
+
+namespace latent {
+
+// What a forward pass needs to know beyond its input.
+struct PassContext {
+  bool train = true;
+  uint64_t seed = 0;
+  // Global index of the first sample of this batch, so per-sample randomness (dropout masks)
+  // is keyed by the sample and not by how the global batch is split across ranks.
+  uint64_t first_sample = 0;
+};
+
+// A non-trainable tensor that belongs in checkpoints (batch norm running statistics).
+struct StateTensor {
+  std::string name;
+  Tensor* tensor;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual std::string kind() const = 0;  // "linear", "conv2d", ...
+
+  virtual const Tensor& forward(const Tensor& x, const PassContext& ctx) = 0;
+  // need_dx = false for the first layer of a network: no gradient for the data.
+  virtual const Tensor& backward(const Tensor& dy, bool need_dx) = 0;
+
+  virtual std::vector<Param*> params() { return {}; }
+  virtual std::vector<StateTensor> state() { return {}; }
+  // Output shape for an input shape (networks check shapes when they are built).
+  virtual Shape output_shape(const Shape& in) const = 0;
+};
+
+}  // namespace latent

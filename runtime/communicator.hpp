@@ -1,0 +1,41 @@
+#pragma once
+// Communicator: the collectives data-parallel training needs. Implementations: a single
+// process (plain `latent`), MPI (runtime/mpi_communicator.*), NCCL for GPU buffers.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace latent {
+
+class Communicator {
+ public:
+  // A pending non-blocking collective; wait() before reading its buffer.
+  class Request {
+   public:
+    virtual ~Request() = default;
+    virtual void wait() = 0;
+  };
+
+  virtual ~Communicator() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  virtual int local_rank() const = 0;  // rank among the processes on this node
+  virtual std::string node_name() const = 0;
+
+  // data[0..n) = Σ over ranks, in place.
+  virtual void allreduce_sum(float* data, size_t n) = 0;
+  virtual std::unique_ptr<Request> allreduce_sum_async(float* data, size_t n) = 0;
+  virtual void allreduce_sum(double* data, size_t n) = 0;
+  // Max over ranks of an int (agreeing on errors and stop flags).
+  virtual int allreduce_max(int value) = 0;
+  virtual void broadcast(float* data, size_t n, int root) = 0;
+  virtual void broadcast(std::string& text, int root) = 0;
+  virtual void barrier() = 0;
+  // Ends every rank of the job with `code` (a lost or failing rank never leaves others hanging).
+  [[noreturn]] virtual void abort(int code) = 0;
+};
+
+// The communicator of one process: every collective is the identity.
+std::unique_ptr<Communicator> make_single_process_communicator();
+
+}  // namespace latent

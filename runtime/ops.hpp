@@ -1,0 +1,102 @@
+#pragma once
+// Backend ops: every computation a layer, loss or optimizer needs, on tensors.
+//
+// Each op dispatches on the device of its tensors: runtime/cpu (oneDNN primitives, cached per
+// shape) or runtime/cuda. Layers reach compute only through these functions.
+//
+// Rule for gradients, everywhere: parameter gradients ACCUMULATE (+=), input gradients
+// OVERWRITE (=). Output tensors must already have the right shape.
+#include "runtime/tensor.hpp"
+
+namespace latent::ops {
+
+// ---- matrix multiply ---------------------------------------------------------------------
+// c[M,N] = op(a)[M,K] · op(b)[K,N] (+ bias[N]) (+ c if accumulate); op = transpose when asked.
+void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+            bool accumulate = false, const Tensor* bias = nullptr);
+// y[D] (+)= Σ_n x[n, D...]: sum over the first dimension (bias gradients).
+void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
+
+// ---- convolution (square kernels; weights [O,C,K,K]; N,C,H,W activations) ------------------
+struct ConvGeometry {
+  int64_t stride = 1;
+  int64_t pad = 0;
+};
+int64_t conv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g);
+int64_t deconv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g);
+
+// y[N,O,H',W'] = conv(x[N,C,H,W], w[O,C,K,K]) + b[O]   (bias may be null)
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                    const ConvGeometry& g);
+// dx[N,C,H,W] = conv_backward_data(dy, w)
+void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g);
+// dw += ..., db += Σ dy   (db may be null)
+void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                             const ConvGeometry& g);
+
+// Transposed convolution. Weights [O,C,K,K] as oneDNN lays them out (O = output channels).
+// y[N,O,H',W'] with H' = (H-1)·stride - 2·pad + K.
+void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                      const ConvGeometry& g);
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                            const ConvGeometry& g);
+void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                               const ConvGeometry& g);
+
+// ---- batch normalization over N (and H, W) per channel; x is [N,C] or [N,C,H,W] ------------
+// Training: batch statistics written to mean[C], var[C] (biased variance).
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
+                             Tensor& y, Tensor& mean, Tensor& var, float eps);
+// Inference: uses the given (running) statistics.
+void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
+                             const Tensor& mean, const Tensor& var, Tensor& y, float eps);
+// dx = ..., dscale += ..., dshift += ... with the statistics saved by forward_train.
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
+                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
+                        Tensor& dshift, float eps);
+
+// ---- elementwise activations ----------------------------------------------------------------
+enum class Activation { kLinear, kRelu, kLeakyRelu, kSigmoid, kTanh };
+// y = f(x); alpha is the negative slope of leaky relu.
+void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y);
+// dx = f'(x) · dy
+void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx);
+
+// ---- small fused kernels --------------------------------------------------------------------
+void add(const Tensor& a, const Tensor& b, Tensor& y);          // y = a + b
+void axpy(float alpha, const Tensor& x, Tensor& y);             // y += alpha·x
+void scale(Tensor& x, float alpha);                              // x *= alpha
+void mul(const Tensor& a, const Tensor& b, Tensor& y);           // y = a ⊙ b
+// y = a + b ⊙ c (the reparameterization z = μ + σ·ε uses it)
+void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y);
+void exp_half(const Tensor& logvar, Tensor& sigma);              // σ = exp(logvar / 2)
+double sum(const Tensor& x);
+double sum_squares(const Tensor& x);
+bool all_finite(const Tensor& x);
+
+// ---- losses and penalties -------------------------------------------------------------------
+// Each returns the loss SUMMED over the batch (and over elements within a sample). When
+// `grad` is given it is overwritten with grad_scale · d(sum)/d(input); the caller passes
+// grad_scale = 1 / global batch so that N ranks summing gradients train like one rank.
+// When `per_sample` [N] is given, each sample's summed loss is written there.
+
+// Σ max(z,0) - z·t + log(1 + e^-|z|), stable for any logit z.
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
+                       float grad_scale, Tensor* per_sample = nullptr);
+// Σ (p - t)²
+double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+           Tensor* per_sample = nullptr);
+// Σ -½ (1 + logvar - μ² - e^logvar): KL(N(μ,σ²) ‖ N(0,1)) in closed form.
+double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+                   float grad_scale, Tensor* per_sample = nullptr);
+// weight · Σ |a|; grad += grad_scale · weight · sign(a) (ACCUMULATES: a penalty adds to the
+// gradient already flowing into a).
+double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale);
+// weight · Σ_j ρ log(ρ/ρ̂_j) + (1-ρ) log((1-ρ)/(1-ρ̂_j)), ρ̂_j the batch mean of a[:, j]
+// (activations in (0,1)). `batch_mean` [D] may hold the global ρ̂ (averaged across ranks); when
+// null it is computed from `a`. grad += weight · dKL/dρ̂ · grad_scale, grad_scale being
+// dρ̂/da = 1 / global batch (ACCUMULATES). Returns the penalty once per batch, not per sample.
+double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+                             float grad_scale, const Tensor* batch_mean = nullptr);
+
+}  // namespace latent::ops

@@ -1,0 +1,59 @@
+#include "runtime/optimizer.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "runtime/ops_optim.hpp"
+
+namespace latent {
+namespace {
+
+// v = μ·v + (g + λ·p);  p -= lr·v
+class Sgd : public Optimizer {
+ public:
+  Sgd(const OptimizerConfig& c, int64_t n) : c_(c), velocity_(Shape{n}), step_(Shape{1}) {}
+  void step(Tensor& values, const Tensor& grads, float lr) override {
+    steps_ = static_cast<int64_t>(step_.data()[0]) + 1;
+    step_.data()[0] = static_cast<float>(steps_);
+    ops::sgd_update(values, grads, velocity_, lr, c_.momentum, c_.weight_decay);
+  }
+  std::map<std::string, Tensor*> state() override {
+    return {{"momentum", &velocity_}, {"step", &step_}};
+  }
+
+ private:
+  OptimizerConfig c_;
+  Tensor velocity_;
+  Tensor step_;
+};
+
+// Adam (Kingma & Ba) with bias correction; weight decay as L2 on the gradient.
+class Adam : public Optimizer {
+ public:
+  Adam(const OptimizerConfig& c, int64_t n) : c_(c), m_(Shape{n}), v_(Shape{n}), step_(Shape{1}) {}
+  void step(Tensor& values, const Tensor& grads, float lr) override {
+    // The step count lives in a tensor so that a checkpoint restores it with m and v.
+    steps_ = static_cast<int64_t>(step_.data()[0]) + 1;
+    step_.data()[0] = static_cast<float>(steps_);
+    ops::adam_update(values, grads, m_, v_, lr, c_.beta1, c_.beta2, c_.eps, c_.weight_decay,
+                     steps_);
+  }
+  std::map<std::string, Tensor*> state() override {
+    return {{"m", &m_}, {"v", &v_}, {"step", &step_}};
+  }
+
+ private:
+  OptimizerConfig c_;
+  Tensor m_, v_, step_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel) {
+  if (config.kind == "adam") return std::make_unique<Adam>(config, numel);
+  if (config.kind == "sgd") return std::make_unique<Sgd>(config, numel);
+  throw std::invalid_argument("optimizer: unknown kind '" + config.kind +
+                              "' (expected adam or sgd)");
+}
+
+}  // namespace latent

@@ -1,0 +1,36 @@
+#pragma once
+// Optimizers over a parameter store's flat buffers: one update loop per step, no per-tensor
+// calls. State (momentum, Adam's m and v, the step count) is flat too and saved in checkpoints.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "runtime/tensor.hpp"
+
+namespace latent {
+
+struct OptimizerConfig {
+  std::string kind = "adam";  // "adam" | "sgd"
+  float momentum = 0.9f;      // sgd
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // adam
+  float weight_decay = 0.0f;  // L2, added to the gradient (PyTorch semantics)
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  // values -= update(grads); grads are left untouched.
+  virtual void step(Tensor& values, const Tensor& grads, float lr) = 0;
+  // Named state tensors, for checkpoints ("m", "v", "momentum", "step").
+  virtual std::map<std::string, Tensor*> state() = 0;
+  int64_t steps() const { return steps_; }
+
+ protected:
+  int64_t steps_ = 0;
+};
+
+// Builds the optimizer `config.kind` for a store of `numel` parameters; throws
+// std::invalid_argument naming the kind when it is unknown.
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel);
+
+}  // namespace latent

@@ -1,0 +1,49 @@
+#pragma once
+// Parameter store: every parameter of a network in one contiguous buffer, every gradient in
+// another, the layers holding views (llm.c's ParameterTensors, Caffe's apply_buffers).
+//
+// Parameters are laid out in the order they are adopted; networks adopt them in REVERSE layer
+// order, so the gradients backward finishes first sit at the front of the buffer and a
+// gradient bucket (a contiguous range) is complete as soon as backward has passed its layers.
+#include <string>
+#include <vector>
+
+#include "runtime/tensor.hpp"
+
+namespace latent {
+
+// A trainable tensor and its gradient, owned by a layer.
+struct Param {
+  std::string name;  // "weight", "bias", "scale", ...
+  Tensor value;
+  Tensor grad;
+};
+
+class ParamStore {
+ public:
+  struct Entry {
+    std::string name;  // "<layer>/<param>"
+    Param* param;
+    int64_t offset;    // in elements, into values() and grads()
+    int64_t numel;
+  };
+
+  // Moves `params` (values copied as they are) into the flat buffers and re-points them.
+  // `names[i]` names params[i] in checkpoints. Call once per network.
+  void adopt(const std::vector<Param*>& params, const std::vector<std::string>& names);
+
+  Tensor& values() { return values_; }
+  Tensor& grads() { return grads_; }
+  const Tensor& values() const { return values_; }
+  const Tensor& grads() const { return grads_; }
+  int64_t numel() const { return values_.numel(); }
+  const std::vector<Entry>& entries() const { return entries_; }
+  void zero_grad() { grads_.zero(); }
+
+ private:
+  Tensor values_;
+  Tensor grads_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace latent

@@ -1,0 +1,42 @@
+#include <cstdlib>
+#include <unistd.h>
+
+#include "runtime/communicator.hpp"
+
+namespace latent {
+namespace {
+
+class Done : public Communicator::Request {
+ public:
+  void wait() override {}
+};
+
+class SingleProcess : public Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  int local_rank() const override { return 0; }
+  std::string node_name() const override {
+    char name[256] = {0};
+    gethostname(name, sizeof(name) - 1);
+    return name;
+  }
+  void allreduce_sum(float*, size_t) override {}
+  std::unique_ptr<Request> allreduce_sum_async(float*, size_t) override {
+    return std::make_unique<Done>();
+  }
+  void allreduce_sum(double*, size_t) override {}
+  int allreduce_max(int value) override { return value; }
+  void broadcast(float*, size_t, int) override {}
+  void broadcast(std::string&, int) override {}
+  void barrier() override {}
+  [[noreturn]] void abort(int code) override { std::exit(code); }
+};
+
+}  // namespace
+
+std::unique_ptr<Communicator> make_single_process_communicator() {
+  return std::make_unique<SingleProcess>();
+}
+
+}  // namespace latent

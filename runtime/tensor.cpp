@@ -1,0 +1,85 @@
+#include "runtime/tensor.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace latent {
+namespace {
+
+std::shared_ptr<float> allocate(int64_t n, Device device) {
+  if (device != Device::kCpu)
+    throw std::runtime_error("Tensor: this build allocates on the cpu device only");
+  // 64-byte alignment suits oneDNN's vector kernels.
+  void* p = nullptr;
+  size_t bytes = std::max<int64_t>(n, 1) * sizeof(float);
+  bytes = (bytes + 63) / 64 * 64;
+  if (posix_memalign(&p, 64, bytes) != 0) throw std::bad_alloc();
+  std::memset(p, 0, bytes);
+  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { free(q); });
+}
+
+}  // namespace
+
+Tensor::Tensor(const Shape& shape, Device device) : shape_(shape), device_(device) {
+  capacity_ = shape.numel();
+  owner_ = allocate(capacity_, device);
+  data_ = owner_.get();
+}
+
+Tensor Tensor::wrap(float* data, const Shape& shape, Device device) {
+  Tensor t;
+  t.shape_ = shape;
+  t.device_ = device;
+  t.data_ = data;
+  return t;
+}
+
+Tensor Tensor::view() const {
+  Tensor t = wrap(data_, shape_, device_);
+  return t;
+}
+
+Tensor Tensor::slice(int64_t begin, int64_t end) const {
+  if (rank() == 0 || begin < 0 || end > shape_[0] || begin > end)
+    throw std::out_of_range("Tensor::slice: rows [" + std::to_string(begin) + ", " +
+                            std::to_string(end) + ") of " + shape_.str());
+  Shape s = shape_;
+  s[0] = end - begin;
+  return wrap(data_ + begin * shape_.per_sample(), s, device_);
+}
+
+void Tensor::reshape(const Shape& shape) {
+  if (shape.numel() != numel())
+    throw std::invalid_argument("Tensor::reshape: " + shape_.str() + " to " + shape.str() +
+                                " changes the number of elements");
+  shape_ = shape;
+}
+
+void Tensor::resize(const Shape& shape) {
+  if (shape.numel() > capacity_) {
+    if (data_ != nullptr && !owner_)
+      throw std::logic_error("Tensor::resize: cannot grow a view");
+    capacity_ = shape.numel();
+    owner_ = allocate(capacity_, device_);
+    data_ = owner_.get();
+  }
+  shape_ = shape;
+}
+
+void Tensor::rebind(float* data) {
+  owner_.reset();
+  capacity_ = 0;
+  data_ = data;
+}
+
+void Tensor::copy_from(const Tensor& src) {
+  if (src.numel() != numel())
+    throw std::invalid_argument("Tensor::copy_from: " + src.shape().str() + " into " +
+                                shape_.str());
+  if (src.data_ != data_) std::memcpy(data_, src.data_, numel() * sizeof(float));
+}
+
+void Tensor::fill(float value) { std::fill(data_, data_ + numel(), value); }
+
+}  // namespace latent

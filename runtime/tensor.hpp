@@ -1,0 +1,63 @@
+#pragma once
+// Tensor: float32 storage of up to 4 dimensions on one device.
+//
+// A tensor either owns its storage or is a view into storage owned elsewhere (the parameter
+// store, a slice of a batch). Copies are never implicit: copying is deleted, `view()` aliases
+// and `copy_from()` copies explicitly. `resize()` keeps the allocation when it is big enough,
+// so buffers reused across steps allocate nothing in steady state.
+#include <memory>
+
+#include "runtime/device.hpp"
+#include "runtime/shape.hpp"
+
+namespace latent {
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(const Shape& shape, Device device = Device::kCpu);  // zero-filled
+  Tensor(Tensor&&) noexcept = default;
+  Tensor& operator=(Tensor&&) noexcept = default;
+  Tensor(const Tensor&) = delete;
+  Tensor& operator=(const Tensor&) = delete;
+
+  // A non-owning tensor over `data`; the caller keeps the storage alive.
+  static Tensor wrap(float* data, const Shape& shape, Device device = Device::kCpu);
+
+  const Shape& shape() const { return shape_; }
+  int rank() const { return shape_.rank(); }
+  int64_t dim(int i) const { return shape_[i]; }
+  int64_t numel() const { return shape_.numel(); }
+  Device device() const { return device_; }
+  bool empty() const { return numel() == 0; }
+  bool owns_storage() const { return owner_ != nullptr; }
+
+  float* data() { return data_; }
+  const float* data() const { return data_; }
+
+  // Aliases the same storage (no copy).
+  Tensor view() const;
+  // Rows [begin, end) of the first dimension, aliasing the same storage.
+  Tensor slice(int64_t begin, int64_t end) const;
+  // Same storage, new shape with the same number of elements.
+  void reshape(const Shape& shape);
+  // New shape; reallocates (zero-filled) only when the current allocation is too small.
+  // Only for owning tensors.
+  void resize(const Shape& shape);
+  // Re-points this tensor at external storage (the parameter store adopting a layer's
+  // parameter), dropping any storage it owned.
+  void rebind(float* data);
+
+  void copy_from(const Tensor& src);  // same numel, explicit copy
+  void fill(float value);
+  void zero() { fill(0.0f); }
+
+ private:
+  Shape shape_;
+  Device device_ = Device::kCpu;
+  float* data_ = nullptr;
+  std::shared_ptr<float> owner_;
+  int64_t capacity_ = 0;
+};
+
+}  // namespace latent

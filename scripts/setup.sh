@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Idempotent set-up on Debian 12 as root: packages, the real MNIST digits, a Release build.
+# Usage: scripts/setup.sh            (safe to run again; does only what is missing)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+packages=(build-essential cmake pkg-config git
+  libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev
+  libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing packages: ${missing[*]}; run scripts/setup.sh as root" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+scripts/fetch_mnist.sh
+
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
