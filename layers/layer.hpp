@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/param_store.hpp"
+#include "runtime/rng.hpp"
 #include "runtime/tensor.hpp"
 
 namespace latent {
@@ -37,6 +38,8 @@ class Layer {
   // need_dx = false for the first layer of a network: no gradient for the data.
   virtual const Tensor& backward(const Tensor& dy, bool need_dx) = 0;
 
+  // Fills parameters with their initial values, drawn from `rng` (a stream of their own).
+  virtual void init_params(const CounterRng& rng) { (void)rng; }
   virtual std::vector<Param*> params() { return {}; }
   virtual std::vector<StateTensor> state() { return {}; }
   // Output shape for an input shape (networks check shapes when they are built).

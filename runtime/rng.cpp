@@ -69,4 +69,18 @@ void CounterRng::fill_uniform(Tensor& t, uint64_t first_index) const {
     for (int64_t j = 0; j < cols; ++j) p[n * cols + j] = uniform(first_index + n, j);
 }
 
+void CounterRng::fill_uniform_range(Tensor& t, float lo, float hi) const {
+  float* p = t.data();
+  for (int64_t i = 0; i < t.numel(); ++i) p[i] = lo + (hi - lo) * uniform(0, i);
+}
+
+void CounterRng::fill_dropout_mask(Tensor& t, uint64_t first_index, float p) const {
+  int64_t rows = t.dim(0), cols = t.shape().per_sample();
+  float keep = 1.0f / (1.0f - p);
+  float* m = t.data();
+  for (int64_t n = 0; n < rows; ++n)
+    for (int64_t j = 0; j < cols; ++j)
+      m[n * cols + j] = uniform(first_index + n, j) < p ? 0.0f : keep;
+}
+
 }  // namespace latent

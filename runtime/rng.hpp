@@ -32,6 +32,10 @@ class CounterRng {
   // numbers do not depend on how the batch was split.
   void fill_normal(Tensor& t, uint64_t first_index) const;
   void fill_uniform(Tensor& t, uint64_t first_index) const;
+  // Uniform in [lo, hi), element i of the tensor keyed by (index 0, element i): initialisation.
+  void fill_uniform_range(Tensor& t, float lo, float hi) const;
+  // Inverted-dropout mask: each element 0 with probability p, else 1/(1-p); rows keyed as above.
+  void fill_dropout_mask(Tensor& t, uint64_t first_index, float p) const;
 
  private:
   uint64_t seed_;

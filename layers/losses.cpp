@@ -1,0 +1,35 @@
+#include "layers/losses.hpp"
+
+#include "runtime/ops.hpp"
+
+namespace latent {
+
+double MseLoss::forward(const Tensor& pred, const Tensor& target, float grad_scale,
+                        Tensor* per_sample) {
+  grad_.resize(pred.shape());
+  return ops::mse(pred, target, &grad_, grad_scale, per_sample);
+}
+
+double BceWithLogitsLoss::forward(const Tensor& logits, const Tensor& target, float grad_scale,
+                                  Tensor* per_sample) {
+  grad_.resize(logits.shape());
+  return ops::bce_with_logits(logits, target, &grad_, grad_scale, per_sample);
+}
+
+double GaussianKl::forward(const Tensor& mu, const Tensor& logvar, float grad_scale,
+                           Tensor* per_sample) {
+  dmu_.resize(mu.shape());
+  dlogvar_.resize(logvar.shape());
+  return ops::gaussian_kl(mu, logvar, &dmu_, &dlogvar_, grad_scale, per_sample);
+}
+
+double l1_activation_penalty(const Tensor& a, float lambda, Tensor& grad, float grad_scale) {
+  return ops::l1_penalty(a, lambda, &grad, grad_scale);
+}
+
+double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad,
+                           float grad_scale, const Tensor* global_mean) {
+  return ops::bernoulli_kl_sparsity(a, rho, weight, &grad, grad_scale, global_mean);
+}
+
+}  // namespace latent

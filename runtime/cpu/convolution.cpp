@@ -1,0 +1,190 @@
+// Convolution and transposed convolution on oneDNN, one template for both families: their
+// forward / backward-data / backward-weights primitives take the same descriptors.
+//
+// Following oneDNN's cnn_training_f32 example, primitives choose their own layouts
+// (format_tag::any); user tensors stay plain nchw / oihw and are reordered only where the
+// chosen layout differs. Weight gradients are reordered back with a sum post-op, so they
+// accumulate as the gradient rule demands. Everything is created once per shape.
+#include <map>
+#include <memory>
+#include <tuple>
+#include <unordered_map>
+
+#include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/layout.hpp"
+
+namespace latent::cpu {
+namespace {
+
+struct ConvFamily {
+  using fwd = dnnl::convolution_forward;
+  using bwd_data = dnnl::convolution_backward_data;
+  using bwd_weights = dnnl::convolution_backward_weights;
+  static constexpr dnnl::algorithm algo = dnnl::algorithm::convolution_direct;
+};
+struct DeconvFamily {
+  using fwd = dnnl::deconvolution_forward;
+  using bwd_data = dnnl::deconvolution_backward_data;
+  using bwd_weights = dnnl::deconvolution_backward_weights;
+  static constexpr dnnl::algorithm algo = dnnl::algorithm::deconvolution_direct;
+};
+
+// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias.
+using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool>;
+
+template <class F>
+struct ConvPrimitives {
+  dims x_dims, w_dims, y_dims, strides, pads;
+  bool has_bias;
+  typename F::fwd::primitive_desc fwd_pd;
+  // forward
+  bool fwd_ready = false;
+  typename F::fwd fwd;
+  Relayout fwd_x, fwd_w, fwd_y;
+  dnnl::memory fwd_b;
+  std::unordered_map<int, dnnl::memory> fwd_args;
+  // backward data
+  bool bwd_data_ready = false;
+  typename F::bwd_data bwd_data;
+  Relayout bd_dy, bd_w, bd_dx;
+  std::unordered_map<int, dnnl::memory> bd_args;
+  // backward weights
+  bool bwd_weights_ready = false;
+  typename F::bwd_weights bwd_weights;
+  Relayout bw_x, bw_dy, bw_dw, bw_db;
+  std::unordered_map<int, dnnl::memory> bw_args;
+
+  ConvPrimitives(const dims& x, const dims& w, const dims& y, int64_t stride, int64_t pad,
+                 bool bias)
+      : x_dims(x), w_dims(w), y_dims(y), strides{stride, stride}, pads{pad, pad}, has_bias(bias) {
+    auto b_md = bias ? plain_desc({w[0]}, tag::x) : dnnl::memory::desc();
+    typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, any_desc(x), any_desc(w),
+                            b_md, any_desc(y), strides, pads, pads);
+    fwd_pd = typename F::fwd::primitive_desc(d, engine());
+  }
+
+  void make_forward() {
+    fwd = typename F::fwd(fwd_pd);
+    fwd_x = Relayout(plain_desc(x_dims, tag::nchw), fwd_pd.src_desc(), true);
+    fwd_w = Relayout(plain_desc(w_dims, tag::oihw), fwd_pd.weights_desc(), true);
+    fwd_y = Relayout(plain_desc(y_dims, tag::nchw), fwd_pd.dst_desc(), false);
+    fwd_args = {{DNNL_ARG_SRC, fwd_x.primitive_side()},
+                {DNNL_ARG_WEIGHTS, fwd_w.primitive_side()},
+                {DNNL_ARG_DST, fwd_y.primitive_side()}};
+    if (has_bias) {
+      fwd_b = dnnl::memory(plain_desc({w_dims[0]}, tag::x), engine(), DNNL_MEMORY_NONE);
+      fwd_args[DNNL_ARG_BIAS] = fwd_b;
+    }
+    fwd_ready = true;
+  }
+
+  void make_backward_data() {
+    typename F::bwd_data::desc d(F::algo, any_desc(x_dims), any_desc(w_dims), any_desc(y_dims),
+                                 strides, pads, pads);
+    typename F::bwd_data::primitive_desc pd(d, engine(), fwd_pd);
+    bwd_data = typename F::bwd_data(pd);
+    bd_dy = Relayout(plain_desc(y_dims, tag::nchw), pd.diff_dst_desc(), true);
+    bd_w = Relayout(plain_desc(w_dims, tag::oihw), pd.weights_desc(), true);
+    bd_dx = Relayout(plain_desc(x_dims, tag::nchw), pd.diff_src_desc(), false);
+    bd_args = {{DNNL_ARG_DIFF_DST, bd_dy.primitive_side()},
+               {DNNL_ARG_WEIGHTS, bd_w.primitive_side()},
+               {DNNL_ARG_DIFF_SRC, bd_dx.primitive_side()}};
+    bwd_data_ready = true;
+  }
+
+  void make_backward_weights() {
+    auto db_md = has_bias ? plain_desc({w_dims[0]}, tag::x) : dnnl::memory::desc();
+    typename F::bwd_weights::desc d(F::algo, any_desc(x_dims), any_desc(w_dims), db_md,
+                                    any_desc(y_dims), strides, pads, pads);
+    typename F::bwd_weights::primitive_desc pd(d, engine(), fwd_pd);
+    bwd_weights = typename F::bwd_weights(pd);
+    bw_x = Relayout(plain_desc(x_dims, tag::nchw), pd.src_desc(), true);
+    bw_dy = Relayout(plain_desc(y_dims, tag::nchw), pd.diff_dst_desc(), true);
+    bw_dw = Relayout(plain_desc(w_dims, tag::oihw), pd.diff_weights_desc(), false, true);
+    bw_args = {{DNNL_ARG_SRC, bw_x.primitive_side()},
+               {DNNL_ARG_DIFF_DST, bw_dy.primitive_side()},
+               {DNNL_ARG_DIFF_WEIGHTS, bw_dw.primitive_side()}};
+    if (has_bias) {
+      bw_db = Relayout(db_md, pd.diff_bias_desc(), false, true);
+      bw_args[DNNL_ARG_DIFF_BIAS] = bw_db.primitive_side();
+    }
+    bwd_weights_ready = true;
+  }
+};
+
+template <class F>
+ConvPrimitives<F>& primitives_for(const Shape& x, const Shape& w, const Shape& y,
+                                  const ops::ConvGeometry& g, bool has_bias) {
+  static std::map<Key, std::unique_ptr<ConvPrimitives<F>>> cache;
+  Key key{nchw_dims(x), nchw_dims(w), nchw_dims(y), g.stride, g.pad, has_bias};
+  auto& slot = cache[key];
+  if (!slot)
+    slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key),
+                                               std::get<2>(key), g.stride, g.pad, has_bias);
+  return *slot;
+}
+
+template <class F>
+void forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+             const ops::ConvGeometry& g) {
+  auto& p = primitives_for<F>(x.shape(), w.shape(), y.shape(), g, b != nullptr);
+  if (!p.fwd_ready) p.make_forward();
+  p.fwd_x.input(x), p.fwd_w.input(w), p.fwd_y.output(y);
+  if (b) bind(p.fwd_b, *b);
+  p.fwd.execute(stream(), p.fwd_args);
+  p.fwd_y.finish(y);
+  stream().wait();
+}
+
+template <class F>
+void backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ops::ConvGeometry& g) {
+  // The bias does not enter backward-data: its primitives live under the no-bias key.
+  auto& p = primitives_for<F>(dx.shape(), w.shape(), dy.shape(), g, false);
+  if (!p.bwd_data_ready) p.make_backward_data();
+  p.bd_dy.input(dy), p.bd_w.input(w), p.bd_dx.output(dx);
+  p.bwd_data.execute(stream(), p.bd_args);
+  p.bd_dx.finish(dx);
+  stream().wait();
+}
+
+template <class F>
+void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                      const ops::ConvGeometry& g) {
+  auto& p = primitives_for<F>(x.shape(), dw.shape(), dy.shape(), g, db != nullptr);
+  if (!p.bwd_weights_ready) p.make_backward_weights();
+  p.bw_x.input(x), p.bw_dy.input(dy), p.bw_dw.output(dw);
+  if (db) p.bw_db.output(*db);
+  p.bwd_weights.execute(stream(), p.bw_args);
+  p.bw_dw.finish(dw);
+  if (db) p.bw_db.finish(*db);
+  stream().wait();
+}
+
+}  // namespace
+
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                    const ops::ConvGeometry& g) {
+  forward<ConvFamily>(x, w, b, y, g);
+}
+void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                          const ops::ConvGeometry& g) {
+  backward_data<ConvFamily>(dy, w, dx, g);
+}
+void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                             const ops::ConvGeometry& g) {
+  backward_weights<ConvFamily>(x, dy, dw, db, g);
+}
+void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                      const ops::ConvGeometry& g) {
+  forward<DeconvFamily>(x, w, b, y, g);
+}
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                            const ops::ConvGeometry& g) {
+  backward_data<DeconvFamily>(dy, w, dx, g);
+}
+void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                               const ops::ConvGeometry& g) {
+  backward_weights<DeconvFamily>(x, dy, dw, db, g);
+}
+
+}  // namespace latent::cpu

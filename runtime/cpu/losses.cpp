@@ -1,0 +1,102 @@
+// Losses and penalties: value summed over the batch, gradient scaled by grad_scale.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "runtime/cpu/cpu_ops.hpp"
+
+namespace latent::cpu {
+namespace {
+
+// Calls term(i) -> loss of element i for every element, summing per sample in double.
+template <class Term>
+double per_sample_sum(const Tensor& x, Tensor* per_sample, Term term) {
+  int64_t rows = x.dim(0), cols = x.shape().per_sample();
+  double total = 0;
+  for (int64_t n = 0; n < rows; ++n) {
+    double s = 0;
+    for (int64_t j = 0; j < cols; ++j) s += term(n * cols + j);
+    if (per_sample) per_sample->data()[n] = static_cast<float>(s);
+    total += s;
+  }
+  return total;
+}
+
+}  // namespace
+
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
+                       float grad_scale, Tensor* per_sample) {
+  const float *z = logits.data(), *t = target.data();
+  float* g = grad ? grad->data() : nullptr;
+  return per_sample_sum(logits, per_sample, [&](int64_t i) {
+    float zi = z[i];
+    if (g) g[i] = grad_scale * (1.0f / (1.0f + std::exp(-zi)) - t[i]);
+    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] + std::log1p(std::exp(-std::abs(zi))));
+  });
+}
+
+double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+           Tensor* per_sample) {
+  const float *p = pred.data(), *t = target.data();
+  float* g = grad ? grad->data() : nullptr;
+  return per_sample_sum(pred, per_sample, [&](int64_t i) {
+    float d = p[i] - t[i];
+    if (g) g[i] = grad_scale * 2.0f * d;
+    return static_cast<double>(d) * d;
+  });
+}
+
+double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+                   float grad_scale, Tensor* per_sample) {
+  const float *m = mu.data(), *lv = logvar.data();
+  float* gm = dmu ? dmu->data() : nullptr;
+  float* glv = dlogvar ? dlogvar->data() : nullptr;
+  return per_sample_sum(mu, per_sample, [&](int64_t i) {
+    float e = std::exp(lv[i]);
+    if (gm) gm[i] = grad_scale * m[i];
+    if (glv) glv[i] = grad_scale * 0.5f * (e - 1.0f);
+    return -0.5 * (1.0 + lv[i] - static_cast<double>(m[i]) * m[i] - e);
+  });
+}
+
+double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
+  const float* p = a.data();
+  float* g = grad ? grad->data() : nullptr;
+  double s = 0;
+  for (int64_t i = 0; i < a.numel(); ++i) {
+    s += std::abs(p[i]);
+    if (g) g[i] += grad_scale * weight * static_cast<float>((p[i] > 0) - (p[i] < 0));
+  }
+  return weight * s;
+}
+
+double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+                             float grad_scale, const Tensor* batch_mean) {
+  int64_t rows = a.dim(0), cols = a.shape().per_sample();
+  const float* p = a.data();
+  std::vector<double> mean(cols, 0.0);
+  if (batch_mean) {
+    for (int64_t j = 0; j < cols; ++j) mean[j] = batch_mean->data()[j];
+  } else {
+    for (int64_t n = 0; n < rows; ++n)
+      for (int64_t j = 0; j < cols; ++j) mean[j] += p[n * cols + j];
+    for (auto& m : mean) m /= static_cast<double>(rows);
+  }
+  // ρ̂ is kept away from 0 and 1 so the logs stay finite.
+  constexpr double kEps = 1e-6;
+  double penalty = 0;
+  std::vector<float> dmean(cols);
+  for (int64_t j = 0; j < cols; ++j) {
+    double r = std::clamp(mean[j], kEps, 1.0 - kEps);
+    penalty += rho * std::log(rho / r) + (1 - rho) * std::log((1 - rho) / (1 - r));
+    dmean[j] = static_cast<float>(weight * (-rho / r + (1 - rho) / (1 - r)) * grad_scale);
+  }
+  if (grad) {
+    float* g = grad->data();
+    for (int64_t n = 0; n < rows; ++n)
+      for (int64_t j = 0; j < cols; ++j) g[n * cols + j] += dmean[j];
+  }
+  return weight * penalty;
+}
+
+}  // namespace latent::cpu

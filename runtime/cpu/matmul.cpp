@@ -1,0 +1,68 @@
+// Matrix multiply on oneDNN's matmul primitive. Transposes are expressed as strides of the
+// memory descriptors (no copies); accumulation is a sum post-op.
+#include <map>
+#include <memory>
+#include <tuple>
+#include <unordered_map>
+
+#include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/engine.hpp"
+
+namespace latent::cpu {
+namespace {
+
+using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, bool, bool>;
+
+struct MatmulPrimitive {
+  dnnl::matmul prim;
+  dnnl::memory a, b, c, bias;
+  std::unordered_map<int, dnnl::memory> args;  // the handles above, re-pointed each call
+};
+
+// A row-major [rows, cols] matrix, or the transpose of a stored [cols, rows] one.
+dnnl::memory::desc matrix_desc(int64_t rows, int64_t cols, bool transposed) {
+  dims strides = transposed ? dims{1, rows} : dims{cols, 1};
+  return dnnl::memory::desc({rows, cols}, dnnl::memory::data_type::f32, strides);
+}
+
+MatmulPrimitive& primitive_for(const Key& key) {
+  static std::map<Key, std::unique_ptr<MatmulPrimitive>> cache;
+  auto& slot = cache[key];
+  if (slot) return *slot;
+  auto [m, n, k, ta, tb, acc, has_bias] = key;
+  auto a_md = matrix_desc(m, k, ta), b_md = matrix_desc(k, n, tb), c_md = matrix_desc(m, n, false);
+  auto bias_md = has_bias ? matrix_desc(1, n, false) : dnnl::memory::desc();
+  dnnl::primitive_attr attr;
+  if (acc) {
+    dnnl::post_ops po;
+    po.append_sum(1.0f);
+    attr.set_post_ops(po);
+  }
+  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, bias_md, c_md), attr, engine());
+  slot = std::make_unique<MatmulPrimitive>();
+  slot->prim = dnnl::matmul(pd);
+  slot->a = dnnl::memory(a_md, engine(), DNNL_MEMORY_NONE);
+  slot->b = dnnl::memory(b_md, engine(), DNNL_MEMORY_NONE);
+  slot->c = dnnl::memory(c_md, engine(), DNNL_MEMORY_NONE);
+  slot->args = {{DNNL_ARG_SRC, slot->a}, {DNNL_ARG_WEIGHTS, slot->b}, {DNNL_ARG_DST, slot->c}};
+  if (has_bias) {
+    slot->bias = dnnl::memory(bias_md, engine(), DNNL_MEMORY_NONE);
+    slot->args[DNNL_ARG_BIAS] = slot->bias;
+  }
+  return *slot;
+}
+
+}  // namespace
+
+void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+            bool accumulate, const Tensor* bias) {
+  int64_t m = c.dim(0), n = c.shape().per_sample();
+  int64_t k = a.numel() / m;
+  auto& p = primitive_for({m, n, k, trans_a, trans_b, accumulate, bias != nullptr});
+  bind(p.a, a), bind(p.b, b), bind(p.c, c);
+  if (bias) bind(p.bias, *bias);
+  p.prim.execute(stream(), p.args);
+  stream().wait();
+}
+
+}  // namespace latent::cpu

@@ -1,0 +1,227 @@
+// Backend dispatch: checks shapes once, then hands each op to the device's implementation.
+// A CUDA build adds its branch here; layers never see the difference.
+#include "runtime/ops.hpp"
+
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+
+#include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/ops_optim.hpp"
+
+namespace latent::ops {
+namespace {
+
+// Every tensor of an op must live on the CPU in this build.
+void on_cpu(const char* op, std::initializer_list<const Tensor*> tensors) {
+  for (const Tensor* t : tensors)
+    if (t && t->device() != Device::kCpu)
+      throw std::invalid_argument(std::string(op) + ": tensor on device " +
+                                  device_name(t->device()) + " but this build has no such backend");
+}
+
+void expect(bool ok, const char* op, const std::string& what) {
+  if (!ok) throw std::invalid_argument(std::string(op) + ": " + what);
+}
+
+void same_numel(const char* op, const Tensor& a, const Tensor& b) {
+  expect(a.numel() == b.numel(), op, "shapes " + a.shape().str() + " and " + b.shape().str() +
+                                         " differ in size");
+}
+
+void check_conv(const char* op, const Tensor& x, const Tensor& w, const Tensor& y, bool deconv,
+                const ConvGeometry& g) {
+  expect(x.rank() == 4 && w.rank() == 4 && y.rank() == 4, op, "expects 4-d x, w, y");
+  expect(w.dim(2) == w.dim(3), op, "kernel must be square, got " + w.shape().str());
+  int64_t k = w.dim(2);
+  int64_t oh = deconv ? deconv_out_size(x.dim(2), k, g) : conv_out_size(x.dim(2), k, g);
+  int64_t ow = deconv ? deconv_out_size(x.dim(3), k, g) : conv_out_size(x.dim(3), k, g);
+  expect(x.dim(1) == w.dim(1) && y.dim(1) == w.dim(0) && y.dim(0) == x.dim(0) &&
+             y.dim(2) == oh && y.dim(3) == ow,
+         op, "x " + x.shape().str() + ", w " + w.shape().str() + ", y " + y.shape().str() +
+                 " do not fit stride " + std::to_string(g.stride) + " pad " +
+                 std::to_string(g.pad));
+}
+
+}  // namespace
+
+int64_t conv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g) {
+  return (in + 2 * g.pad - kernel) / g.stride + 1;
+}
+
+int64_t deconv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g) {
+  return (in - 1) * g.stride - 2 * g.pad + kernel;
+}
+
+void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+            bool accumulate, const Tensor* bias) {
+  on_cpu("matmul", {&a, &b, &c, bias});
+  int64_t m = c.dim(0), n = c.shape().per_sample();
+  expect(m > 0 && a.numel() % m == 0, "matmul", "a " + a.shape().str() + " vs c " + c.shape().str());
+  int64_t k = a.numel() / m;
+  expect(b.numel() == k * n, "matmul",
+         "a " + a.shape().str() + " · b " + b.shape().str() + " != c " + c.shape().str());
+  expect(!bias || bias->numel() == n, "matmul", "bias size differs from columns of c");
+  cpu::matmul(a, trans_a, b, trans_b, c, accumulate, bias);
+}
+
+void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
+  on_cpu("sum_rows", {&x, &y});
+  expect(x.shape().per_sample() == y.numel(), "sum_rows", x.shape().str() + " to " + y.shape().str());
+  cpu::sum_rows(x, y, accumulate);
+}
+
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                    const ConvGeometry& g) {
+  on_cpu("conv2d_forward", {&x, &w, b, &y});
+  check_conv("conv2d_forward", x, w, y, false, g);
+  cpu::conv2d_forward(x, w, b, y, g);
+}
+void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
+  on_cpu("conv2d_backward_data", {&dy, &w, &dx});
+  check_conv("conv2d_backward_data", dx, w, dy, false, g);
+  cpu::conv2d_backward_data(dy, w, dx, g);
+}
+void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                             const ConvGeometry& g) {
+  on_cpu("conv2d_backward_weights", {&x, &dy, &dw, db});
+  check_conv("conv2d_backward_weights", x, dw, dy, false, g);
+  cpu::conv2d_backward_weights(x, dy, dw, db, g);
+}
+void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                      const ConvGeometry& g) {
+  on_cpu("deconv2d_forward", {&x, &w, b, &y});
+  check_conv("deconv2d_forward", x, w, y, true, g);
+  cpu::deconv2d_forward(x, w, b, y, g);
+}
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                            const ConvGeometry& g) {
+  on_cpu("deconv2d_backward_data", {&dy, &w, &dx});
+  check_conv("deconv2d_backward_data", dx, w, dy, true, g);
+  cpu::deconv2d_backward_data(dy, w, dx, g);
+}
+void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                               const ConvGeometry& g) {
+  on_cpu("deconv2d_backward_weights", {&x, &dy, &dw, db});
+  check_conv("deconv2d_backward_weights", x, dw, dy, true, g);
+  cpu::deconv2d_backward_weights(x, dy, dw, db, g);
+}
+
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
+                             Tensor& y, Tensor& mean, Tensor& var, float eps) {
+  on_cpu("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
+  same_numel("batchnorm_forward_train", x, y);
+  expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
+  cpu::batchnorm_forward_train(x, scale, shift, y, mean, var, eps);
+}
+void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
+                             const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
+  on_cpu("batchnorm_forward_infer", {&x, &scale, &shift, &y, &mean, &var});
+  same_numel("batchnorm_forward_infer", x, y);
+  expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
+  cpu::batchnorm_forward_infer(x, scale, shift, mean, var, y, eps);
+}
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
+                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
+                        Tensor& dshift, float eps) {
+  on_cpu("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
+  same_numel("batchnorm_backward", x, dy);
+  same_numel("batchnorm_backward", x, dx);
+  cpu::batchnorm_backward(x, dy, scale, mean, var, dx, dscale, dshift, eps);
+}
+
+void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
+  on_cpu("eltwise_forward", {&x, &y});
+  same_numel("eltwise_forward", x, y);
+  cpu::eltwise_forward(f, alpha, x, y);
+}
+void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx) {
+  on_cpu("eltwise_backward", {&x, &dy, &dx});
+  same_numel("eltwise_backward", x, dy);
+  same_numel("eltwise_backward", x, dx);
+  cpu::eltwise_backward(f, alpha, x, dy, dx);
+}
+
+void add(const Tensor& a, const Tensor& b, Tensor& y) {
+  on_cpu("add", {&a, &b, &y});
+  same_numel("add", a, y), same_numel("add", b, y);
+  cpu::add(a, b, y);
+}
+void axpy(float alpha, const Tensor& x, Tensor& y) {
+  on_cpu("axpy", {&x, &y});
+  same_numel("axpy", x, y);
+  cpu::axpy(alpha, x, y);
+}
+void scale(Tensor& x, float alpha) {
+  on_cpu("scale", {&x});
+  cpu::scale(x, alpha);
+}
+void mul(const Tensor& a, const Tensor& b, Tensor& y) {
+  on_cpu("mul", {&a, &b, &y});
+  same_numel("mul", a, y), same_numel("mul", b, y);
+  cpu::mul(a, b, y);
+}
+void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y) {
+  on_cpu("fma", {&a, &b, &c, &y});
+  same_numel("fma", a, y), same_numel("fma", b, y), same_numel("fma", c, y);
+  cpu::fma(a, b, c, y);
+}
+void exp_half(const Tensor& logvar, Tensor& sigma) {
+  on_cpu("exp_half", {&logvar, &sigma});
+  same_numel("exp_half", logvar, sigma);
+  cpu::exp_half(logvar, sigma);
+}
+double sum(const Tensor& x) {
+  on_cpu("sum", {&x});
+  return cpu::sum(x);
+}
+double sum_squares(const Tensor& x) {
+  on_cpu("sum_squares", {&x});
+  return cpu::sum_squares(x);
+}
+bool all_finite(const Tensor& x) {
+  on_cpu("all_finite", {&x});
+  return cpu::all_finite(x);
+}
+
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
+                       float grad_scale, Tensor* per_sample) {
+  on_cpu("bce_with_logits", {&logits, &target, grad, per_sample});
+  same_numel("bce_with_logits", logits, target);
+  return cpu::bce_with_logits(logits, target, grad, grad_scale, per_sample);
+}
+double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+           Tensor* per_sample) {
+  on_cpu("mse", {&pred, &target, grad, per_sample});
+  same_numel("mse", pred, target);
+  return cpu::mse(pred, target, grad, grad_scale, per_sample);
+}
+double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+                   float grad_scale, Tensor* per_sample) {
+  on_cpu("gaussian_kl", {&mu, &logvar, dmu, dlogvar, per_sample});
+  same_numel("gaussian_kl", mu, logvar);
+  return cpu::gaussian_kl(mu, logvar, dmu, dlogvar, grad_scale, per_sample);
+}
+double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
+  on_cpu("l1_penalty", {&a, grad});
+  return cpu::l1_penalty(a, weight, grad, grad_scale);
+}
+double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+                             float grad_scale, const Tensor* batch_mean) {
+  on_cpu("bernoulli_kl_sparsity", {&a, grad, batch_mean});
+  expect(rho > 0 && rho < 1, "bernoulli_kl_sparsity", "target rate must be in (0, 1)");
+  return cpu::bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean);
+}
+
+void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
+                float weight_decay) {
+  on_cpu("sgd_update", {&params, &grads, &velocity});
+  cpu::sgd_update(params, grads, velocity, lr, momentum, weight_decay);
+}
+void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,
+                 float beta2, float eps, float weight_decay, int64_t t) {
+  on_cpu("adam_update", {&params, &grads, &m, &v});
+  cpu::adam_update(params, grads, m, v, lr, beta1, beta2, eps, weight_decay, t);
+}
+
+}  // namespace latent::ops
