@@ -6,11 +6,16 @@ namespace latent {
 
 std::string Activation::kind() const {
   switch (f_) {
-    case ops::Activation::kRelu: return "relu";
-    case ops::Activation::kLeakyRelu: return "leaky_relu";
-    case ops::Activation::kSigmoid: return "sigmoid";
-    case ops::Activation::kTanh: return "tanh";
-    case ops::Activation::kLinear: break;
+    case ops::Activation::kRelu:
+      return "relu";
+    case ops::Activation::kLeakyRelu:
+      return "leaky_relu";
+    case ops::Activation::kSigmoid:
+      return "sigmoid";
+    case ops::Activation::kTanh:
+      return "tanh";
+    case ops::Activation::kLinear:
+      break;
   }
   return "linear";
 }

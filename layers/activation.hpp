@@ -22,5 +22,4 @@ class Activation : public Layer {
 // Names the config uses: relu, leaky-relu, sigmoid, tanh, linear. Throws on anything else.
 ops::Activation parse_activation(const std::string& name);
 
-
 }  // namespace latent

@@ -17,7 +17,8 @@ Linear::Linear(int64_t in_features, int64_t out_features, bool bias)
 void Linear::init_params(const CounterRng& rng) {
   float bound = 1.0f / std::sqrt(static_cast<float>(in_));
   rng.fill_uniform_range(weight_.value, -bound, bound);
-  if (has_bias_) CounterRng(rng.seed(), rng.stream() + 1).fill_uniform_range(bias_.value, -bound, bound);
+  if (has_bias_)
+    CounterRng(rng.seed(), rng.stream() + 1).fill_uniform_range(bias_.value, -bound, bound);
 }
 
 std::vector<Param*> Linear::params() {
@@ -28,8 +29,8 @@ std::vector<Param*> Linear::params() {
 Shape Linear::output_shape(const Shape& in) const {
   if (in.per_sample() != in_)
     throw std::invalid_argument("linear: input " + in.str() + " has " +
-                                std::to_string(in.per_sample()) + " features per sample, expected " +
-                                std::to_string(in_));
+                                std::to_string(in.per_sample()) +
+                                " features per sample, expected " + std::to_string(in_));
   return Shape{in[0], out_};
 }
 
@@ -45,7 +46,7 @@ const Tensor& Linear::forward(const Tensor& x, const PassContext&) {
 
 const Tensor& Linear::backward(const Tensor& dy, bool need_dx) {
   ops::matmul(dy, true, x_, false, weight_.grad, true);  // dW += dyᵀ · x
-  if (has_bias_) ops::sum_rows(dy, bias_.grad, true);      // db += Σ_n dy
+  if (has_bias_) ops::sum_rows(dy, bias_.grad, true);    // db += Σ_n dy
   if (need_dx) {
     dx_.resize(x_shape_);
     ops::matmul(dy, false, weight_.value, false, dx_);  // dx = dy · W

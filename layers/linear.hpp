@@ -21,7 +21,7 @@ class Linear : public Layer {
   int64_t in_, out_;
   bool has_bias_;
   Param weight_, bias_;
-  Tensor x_;  // view of the input (as [N,I]), kept for backward
+  Tensor x_;       // view of the input (as [N,I]), kept for backward
   Shape x_shape_;  // the input's own shape, which dx takes
   Tensor y_, dx_;
 };

@@ -27,8 +27,8 @@ double l1_activation_penalty(const Tensor& a, float lambda, Tensor& grad, float 
   return ops::l1_penalty(a, lambda, &grad, grad_scale);
 }
 
-double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad,
-                           float grad_scale, const Tensor* global_mean) {
+double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad, float grad_scale,
+                           const Tensor* global_mean) {
   return ops::bernoulli_kl_sparsity(a, rho, weight, &grad, grad_scale, global_mean);
 }
 

@@ -53,7 +53,7 @@ double l1_activation_penalty(const Tensor& a, float lambda, Tensor& grad, float 
 
 // w · Σ_j ρ log(ρ/ρ̂_j) + (1-ρ) log((1-ρ)/(1-ρ̂_j)), ρ̂ the batch mean of each code unit (or the
 // given global mean); adds its gradient into `grad`.
-double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad,
-                           float grad_scale, const Tensor* global_mean = nullptr);
+double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad, float grad_scale,
+                           const Tensor* global_mean = nullptr);
 
 }  // namespace latent

@@ -7,11 +7,14 @@ namespace latent {
 Shape Reshape::output_shape(const Shape& in) const {
   if (sample_shape_.empty()) return Shape{in[0], in.per_sample()};
   Shape out;
-  if (sample_shape_.size() == 1) out = Shape{in[0], sample_shape_[0]};
-  else if (sample_shape_.size() == 2) out = Shape{in[0], sample_shape_[0], sample_shape_[1]};
+  if (sample_shape_.size() == 1)
+    out = Shape{in[0], sample_shape_[0]};
+  else if (sample_shape_.size() == 2)
+    out = Shape{in[0], sample_shape_[0], sample_shape_[1]};
   else if (sample_shape_.size() == 3)
     out = Shape{in[0], sample_shape_[0], sample_shape_[1], sample_shape_[2]};
-  else throw std::invalid_argument("reshape: at most 3 dimensions per sample");
+  else
+    throw std::invalid_argument("reshape: at most 3 dimensions per sample");
   if (out.per_sample() != in.per_sample())
     throw std::invalid_argument("reshape: input " + in.str() + " cannot become " + out.str());
   return out;

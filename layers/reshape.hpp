@@ -22,6 +22,8 @@ class Reshape : public Layer {
   Tensor y_, dx_;
 };
 
-inline std::unique_ptr<Reshape> make_flatten() { return std::make_unique<Reshape>(std::vector<int64_t>{}); }
+inline std::unique_ptr<Reshape> make_flatten() {
+  return std::make_unique<Reshape>(std::vector<int64_t>{});
+}
 
 }  // namespace latent

@@ -4,6 +4,8 @@ namespace latent {
 
 enum class Device { kCpu, kCuda };
 
-inline const char* device_name(Device d) { return d == Device::kCpu ? "cpu" : "cuda"; }
+inline const char* device_name(Device d) {
+  return d == Device::kCpu ? "cpu" : "cuda";
+}
 
 }  // namespace latent

@@ -25,8 +25,8 @@ void expect(bool ok, const char* op, const std::string& what) {
 }
 
 void same_numel(const char* op, const Tensor& a, const Tensor& b) {
-  expect(a.numel() == b.numel(), op, "shapes " + a.shape().str() + " and " + b.shape().str() +
-                                         " differ in size");
+  expect(a.numel() == b.numel(), op,
+         "shapes " + a.shape().str() + " and " + b.shape().str() + " differ in size");
 }
 
 void check_conv(const char* op, const Tensor& x, const Tensor& w, const Tensor& y, bool deconv,
@@ -36,11 +36,11 @@ void check_conv(const char* op, const Tensor& x, const Tensor& w, const Tensor& 
   int64_t k = w.dim(2);
   int64_t oh = deconv ? deconv_out_size(x.dim(2), k, g) : conv_out_size(x.dim(2), k, g);
   int64_t ow = deconv ? deconv_out_size(x.dim(3), k, g) : conv_out_size(x.dim(3), k, g);
-  expect(x.dim(1) == w.dim(1) && y.dim(1) == w.dim(0) && y.dim(0) == x.dim(0) &&
-             y.dim(2) == oh && y.dim(3) == ow,
-         op, "x " + x.shape().str() + ", w " + w.shape().str() + ", y " + y.shape().str() +
-                 " do not fit stride " + std::to_string(g.stride) + " pad " +
-                 std::to_string(g.pad));
+  expect(x.dim(1) == w.dim(1) && y.dim(1) == w.dim(0) && y.dim(0) == x.dim(0) && y.dim(2) == oh &&
+             y.dim(3) == ow,
+         op,
+         "x " + x.shape().str() + ", w " + w.shape().str() + ", y " + y.shape().str() +
+             " do not fit stride " + std::to_string(g.stride) + " pad " + std::to_string(g.pad));
 }
 
 }  // namespace
@@ -57,7 +57,8 @@ void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor
             bool accumulate, const Tensor* bias) {
   on_cpu("matmul", {&a, &b, &c, bias});
   int64_t m = c.dim(0), n = c.shape().per_sample();
-  expect(m > 0 && a.numel() % m == 0, "matmul", "a " + a.shape().str() + " vs c " + c.shape().str());
+  expect(m > 0 && a.numel() % m == 0, "matmul",
+         "a " + a.shape().str() + " vs c " + c.shape().str());
   int64_t k = a.numel() / m;
   expect(b.numel() == k * n, "matmul",
          "a " + a.shape().str() + " · b " + b.shape().str() + " != c " + c.shape().str());
@@ -67,7 +68,8 @@ void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor
 
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
   on_cpu("sum_rows", {&x, &y});
-  expect(x.shape().per_sample() == y.numel(), "sum_rows", x.shape().str() + " to " + y.shape().str());
+  expect(x.shape().per_sample() == y.numel(), "sum_rows",
+         x.shape().str() + " to " + y.shape().str());
   cpu::sum_rows(x, y, accumulate);
 }
 
@@ -94,8 +96,7 @@ void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor&
   check_conv("deconv2d_forward", x, w, y, true, g);
   cpu::deconv2d_forward(x, w, b, y, g);
 }
-void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
-                            const ConvGeometry& g) {
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
   on_cpu("deconv2d_backward_data", {&dy, &w, &dx});
   check_conv("deconv2d_backward_data", dx, w, dy, true, g);
   cpu::deconv2d_backward_data(dy, w, dx, g);
@@ -107,8 +108,8 @@ void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Te
   cpu::deconv2d_backward_weights(x, dy, dw, db, g);
 }
 
-void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
-                             Tensor& y, Tensor& mean, Tensor& var, float eps) {
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
+                             Tensor& mean, Tensor& var, float eps) {
   on_cpu("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
   same_numel("batchnorm_forward_train", x, y);
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
@@ -121,9 +122,8 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
   cpu::batchnorm_forward_infer(x, scale, shift, mean, var, y, eps);
 }
-void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
-                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
-                        Tensor& dshift, float eps) {
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
+                        const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
   on_cpu("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
   same_numel("batchnorm_backward", x, dy);
   same_numel("batchnorm_backward", x, dx);
@@ -184,8 +184,8 @@ bool all_finite(const Tensor& x) {
   return cpu::all_finite(x);
 }
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
-                       float grad_scale, Tensor* per_sample) {
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                       Tensor* per_sample) {
   on_cpu("bce_with_logits", {&logits, &target, grad, per_sample});
   same_numel("bce_with_logits", logits, target);
   return cpu::bce_with_logits(logits, target, grad, grad_scale, per_sample);

@@ -38,22 +38,20 @@ void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tens
 // y[N,O,H',W'] with H' = (H-1)·stride - 2·pad + K.
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ConvGeometry& g);
-void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
-                            const ConvGeometry& g);
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g);
 void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                                const ConvGeometry& g);
 
 // ---- batch normalization over N (and H, W) per channel; x is [N,C] or [N,C,H,W] ------------
 // Training: batch statistics written to mean[C], var[C] (biased variance).
-void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
-                             Tensor& y, Tensor& mean, Tensor& var, float eps);
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
+                             Tensor& mean, Tensor& var, float eps);
 // Inference: uses the given (running) statistics.
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps);
 // dx = ..., dscale += ..., dshift += ... with the statistics saved by forward_train.
-void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
-                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
-                        Tensor& dshift, float eps);
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
+                        const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps);
 
 // ---- elementwise activations ----------------------------------------------------------------
 enum class Activation { kLinear, kRelu, kLeakyRelu, kSigmoid, kTanh };
@@ -63,13 +61,13 @@ void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y);
 void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx);
 
 // ---- small fused kernels --------------------------------------------------------------------
-void add(const Tensor& a, const Tensor& b, Tensor& y);          // y = a + b
-void axpy(float alpha, const Tensor& x, Tensor& y);             // y += alpha·x
-void scale(Tensor& x, float alpha);                              // x *= alpha
-void mul(const Tensor& a, const Tensor& b, Tensor& y);           // y = a ⊙ b
+void add(const Tensor& a, const Tensor& b, Tensor& y);  // y = a + b
+void axpy(float alpha, const Tensor& x, Tensor& y);     // y += alpha·x
+void scale(Tensor& x, float alpha);                     // x *= alpha
+void mul(const Tensor& a, const Tensor& b, Tensor& y);  // y = a ⊙ b
 // y = a + b ⊙ c (the reparameterization z = μ + σ·ε uses it)
 void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y);
-void exp_half(const Tensor& logvar, Tensor& sigma);              // σ = exp(logvar / 2)
+void exp_half(const Tensor& logvar, Tensor& sigma);  // σ = exp(logvar / 2)
 double sum(const Tensor& x);
 double sum_squares(const Tensor& x);
 bool all_finite(const Tensor& x);
@@ -81,8 +79,8 @@ bool all_finite(const Tensor& x);
 // When `per_sample` [N] is given, each sample's summed loss is written there.
 
 // Σ max(z,0) - z·t + log(1 + e^-|z|), stable for any logit z.
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
-                       float grad_scale, Tensor* per_sample = nullptr);
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                       Tensor* per_sample = nullptr);
 // Σ (p - t)²
 double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
            Tensor* per_sample = nullptr);

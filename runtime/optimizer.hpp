@@ -10,10 +10,10 @@
 namespace latent {
 
 struct OptimizerConfig {
-  std::string kind = "adam";  // "adam" | "sgd"
-  float momentum = 0.9f;      // sgd
+  std::string kind = "adam";                        // "adam" | "sgd"
+  float momentum = 0.9f;                            // sgd
   float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // adam
-  float weight_decay = 0.0f;  // L2, added to the gradient (PyTorch semantics)
+  float weight_decay = 0.0f;                        // L2, added to the gradient (PyTorch semantics)
 };
 
 class Optimizer {

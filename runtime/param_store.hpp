@@ -24,7 +24,7 @@ class ParamStore {
   struct Entry {
     std::string name;  // "<layer>/<param>"
     Param* param;
-    int64_t offset;    // in elements, into values() and grads()
+    int64_t offset;  // in elements, into values() and grads()
     int64_t numel;
   };
 

@@ -15,12 +15,13 @@ inline void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
 }
 
 // 24 random bits to a float in [0, 1).
-inline float to_unit(uint32_t x) { return (x >> 8) * (1.0f / 16777216.0f); }
+inline float to_unit(uint32_t x) {
+  return (x >> 8) * (1.0f / 16777216.0f);
+}
 
 }  // namespace
 
-std::array<uint32_t, 4> philox4x32(uint64_t seed, uint64_t stream, uint64_t index,
-                                   uint32_t sub) {
+std::array<uint32_t, 4> philox4x32(uint64_t seed, uint64_t stream, uint64_t index, uint32_t sub) {
   uint32_t c0 = static_cast<uint32_t>(index), c1 = static_cast<uint32_t>(index >> 32);
   uint32_t c2 = static_cast<uint32_t>(stream) ^ sub, c3 = static_cast<uint32_t>(stream >> 32);
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);

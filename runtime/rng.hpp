@@ -44,11 +44,11 @@ class CounterRng {
 
 // Named streams, so two uses of one seed never share numbers.
 enum RngStream : uint64_t {
-  kStreamInit = 1,      // parameter initialisation (+ layer index)
-  kStreamShuffle = 2,   // dataset order per epoch
-  kStreamNoise = 3,     // VAE ε, denoising corruption
-  kStreamLatent = 4,    // GAN / generation z
-  kStreamDropout = 1000 // + layer index
+  kStreamInit = 1,       // parameter initialisation (+ layer index)
+  kStreamShuffle = 2,    // dataset order per epoch
+  kStreamNoise = 3,      // VAE ε, denoising corruption
+  kStreamLatent = 4,     // GAN / generation z
+  kStreamDropout = 1000  // + layer index
 };
 
 }  // namespace latent

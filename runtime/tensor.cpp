@@ -58,8 +58,7 @@ void Tensor::reshape(const Shape& shape) {
 
 void Tensor::resize(const Shape& shape) {
   if (shape.numel() > capacity_) {
-    if (data_ != nullptr && !owner_)
-      throw std::logic_error("Tensor::resize: cannot grow a view");
+    if (data_ != nullptr && !owner_) throw std::logic_error("Tensor::resize: cannot grow a view");
     capacity_ = shape.numel();
     owner_ = allocate(capacity_, device_);
     data_ = owner_.get();
@@ -80,6 +79,8 @@ void Tensor::copy_from(const Tensor& src) {
   if (src.data_ != data_) std::memcpy(data_, src.data_, numel() * sizeof(float));
 }
 
-void Tensor::fill(float value) { std::fill(data_, data_ + numel(), value); }
+void Tensor::fill(float value) {
+  std::fill(data_, data_ + numel(), value);
+}
 
 }  // namespace latent

@@ -42,14 +42,13 @@ struct BatchnormPrimitives {
     dscale = dnnl::memory(chan, engine(), dscale_scratch.data());
     dshift = dnnl::memory(chan, engine(), dshift_scratch.data());
 
-    train_args = {{DNNL_ARG_SRC, x},       {DNNL_ARG_DST, y},        {DNNL_ARG_SCALE, scale},
-                  {DNNL_ARG_SHIFT, shift}, {DNNL_ARG_MEAN, mean},    {DNNL_ARG_VARIANCE, var}};
+    train_args = {{DNNL_ARG_SRC, x},       {DNNL_ARG_DST, y},     {DNNL_ARG_SCALE, scale},
+                  {DNNL_ARG_SHIFT, shift}, {DNNL_ARG_MEAN, mean}, {DNNL_ARG_VARIANCE, var}};
     infer_args = train_args;
-    backward_args = {{DNNL_ARG_SRC, x},           {DNNL_ARG_DIFF_DST, dy},
-                     {DNNL_ARG_SCALE, scale},     {DNNL_ARG_SHIFT, shift},
-                     {DNNL_ARG_MEAN, mean},       {DNNL_ARG_VARIANCE, var},
-                     {DNNL_ARG_DIFF_SRC, dx},     {DNNL_ARG_DIFF_SCALE, dscale},
-                     {DNNL_ARG_DIFF_SHIFT, dshift}};
+    backward_args = {
+        {DNNL_ARG_SRC, x},       {DNNL_ARG_DIFF_DST, dy},       {DNNL_ARG_SCALE, scale},
+        {DNNL_ARG_SHIFT, shift}, {DNNL_ARG_MEAN, mean},         {DNNL_ARG_VARIANCE, var},
+        {DNNL_ARG_DIFF_SRC, dx}, {DNNL_ARG_DIFF_SCALE, dscale}, {DNNL_ARG_DIFF_SHIFT, dshift}};
   }
 };
 
@@ -69,8 +68,8 @@ void add_into(Tensor& dst, const Tensor& src) {
 
 }  // namespace
 
-void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
-                             Tensor& y, Tensor& mean, Tensor& var, float eps) {
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
+                             Tensor& mean, Tensor& var, float eps) {
   auto& p = primitives_for(x.shape(), eps);
   bind(p.x, x), bind(p.y, y), bind(p.scale, scale), bind(p.shift, shift);
   bind(p.mean, mean), bind(p.var, var);
@@ -87,9 +86,8 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
   stream().wait();
 }
 
-void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
-                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
-                        Tensor& dshift, float eps) {
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
+                        const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
   auto& p = primitives_for(x.shape(), eps);
   bind(p.x, x), bind(p.dy, dy), bind(p.scale, scale), bind(p.mean, mean), bind(p.var, var);
   bind(p.dx, dx);

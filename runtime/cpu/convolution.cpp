@@ -119,8 +119,8 @@ ConvPrimitives<F>& primitives_for(const Shape& x, const Shape& w, const Shape& y
   Key key{nchw_dims(x), nchw_dims(w), nchw_dims(y), g.stride, g.pad, has_bias};
   auto& slot = cache[key];
   if (!slot)
-    slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key),
-                                               std::get<2>(key), g.stride, g.pad, has_bias);
+    slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key), std::get<2>(key),
+                                               g.stride, g.pad, has_bias);
   return *slot;
 }
 

@@ -22,13 +22,12 @@ void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
 void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                                const ops::ConvGeometry& g);
 
-void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift,
-                             Tensor& y, Tensor& mean, Tensor& var, float eps);
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
+                             Tensor& mean, Tensor& var, float eps);
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps);
-void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale,
-                        const Tensor& mean, const Tensor& var, Tensor& dx, Tensor& dscale,
-                        Tensor& dshift, float eps);
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
+                        const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps);
 
 void eltwise_forward(ops::Activation f, float alpha, const Tensor& x, Tensor& y);
 void eltwise_backward(ops::Activation f, float alpha, const Tensor& x, const Tensor& dy,
@@ -50,8 +49,8 @@ double sum(const Tensor& x);
 double sum_squares(const Tensor& x);
 bool all_finite(const Tensor& x);
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
-                       float grad_scale, Tensor* per_sample);
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                       Tensor* per_sample);
 double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
            Tensor* per_sample);
 double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,

@@ -13,11 +13,16 @@ namespace {
 // oneDNN algorithm and (alpha, beta) for an activation.
 std::tuple<dnnl::algorithm, float, float> algorithm_for(ops::Activation f, float alpha) {
   switch (f) {
-    case ops::Activation::kRelu: return {dnnl::algorithm::eltwise_relu, 0.0f, 0.0f};
-    case ops::Activation::kLeakyRelu: return {dnnl::algorithm::eltwise_relu, alpha, 0.0f};
-    case ops::Activation::kSigmoid: return {dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f};
-    case ops::Activation::kTanh: return {dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f};
-    case ops::Activation::kLinear: break;
+    case ops::Activation::kRelu:
+      return {dnnl::algorithm::eltwise_relu, 0.0f, 0.0f};
+    case ops::Activation::kLeakyRelu:
+      return {dnnl::algorithm::eltwise_relu, alpha, 0.0f};
+    case ops::Activation::kSigmoid:
+      return {dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f};
+    case ops::Activation::kTanh:
+      return {dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f};
+    case ops::Activation::kLinear:
+      break;
   }
   return {dnnl::algorithm::eltwise_linear, 1.0f, 0.0f};
 }

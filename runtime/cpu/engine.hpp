@@ -15,7 +15,9 @@ using tag = dnnl::memory::format_tag;
 inline dnnl::memory::desc plain_desc(const dims& d, tag t) {
   return dnnl::memory::desc(d, dnnl::memory::data_type::f32, t);
 }
-inline dnnl::memory::desc any_desc(const dims& d) { return plain_desc(d, tag::any); }
+inline dnnl::memory::desc any_desc(const dims& d) {
+  return plain_desc(d, tag::any);
+}
 
 // Points a cached memory object at a tensor's storage for this call (no allocation).
 inline dnnl::memory& bind(dnnl::memory& m, const Tensor& t) {

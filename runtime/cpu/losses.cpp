@@ -24,14 +24,15 @@ double per_sample_sum(const Tensor& x, Tensor* per_sample, Term term) {
 
 }  // namespace
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
-                       float grad_scale, Tensor* per_sample) {
+double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                       Tensor* per_sample) {
   const float *z = logits.data(), *t = target.data();
   float* g = grad ? grad->data() : nullptr;
   return per_sample_sum(logits, per_sample, [&](int64_t i) {
     float zi = z[i];
     if (g) g[i] = grad_scale * (1.0f / (1.0f + std::exp(-zi)) - t[i]);
-    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] + std::log1p(std::exp(-std::abs(zi))));
+    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] +
+                               std::log1p(std::exp(-std::abs(zi))));
   });
 }
 
