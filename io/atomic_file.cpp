@@ -1,0 +1,53 @@
+#include "io/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+std::string folder_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void fsync_path(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) throw UserError(path + ": cannot open to sync: " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  // Some filesystems cannot fsync a folder (EINVAL); the rename is still atomic there.
+  if (rc != 0 && err != EINVAL) throw UserError(path + ": fsync failed: " + std::strerror(err));
+}
+
+}  // namespace
+
+std::string temporary_path_for(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string folder = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return folder + "." + name + ".tmp." + std::to_string(::getpid());
+}
+
+void commit_file(const std::string& temporary, const std::string& path) {
+  fsync_path(temporary, O_RDONLY);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    discard_file(temporary);
+    throw UserError(path + ": cannot rename the finished file into place: " +
+                    std::strerror(err));
+  }
+  fsync_path(folder_of(path), O_RDONLY | O_DIRECTORY);
+}
+
+void discard_file(const std::string& temporary) noexcept { std::remove(temporary.c_str()); }
+
+}  // namespace latent

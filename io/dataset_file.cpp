@@ -1,0 +1,153 @@
+#include "io/dataset_file.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+std::string dims_str(const std::vector<int64_t>& d) {
+  std::string s = "(";
+  for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s + ")";
+}
+
+// Selects rows [begin, end) of a dataset of shape `d` in `space`.
+void select_rows(hid_t space, const std::vector<int64_t>& d, int64_t begin, int64_t end,
+                 H5S_seloper_t op) {
+  std::vector<hsize_t> start(d.size(), 0), count(d.begin(), d.end());
+  start[0] = static_cast<hsize_t>(begin);
+  count[0] = static_cast<hsize_t>(end - begin);
+  h5::check(H5Sselect_hyperslab(space, op, start.data(), nullptr, count.data(), nullptr),
+            "H5Sselect_hyperslab");
+}
+
+h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
+  std::vector<hsize_t> m(d.begin(), d.end());
+  m[0] = static_cast<hsize_t>(rows);
+  return h5::dataspace(H5Screate_simple(static_cast<int>(m.size()), m.data(), nullptr),
+                       "H5Screate_simple");
+}
+
+}  // namespace
+
+DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
+  const std::string& path = spec.path;
+  file_ = h5::open_file_readonly(path);
+  images_ = h5::open_dataset(file_.get(), path, spec.images_name);
+  const std::string iname = h5::absolute(spec.images_name);
+
+  std::vector<int64_t> d = h5::dims(images_.get());
+  if (d.size() == 2) {
+    sample_shape_ = Shape{d[1]};
+  } else if (d.size() == 3) {
+    sample_shape_ = Shape{1, d[1], d[2]};
+  } else if (d.size() == 4) {
+    sample_shape_ = Shape{d[1], d[2], d[3]};
+  } else {
+    throw UserError(path + ": " + iname + " has rank " + std::to_string(d.size()) + ", shape " +
+                    dims_str(d) + "; expected (N, C, H, W), (N, H, W) or (N, D)");
+  }
+  rows_ = d[0];
+  if (rows_ == 0 || sample_shape_.numel() == 0)
+    throw UserError(path + ": " + iname + " is empty, shape " + dims_str(d));
+
+  h5::Handle type = h5::datatype(H5Dget_type(images_.get()), "H5Dget_type");
+  H5T_class_t cls = H5Tget_class(type.get());
+  is_uint8_ = cls == H5T_INTEGER && H5Tget_size(type.get()) == 1 &&
+              H5Tget_sign(type.get()) == H5T_SGN_NONE;
+  if (!is_uint8_ && cls != H5T_FLOAT)
+    throw UserError(path + ": " + iname + " has type " + h5::type_name(type.get()) +
+                    "; expected uint8 (scaled to [0, 1]) or float32");
+  chunk_rows_ = h5::chunk_rows(images_.get());
+
+  bool need_labels = !spec.classes.empty();
+  if (!spec.labels_name.empty() && h5::exists(file_.get(), spec.labels_name)) {
+    labels_ = h5::open_dataset(file_.get(), path, spec.labels_name);
+    const std::string lname = h5::absolute(spec.labels_name);
+    std::vector<int64_t> ld = h5::dims(labels_.get());
+    if (ld.size() != 1 && !(ld.size() == 2 && ld[1] == 1))
+      throw UserError(path + ": " + lname + " has shape " + dims_str(ld) + "; expected (N)");
+    h5::Handle ltype = h5::datatype(H5Dget_type(labels_.get()), "H5Dget_type");
+    if (H5Tget_class(ltype.get()) != H5T_INTEGER)
+      throw UserError(path + ": " + lname + " has type " + h5::type_name(ltype.get()) +
+                      "; expected integers");
+    if (ld[0] != rows_)
+      throw UserError(path + ": " + lname + " has " + std::to_string(ld[0]) + " labels but " +
+                      iname + " has " + std::to_string(rows_) + " samples; expected equal");
+  } else if (need_labels) {
+    throw UserError(path + ": no dataset " + h5::absolute(spec.labels_name) +
+                    " in this file; it is needed to filter by classes");
+  }
+}
+
+void DatasetFile::read_labels(int64_t begin, int64_t end, int* out) const {
+  if (end <= begin) return;
+  std::vector<int64_t> d = h5::dims(labels_.get());
+  h5::Handle space = h5::dataspace(H5Dget_space(labels_.get()), "H5Dget_space");
+  select_rows(space.get(), d, begin, end, H5S_SELECT_SET);
+  h5::Handle mem = memory_space(d, end - begin);
+  if (H5Dread(labels_.get(), H5T_NATIVE_INT, mem.get(), space.get(), H5P_DEFAULT, out) < 0)
+    throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.labels_name) + " rows " +
+                    std::to_string(begin) + ".." + std::to_string(end) +
+                    " (the file is truncated or damaged)");
+}
+
+void DatasetFile::read_raw_range(int64_t begin, int64_t end, void* raw) const {
+  if (end <= begin) return;
+  std::vector<int64_t> d = h5::dims(images_.get());
+  h5::Handle space = h5::dataspace(H5Dget_space(images_.get()), "H5Dget_space");
+  select_rows(space.get(), d, begin, end, H5S_SELECT_SET);
+  h5::Handle mem = memory_space(d, end - begin);
+  hid_t mtype = is_uint8_ ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT;
+  if (H5Dread(images_.get(), mtype, mem.get(), space.get(), H5P_DEFAULT, raw) < 0)
+    throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.images_name) + " rows " +
+                    std::to_string(begin) + ".." + std::to_string(end) +
+                    " (the file is truncated or damaged)");
+}
+
+void DatasetFile::read_raw_rows(const int64_t* rows, int64_t n, void* raw) const {
+  if (n <= 0) return;
+  std::vector<int64_t> d = h5::dims(images_.get());
+  h5::Handle space = h5::dataspace(H5Dget_space(images_.get()), "H5Dget_space");
+  H5S_seloper_t op = H5S_SELECT_SET;
+  for (int64_t i = 0; i < n;) {
+    int64_t j = i + 1;
+    while (j < n && rows[j] == rows[j - 1] + 1) ++j;
+    select_rows(space.get(), d, rows[i], rows[j - 1] + 1, op);
+    op = H5S_SELECT_OR;
+    i = j;
+  }
+  h5::Handle mem = memory_space(d, n);
+  hid_t mtype = is_uint8_ ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT;
+  if (H5Dread(images_.get(), mtype, mem.get(), space.get(), H5P_DEFAULT, raw) < 0)
+    throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.images_name) + " (" +
+                    std::to_string(n) + " rows from " + std::to_string(rows[0]) +
+                    "; the file is truncated or damaged)");
+}
+
+void DatasetFile::to_float(const void* raw, int64_t row, float* out) const {
+  const int64_t n = sample_floats();
+  if (is_uint8_) {
+    const uint8_t* p = static_cast<const uint8_t*>(raw);
+    for (int64_t i = 0; i < n; ++i) out[i] = p[i] * (1.0f / 255.0f);
+    return;
+  }
+  const float* p = static_cast<const float*>(raw);
+  bool finite = true;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = p[i];
+    finite &= std::isfinite(p[i]);
+  }
+  if (!finite) {
+    for (int64_t i = 0; i < n; ++i)
+      if (!std::isfinite(p[i]))
+        throw UserError(spec_.path + ": " + h5::absolute(spec_.images_name) + " sample " +
+                        std::to_string(row) + " holds " + (std::isnan(p[i]) ? "NaN" : "Inf") +
+                        " at element " + std::to_string(i) + "; expected finite values");
+  }
+}
+
+}  // namespace latent

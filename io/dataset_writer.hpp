@@ -1,0 +1,41 @@
+#pragma once
+// Writes a dataset file in the layout StreamingDataset reads: /images (N, ...sample_shape) and
+// optionally /labels (N) int32, both chunked and gzip-compressed, appended sample by sample
+// without knowing N up front. The file appears at its path only when close() succeeds (written
+// to a temporary file and renamed), so a failed conversion never leaves a half file.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/shape.hpp"
+
+namespace latent {
+
+enum class SampleType { kUint8, kFloat32 };
+
+class DatasetWriter {
+ public:
+  // sample_shape: (C, H, W) or (D).
+  DatasetWriter(const std::string& path, const Shape& sample_shape, SampleType type,
+                bool with_labels);
+  ~DatasetWriter();  // abandons (deletes) the temporary file unless close() ran
+  DatasetWriter(const DatasetWriter&) = delete;
+  DatasetWriter& operator=(const DatasetWriter&) = delete;
+
+  // n samples of sample_shape().numel() values each (uint8_t or float as constructed); labels
+  // holds n labels when the writer has labels, else is ignored.
+  void append(const void* samples, int64_t n, const int* labels);
+  // Attaches a string attribute to /labels (e.g. "names": the sub-folder of each label).
+  void set_label_names(const std::vector<std::string>& names);
+  int64_t rows() const;
+  int64_t chunk_rows() const;
+  // Writes what is buffered, closes and moves the file into place.
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace latent

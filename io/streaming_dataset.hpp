@@ -1,0 +1,82 @@
+#pragma once
+// A training set streamed from an HDF5 file far larger than memory, sharded over ranks.
+//
+// Order: io/epoch_order.hpp (chunk-aligned blocks permuted by (seed, epoch), samples shuffled
+// within buffer-sized windows). Sharding: io/shard_plan.hpp (rank r takes the r-th slice of
+// every global batch). Both are the same on every rank and do not depend on the number of
+// ranks, so N ranks x batch b see what 1 rank x batch N*b sees.
+//
+// A background thread reads the next window while the current one is consumed. Per window a
+// rank decodes only its own samples: for a chunked file it reads each chunk-aligned block it
+// needs with one hyperslab (HDF5 must decompress whole chunks anyway) and keeps its rows; for
+// a contiguous file it selects only its rows, so it reads only their bytes.
+//
+// Memory: at most two windows of decoded float samples plus one block of raw rows, all within
+// `buffer_mb`; buffer_high_water_bytes() reports the most ever held. The window size is
+// derived from buffer_mb and the sample size only (not from world size), so the order depends
+// on (seed, epoch, buffer_mb, file chunking): keep buffer_mb equal on all ranks.
+//
+// Float data is checked for NaN/Inf as it is read: next_batch throws UserError naming the
+// file row. HDF5 read errors and the like also surface from next_batch.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "io/dataset_spec.hpp"
+#include "runtime/shape.hpp"
+#include "runtime/tensor.hpp"
+
+namespace latent {
+
+struct StreamingOptions {
+  int rank = 0;
+  int world = 1;
+  uint64_t seed = 0;
+  int64_t batch_per_rank = 64;
+  double buffer_mb = 256;  // prefetch buffer per rank (--io-buffer-mb)
+  bool shuffle = true;
+  bool drop_last = true;  // see io/shard_plan.hpp for both behaviours
+};
+
+class StreamingDataset {
+ public:
+  // Validates the file (UserError: missing, not HDF5, missing dataset, wrong rank or type,
+  // empty, labels length, fewer samples than one global batch, buffer too small).
+  StreamingDataset(const DatasetSpec& spec, const StreamingOptions& options);
+  ~StreamingDataset();
+  StreamingDataset(const StreamingDataset&) = delete;
+  StreamingDataset& operator=(const StreamingDataset&) = delete;
+
+  // One sample: (C, H, W) or (D). A batch is (rows, C, H, W) or (rows, D).
+  const Shape& sample_shape() const;
+  // Samples after class filtering.
+  int64_t size() const;
+  bool has_labels() const;
+  int64_t steps_per_epoch() const;
+  // Positions used per epoch (the stride of global sample indices between epochs).
+  int64_t samples_per_epoch() const;
+  // Rows of step `step` summed over all ranks (equal to world * batch_per_rank except maybe the
+  // last step with drop_last = false).
+  int64_t global_batch_rows(int64_t step) const;
+
+  // Starts (or restarts) streaming epoch `epoch` from its first step.
+  void start_epoch(int64_t epoch);
+  // This rank's next batch: images resized to (rows, ...sample_shape), labels (if asked and the
+  // file has them) resized to rows, and the global index of its first sample,
+  // epoch * samples_per_epoch() + position in the epoch order; row i has index first + i.
+  // Returns false after the epoch's last step.
+  bool next_batch(Tensor& images, std::vector<int>* labels, uint64_t* first_global_index);
+
+  // Most bytes ever held by the prefetch buffer, and the limit it stays under.
+  int64_t buffer_high_water_bytes() const;
+  int64_t buffer_limit_bytes() const;
+  // Samples per shuffle window and rows per block (for tests and `info`).
+  int64_t window_samples() const;
+  int64_t block_rows() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace latent
