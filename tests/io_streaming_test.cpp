@@ -129,7 +129,9 @@ TEST_F(StreamingTest, RanksTogetherSeeWhatOneRankWithTheGlobalBatchSees) {
         uint64_t next_index = expected[step].first;
         for (int rank = 0; rank < world; ++rank) {
           const Batch& b = ranks[rank].at(step);
-          if (!b.rows.empty()) EXPECT_EQ(b.first, next_index) << "step " << step;
+          if (!b.rows.empty()) {
+            EXPECT_EQ(b.first, next_index) << "step " << step;
+          }
           next_index += b.rows.size();
           joined.insert(joined.end(), b.rows.begin(), b.rows.end());
         }

@@ -1,0 +1,152 @@
+#include "io/checkpoint_reader.hpp"
+
+#include <algorithm>
+
+#include "io/hdf5_attributes.hpp"
+#include "io/hdf5_handle.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_DATASET)
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string("/") + name);
+  return 0;
+}
+
+}  // namespace
+
+struct CheckpointReader::Impl {
+  std::string path;
+  h5::Handle file, meta;
+
+  std::string where() const { return "checkpoint " + path; }
+  h5::Handle open(const std::string& name) const {
+    if (!h5::exists(file.get(), name))
+      throw UserError(where() + ": no tensor " + h5::absolute(name) +
+                      " (the model expects one; the checkpoint may be of another model)");
+    return h5::dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
+  }
+  void need_meta(const std::string& key) const {
+    if (!meta.valid() || H5Aexists(meta.get(), key.c_str()) <= 0)
+      throw UserError(where() + ": no /meta attribute '" + key + "'");
+  }
+};
+
+CheckpointReader::CheckpointReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->file = h5::open_file_readonly(path);
+  if (h5::exists(impl_->file.get(), "/meta"))
+    impl_->meta = h5::group(H5Gopen2(impl_->file.get(), "/meta", H5P_DEFAULT), "H5Gopen2 /meta");
+}
+
+CheckpointReader::~CheckpointReader() = default;
+
+const std::string& CheckpointReader::path() const { return impl_->path; }
+
+std::vector<std::string> CheckpointReader::tensor_names() const {
+  std::vector<std::string> names;
+  H5Ovisit2(impl_->file.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names,
+            H5O_INFO_BASIC);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool CheckpointReader::has(const std::string& name) const {
+  return h5::exists(impl_->file.get(), name);
+}
+
+Shape CheckpointReader::shape(const std::string& name) const {
+  h5::Handle ds = impl_->open(name);
+  std::vector<int64_t> d = h5::dims(ds.get());
+  switch (d.size()) {
+    case 1: return Shape{d[0]};
+    case 2: return Shape{d[0], d[1]};
+    case 3: return Shape{d[0], d[1], d[2]};
+    case 4: return Shape{d[0], d[1], d[2], d[3]};
+    default:
+      throw UserError(impl_->where() + ": " + h5::absolute(name) + " has rank " +
+                      std::to_string(d.size()) + "; expected 1 to 4");
+  }
+}
+
+void CheckpointReader::read_tensor(const std::string& name, Tensor& into) const {
+  Shape found = shape(name);
+  if (found != into.shape())
+    throw UserError(impl_->where() + ": " + h5::absolute(name) + ": model expects " +
+                    into.shape().str() + ", checkpoint has " + found.str());
+  h5::Handle ds = impl_->open(name);
+  h5::Handle type = h5::datatype(H5Dget_type(ds.get()), "H5Dget_type");
+  if (H5Tget_class(type.get()) != H5T_FLOAT)
+    throw UserError(impl_->where() + ": " + h5::absolute(name) + " has type " +
+                    h5::type_name(type.get()) + "; expected float32");
+  if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, into.data()) < 0)
+    throw UserError(impl_->where() + ": cannot read " + h5::absolute(name) +
+                    " (the file is truncated or damaged)");
+}
+
+Tensor CheckpointReader::read_tensor(const std::string& name) const {
+  Tensor t(shape(name));
+  read_tensor(name, t);
+  return t;
+}
+
+std::vector<int64_t> CheckpointReader::read_ints(const std::string& name) const {
+  h5::Handle ds = impl_->open(name);
+  std::vector<int64_t> d = h5::dims(ds.get());
+  h5::Handle type = h5::datatype(H5Dget_type(ds.get()), "H5Dget_type");
+  if (d.size() != 1 || H5Tget_class(type.get()) != H5T_INTEGER)
+    throw UserError(impl_->where() + ": " + h5::absolute(name) +
+                    " is not a 1-d integer array");
+  std::vector<int64_t> v(d[0]);
+  if (!v.empty() &&
+      H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    throw UserError(impl_->where() + ": cannot read " + h5::absolute(name));
+  return v;
+}
+
+std::vector<std::string> CheckpointReader::meta_keys() const {
+  return impl_->meta.valid() ? h5::attribute_names(impl_->meta.get())
+                             : std::vector<std::string>{};
+}
+
+bool CheckpointReader::has_meta(const std::string& key) const {
+  return impl_->meta.valid() && H5Aexists(impl_->meta.get(), key.c_str()) > 0;
+}
+
+std::string CheckpointReader::meta_string(const std::string& key) const {
+  impl_->need_meta(key);
+  try {
+    return h5::read_string_attribute(impl_->meta.get(), key);
+  } catch (const std::runtime_error&) {
+    throw UserError(impl_->where() + ": /meta attribute '" + key + "' is not a string");
+  }
+}
+
+int64_t CheckpointReader::meta_int(const std::string& key) const {
+  impl_->need_meta(key);
+  try {
+    return h5::read_int_attribute(impl_->meta.get(), key);
+  } catch (const std::runtime_error&) {
+    throw UserError(impl_->where() + ": /meta attribute '" + key + "' is not an integer");
+  }
+}
+
+double CheckpointReader::meta_float(const std::string& key) const {
+  impl_->need_meta(key);
+  try {
+    return h5::read_float_attribute(impl_->meta.get(), key);
+  } catch (const std::runtime_error&) {
+    throw UserError(impl_->where() + ": /meta attribute '" + key + "' is not a number");
+  }
+}
+
+void CheckpointReader::expect_meta(const std::string& key, const std::string& expected) const {
+  std::string found = meta_string(key);
+  if (found != expected)
+    throw UserError(impl_->where() + " was written with " + key + " '" + found +
+                    "'; this run has '" + expected + "'");
+}
+
+}  // namespace latent

@@ -1,0 +1,70 @@
+#include "io/image_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "io/png_file.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+uint8_t to_byte(float v) {
+  if (!(v > 0.0f)) return 0;  // also NaN
+  if (v >= 1.0f) return 255;
+  return static_cast<uint8_t>(std::lround(v * 255.0f));
+}
+
+}  // namespace
+
+void write_image_grid(const std::string& path, const Tensor& images, int64_t height,
+                      int64_t width, const GridOptions& options) {
+  const Shape& s = images.shape();
+  int64_t channels = 1;
+  if (s.rank() == 4) {
+    channels = s[1], height = s[2], width = s[3];
+  } else if (s.rank() == 2 && height > 0 && width > 0) {
+    if (s[1] == height * width) {
+      channels = 1;
+    } else if (s[1] == 3 * height * width) {
+      channels = 3;
+    } else {
+      throw UserError(path + ": cannot draw samples of " + std::to_string(s[1]) +
+                      " values as " + std::to_string(height) + "x" + std::to_string(width) +
+                      " images; expected H*W or 3*H*W values");
+    }
+  } else {
+    throw UserError(path + ": cannot draw a tensor of shape " + s.str() +
+                    "; expected (N, 1|3, H, W) or (N, D) with a height and width");
+  }
+  if (channels != 1 && channels != 3)
+    throw UserError(path + ": images with " + std::to_string(channels) +
+                    " channels; expected 1 or 3");
+  const int64_t n = s[0];
+  if (n == 0) throw UserError(path + ": no images to draw");
+  const int64_t cols =
+      options.columns > 0 ? std::min(options.columns, n)
+                          : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
+  const int64_t rows = (n + cols - 1) / cols;
+  const int64_t pad = std::max<int64_t>(0, options.padding);
+
+  PngImage png;
+  png.channels = static_cast<int>(channels);
+  png.width = cols * (width + pad) + pad;
+  png.height = rows * (height + pad) + pad;
+  png.pixels.assign(png.width * png.height * channels, to_byte(options.pad_value));
+  const float* src = images.data();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t x0 = pad + (i % cols) * (width + pad);
+    const int64_t y0 = pad + (i / cols) * (height + pad);
+    const float* img = src + i * channels * height * width;
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t y = 0; y < height; ++y)
+        for (int64_t x = 0; x < width; ++x)
+          png.pixels[((y0 + y) * png.width + x0 + x) * channels + c] =
+              to_byte(img[(c * height + y) * width + x]);
+  }
+  write_png(path, png);
+}
+
+}  // namespace latent

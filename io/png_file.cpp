@@ -1,0 +1,116 @@
+#include "io/png_file.hpp"
+
+#include <png.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "io/atomic_file.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+struct FileCloser {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileCloser>;
+
+// libpng reports errors through longjmp by default; turn them into a message we throw after
+// setjmp returns, outside libpng's frames.
+void on_error(png_structp png, png_const_charp message) {
+  auto* out = static_cast<std::string*>(png_get_error_ptr(png));
+  if (out) *out = message;
+  png_longjmp(png, 1);
+}
+void on_warning(png_structp, png_const_charp) {}
+
+}  // namespace
+
+void write_png(const std::string& path, const PngImage& image) {
+  if (image.channels != 1 && image.channels != 3)
+    throw std::invalid_argument("write_png: channels must be 1 or 3");
+  const std::string temporary = temporary_path_for(path);
+  File f(std::fopen(temporary.c_str(), "wb"));
+  if (!f) throw UserError(path + ": cannot create (does the folder exist and is it writable?)");
+  std::string error;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &error, on_error, on_warning);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info) {
+    png_destroy_write_struct(&png, &info);
+    throw std::bad_alloc();
+  }
+  std::vector<png_bytep> rows(image.height);
+  for (int64_t y = 0; y < image.height; ++y)
+    rows[y] = const_cast<png_bytep>(image.pixels.data() + y * image.width * image.channels);
+  volatile bool ok = false;
+  if (setjmp(png_jmpbuf(png)) == 0) {
+    png_init_io(png, f.get());
+    png_set_IHDR(png, info, static_cast<png_uint_32>(image.width),
+                 static_cast<png_uint_32>(image.height), 8,
+                 image.channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_write_image(png, rows.data());
+    png_write_end(png, nullptr);
+    ok = true;
+  }
+  png_destroy_write_struct(&png, &info);
+  bool flushed = std::fflush(f.get()) == 0;
+  f.reset();
+  if (!ok || !flushed) {
+    discard_file(temporary);
+    throw UserError(path + ": writing the PNG failed" + (error.empty() ? "" : ": " + error));
+  }
+  commit_file(temporary, path);
+}
+
+PngImage read_png(const std::string& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw UserError(path + ": no such file (expected a PNG image)");
+  unsigned char sig[8] = {};
+  if (std::fread(sig, 1, 8, f.get()) != 8 || png_sig_cmp(sig, 0, 8) != 0)
+    throw UserError(path + ": not a PNG file (no PNG signature)");
+  std::string error;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error, on_error, on_warning);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    throw std::bad_alloc();
+  }
+  PngImage image;
+  std::vector<png_bytep> rows;
+  volatile bool ok = false;
+  if (setjmp(png_jmpbuf(png)) == 0) {
+    png_init_io(png, f.get());
+    png_set_sig_bytes(png, 8);
+    png_read_info(png, info);
+    const int color = png_get_color_type(png, info);
+    if (png_get_bit_depth(png, info) == 16) png_set_strip_16(png);
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8)
+      png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    png_set_strip_alpha(png);
+    png_read_update_info(png, info);
+    image.width = png_get_image_width(png, info);
+    image.height = png_get_image_height(png, info);
+    image.channels = png_get_channels(png, info);
+    image.pixels.resize(image.width * image.height * image.channels);
+    rows.resize(image.height);
+    for (int64_t y = 0; y < image.height; ++y)
+      rows[y] = image.pixels.data() + y * image.width * image.channels;
+    png_read_image(png, rows.data());
+    png_read_end(png, nullptr);
+    ok = true;
+  }
+  png_destroy_read_struct(&png, &info, nullptr);
+  if (!ok)
+    throw UserError(path + ": not a valid PNG (" + (error.empty() ? "read failed" : error) + ")");
+  if (image.channels != 1 && image.channels != 3)
+    throw UserError(path + ": PNG with " + std::to_string(image.channels) +
+                    " channels; expected grey or RGB");
+  return image;
+}
+
+}  // namespace latent
