@@ -1,6 +1,7 @@
 #include "io/dataset_writer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "io/atomic_file.hpp"
@@ -51,7 +52,7 @@ void append_rows(hid_t ds, hid_t mem_type, const std::vector<hsize_t>& row, int6
 }  // namespace
 
 struct DatasetWriter::Impl {
-  std::string path, temporary;
+  std::string path, temporary, source;
   Shape sample_shape;
   SampleType type;
   bool with_labels;
@@ -77,12 +78,13 @@ struct DatasetWriter::Impl {
 };
 
 DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape, SampleType type,
-                             bool with_labels)
+                             bool with_labels, const std::string& source)
     : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   Impl& m = *impl_;
   m.path = path;
   m.temporary = temporary_path_for(path);
+  m.source = source.empty() ? path : source;
   m.sample_shape = sample_shape;
   m.type = type;
   m.with_labels = with_labels;
@@ -119,6 +121,14 @@ DatasetWriter::~DatasetWriter() {
 void DatasetWriter::append(const void* samples, int64_t n, const int* labels) {
   Impl& m = *impl_;
   const uint8_t* src = static_cast<const uint8_t*>(samples);
+  if (m.type == SampleType::kFloat32) {
+    const float* f = static_cast<const float*>(samples);
+    const int64_t per = m.sample_shape.numel();
+    for (int64_t i = 0; i < n * per; ++i)
+      if (!std::isfinite(f[i]))
+        throw UserError(m.source + ": sample " + std::to_string(rows() + i / per) + " holds " +
+                        (std::isnan(f[i]) ? "NaN" : "Inf") + "; expected finite values");
+  }
   for (int64_t i = 0; i < n;) {
     const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
     std::memcpy(m.pending.data() + m.pending_rows * m.sample_bytes, src + i * m.sample_bytes,

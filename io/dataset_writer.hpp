@@ -16,9 +16,10 @@ enum class SampleType { kUint8, kFloat32 };
 
 class DatasetWriter {
  public:
-  // sample_shape: (C, H, W) or (D).
+  // sample_shape: (C, H, W) or (D). `source` names the input in errors (NaN/Inf in float
+  // samples are refused: "<source>: sample 12 holds NaN").
   DatasetWriter(const std::string& path, const Shape& sample_shape, SampleType type,
-                bool with_labels);
+                bool with_labels, const std::string& source = "");
   ~DatasetWriter();  // abandons (deletes) the temporary file unless close() ran
   DatasetWriter(const DatasetWriter&) = delete;
   DatasetWriter& operator=(const DatasetWriter&) = delete;

@@ -1,0 +1,110 @@
+// CSV → HDF5: one sample per row.
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include "io/converters.hpp"
+#include "io/dataset_writer.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+// Splits a line on commas, trimming spaces and a trailing '\r'.
+std::vector<std::string> fields(const std::string& line) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t comma = line.find(',', start);
+    std::string f = line.substr(start, comma == std::string::npos ? std::string::npos
+                                                                   : comma - start);
+    size_t a = f.find_first_not_of(" \t\r"), b = f.find_last_not_of(" \t\r");
+    out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool parse_number(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno != ERANGE;
+}
+
+}  // namespace
+
+ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
+                           const std::string& out) {
+  std::ifstream in(csv);
+  if (!in) throw UserError(csv + ": no such file (expected a CSV file)");
+  std::string line;
+  int64_t line_no = 0, columns = -1, label_col = -1;
+  std::unique_ptr<DatasetWriter> writer;
+  ConvertSummary summary;
+  std::vector<float> values;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::vector<std::string> f = fields(line);
+    const std::string where = csv + " line " + std::to_string(line_no);
+    double first;
+    if (columns < 0 && !parse_number(f[0], first) && !writer && line_no == 1) continue;  // header
+    if (columns < 0) {
+      columns = static_cast<int64_t>(f.size());
+      if (options.label_column) {
+        label_col = *options.label_column < 0 ? columns + *options.label_column
+                                              : *options.label_column;
+        if (label_col < 0 || label_col >= columns)
+          throw UserError(where + ": label column " + std::to_string(*options.label_column) +
+                          " but the row has " + std::to_string(columns) + " columns");
+      }
+      const int64_t d = columns - (label_col >= 0 ? 1 : 0);
+      if (d < 1) throw UserError(where + ": no value columns");
+      const auto& s = options.sample_shape;
+      if (s.empty()) {
+        summary.sample_shape = Shape{d};
+      } else if (s.size() == 3 && s[0] * s[1] * s[2] == d) {
+        summary.sample_shape = Shape{s[0], s[1], s[2]};
+      } else {
+        throw UserError(where + ": rows of " + std::to_string(d) +
+                        " values cannot be samples of the requested shape; expected C*H*W "
+                        "values");
+      }
+      summary.type = "float32";
+      summary.labels = label_col >= 0;
+      writer = std::make_unique<DatasetWriter>(out, summary.sample_shape, SampleType::kFloat32,
+                                               summary.labels, csv);
+      values.resize(d);
+    }
+    if (static_cast<int64_t>(f.size()) != columns)
+      throw UserError(where + ": " + std::to_string(f.size()) + " columns; expected " +
+                      std::to_string(columns) + " like the first row");
+    int label = 0;
+    size_t k = 0;
+    for (int64_t c = 0; c < columns; ++c) {
+      double v;
+      if (!parse_number(f[c], v) || !std::isfinite(v))
+        throw UserError(where + ", column " + std::to_string(c) + ": '" + f[c] +
+                        "' is not a finite number");
+      if (c == label_col) {
+        if (v != std::floor(v))
+          throw UserError(where + ", column " + std::to_string(c) + ": label '" + f[c] +
+                          "' is not an integer");
+        label = static_cast<int>(v);
+      } else {
+        values[k++] = static_cast<float>(v);
+      }
+    }
+    writer->append(values.data(), 1, &label);
+  }
+  if (!writer) throw UserError(csv + ": no data rows");
+  summary.samples = writer->rows();
+  writer->close();
+  return summary;
+}
+
+}  // namespace latent

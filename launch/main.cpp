@@ -1,0 +1,55 @@
+// `latent <subcommand> [options]`: dispatches to the subcommand and turns errors into one line
+// on stderr and exit status 1.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "launch/subcommands.hpp"
+#include "runtime/error.hpp"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  int (*run)(int argc, char** argv);
+  const char* summary;
+};
+
+const Subcommand kSubcommands[] = {
+    {"convert", cmd_convert, "convert idx, mnist-json, npy, csv or png-dir data to HDF5"},
+    {"info", cmd_info, "describe an HDF5 dataset or checkpoint"},
+};
+
+void usage(FILE* out) {
+  std::fprintf(out, "usage: latent <subcommand> [options]   (latent <subcommand> --help)\n\n");
+  std::fprintf(out, "subcommands:\n");
+  for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 1;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  for (const Subcommand& s : kSubcommands) {
+    if (std::strcmp(argv[1], s.name) != 0) continue;
+    try {
+      return s.run(argc - 1, argv + 1);
+    } catch (const latent::UserError& e) {
+      std::fprintf(stderr, "latent: %s\n", e.what());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "latent: %s\n", e.what());
+    }
+    return 1;
+  }
+  std::fprintf(stderr, "latent: unknown subcommand '%s'\n\n", argv[1]);
+  usage(stderr);
+  return 1;
+}

@@ -1,0 +1,7 @@
+#pragma once
+// The `latent` program's subcommands. Each takes the arguments after `latent`
+// (argv[0] is the subcommand's name), returns the exit status, and throws UserError for bad
+// input (main prints it).
+
+int cmd_convert(int argc, char** argv);
+int cmd_info(int argc, char** argv);
