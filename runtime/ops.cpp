@@ -171,6 +171,14 @@ void exp_half(const Tensor& logvar, Tensor& sigma) {
   same_numel("exp_half", logvar, sigma);
   cpu::exp_half(logvar, sigma);
 }
+void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
+  on_cpu("copy_columns", {&src, &dst});
+  expect(src.dim(0) == dst.dim(0) && src_col >= 0 && dst_col >= 0 &&
+             src_col + cols <= src.shape().per_sample() &&
+             dst_col + cols <= dst.shape().per_sample(),
+         "copy_columns", src.shape().str() + " to " + dst.shape().str());
+  cpu::copy_columns(src, src_col, dst, dst_col, cols);
+}
 double sum(const Tensor& x) {
   on_cpu("sum", {&x});
   return cpu::sum(x);
@@ -211,6 +219,15 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
   on_cpu("bernoulli_kl_sparsity", {&a, grad, batch_mean});
   expect(rho > 0 && rho < 1, "bernoulli_kl_sparsity", "target rate must be in (0, 1)");
   return cpu::bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean);
+}
+
+double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
+  on_cpu("hinge_loss", {&logits, grad});
+  return cpu::hinge_loss(logits, sign, grad, grad_scale);
+}
+double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
+  on_cpu("negated_sum_loss", {&logits, grad});
+  return cpu::negated_sum_loss(logits, grad, grad_scale);
 }
 
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,

@@ -68,6 +68,9 @@ void mul(const Tensor& a, const Tensor& b, Tensor& y);  // y = a ⊙ b
 // y = a + b ⊙ c (the reparameterization z = μ + σ·ε uses it)
 void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y);
 void exp_half(const Tensor& logvar, Tensor& sigma);  // σ = exp(logvar / 2)
+// dst[:, dst_col : dst_col+cols] = src[:, src_col : src_col+cols] on [N, D] matrices
+// (splitting the VAE encoder's [μ | log σ²] output and joining their gradients).
+void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols);
 double sum(const Tensor& x);
 double sum_squares(const Tensor& x);
 bool all_finite(const Tensor& x);
@@ -96,5 +99,10 @@ double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale)
 // dρ̂/da = 1 / global batch (ACCUMULATES). Returns the penalty once per batch, not per sample.
 double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean = nullptr);
+
+// GAN hinge losses on discriminator logits z: Σ max(0, 1 - sign·z) (sign +1 for real, -1 for
+// fake), and the generator's -Σ z. grad overwritten with grad_scale · derivative.
+double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
+double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
 }  // namespace latent::ops

@@ -45,6 +45,7 @@ void scale(Tensor& x, float alpha);
 void mul(const Tensor& a, const Tensor& b, Tensor& y);
 void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y);
 void exp_half(const Tensor& logvar, Tensor& sigma);
+void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols);
 double sum(const Tensor& x);
 double sum_squares(const Tensor& x);
 bool all_finite(const Tensor& x);
@@ -58,6 +59,9 @@ double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* 
 double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale);
 double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean);
+
+double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
+double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
                 float weight_decay);

@@ -1,4 +1,5 @@
 // Memory-bound elementwise kernels and reductions.
+#include <algorithm>
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
@@ -47,6 +48,12 @@ void exp_half(const Tensor& logvar, Tensor& sigma) {
   const float* p = logvar.data();
   float* s = sigma.data();
   for (int64_t i = 0; i < sigma.numel(); ++i) s[i] = std::exp(0.5f * p[i]);
+}
+
+void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
+  int64_t rows = src.dim(0), sw = src.shape().per_sample(), dw = dst.shape().per_sample();
+  for (int64_t n = 0; n < rows; ++n)
+    std::copy_n(src.data() + n * sw + src_col, cols, dst.data() + n * dw + dst_col);
 }
 
 double sum(const Tensor& x) {

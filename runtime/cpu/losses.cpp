@@ -100,4 +100,20 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
   return weight * penalty;
 }
 
+double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
+  const float* z = logits.data();
+  double s = 0;
+  for (int64_t i = 0; i < logits.numel(); ++i) {
+    float margin = 1.0f - sign * z[i];
+    s += std::max(margin, 0.0f);
+    if (grad) grad->data()[i] = margin > 0 ? -sign * grad_scale : 0.0f;
+  }
+  return s;
+}
+
+double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
+  if (grad) grad->fill(-grad_scale);
+  return -sum(logits);
+}
+
 }  // namespace latent::cpu

@@ -1,0 +1,100 @@
+#include "models/autoencoder.hpp"
+
+#include "layers/activation.hpp"
+#include "models/architectures.hpp"
+
+namespace latent {
+namespace {
+
+// The encoder ends in the code's activation: ReLU for L1 sparsity (exact zeros), sigmoid for
+// KL sparsity (rates in (0, 1)), none otherwise (the linear AE finds the PCA subspace).
+std::unique_ptr<Sequential> encoder_for(const ModelConfig& c) {
+  auto net = build_encoder(c, c.latent, HiddenActivation::kConfigured);
+  if (c.kind == "sparse-ae")
+    net->emplace<Activation>(c.sparsity == "kl" ? ops::Activation::kSigmoid
+                                                : ops::Activation::kRelu);
+  return net;
+}
+
+}  // namespace
+
+Autoencoder::Autoencoder(const ModelConfig& c, uint64_t seed)
+    : Model(c),
+      encoder_("encoder", encoder_for(c), c.optimizer, seed, kStreamInit),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, kStreamInit + 1),
+      recon_(c.recon),
+      noise_(c.kind == "denoising-ae" ? parse_noise(c.noise) : NoiseKind::kNone) {}
+
+const Tensor& Autoencoder::model_input(const Tensor& batch, const BatchInfo& info) {
+  if (noise_ == NoiseKind::kNone) return batch;
+  noisy_.resize(batch.shape());
+  corrupt(noise_, config_.noise_level, CounterRng(info.seed, kStreamNoise), batch, noisy_,
+          info.first_index);
+  return noisy_;
+}
+
+double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale) {
+  if (config_.kind != "sparse-ae") return 0.0;
+  Tensor scratch;
+  if (!grad) {  // evaluation: value only
+    scratch = Tensor(code.shape());
+    grad = &scratch;
+  }
+  if (config_.sparsity == "kl")
+    return kl_sparsity_penalty(code, config_.sparsity_target, config_.sparsity_weight, *grad,
+                               grad_scale);
+  return l1_activation_penalty(code, config_.sparsity_weight, *grad, grad_scale);
+}
+
+Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
+  PassContext ctx{true, info.seed, info.first_index};
+  float scale = 1.0f / static_cast<float>(info.global_batch);
+  const Tensor& code = encoder_.forward(model_input(batch, info), ctx);
+  const Tensor& out = decoder_.forward(code, ctx);
+  double recon = recon_.loss(out, batch, scale);
+
+  encoder_.zero_grad();
+  decoder_.zero_grad();
+  dcode_.resize(code.shape());
+  dcode_.copy_from(decoder_.backward(recon_.grad(), true));
+  double pen = penalty(code, &dcode_, scale);
+  encoder_.backward(dcode_, false);
+  float lr = config_.lr * info.lr_scale;
+  decoder_.step(lr);
+  encoder_.step(lr);
+
+  double n = static_cast<double>(batch.dim(0));
+  // The KL penalty is per batch; L1 is summed over samples.
+  double pen_per_sample = config_.sparsity == "kl" ? pen : pen / n;
+  Metrics m;
+  m.set("loss", recon / n + pen_per_sample);
+  m.set("recon", recon / n);
+  if (config_.kind == "sparse-ae") m.set("penalty", pen_per_sample);
+  return m;
+}
+
+Metrics Autoencoder::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) {
+  PassContext ctx{false, info.seed, info.first_index};
+  const Tensor& code = encoder_.forward(model_input(batch, info), ctx);
+  const Tensor& out = decoder_.forward(code, ctx);
+  double recon = recon_.loss(out, batch, 0.0f, per_sample);
+  double pen = penalty(code, nullptr, 0.0f);
+  double n = static_cast<double>(batch.dim(0));
+  Metrics m;
+  m.set("loss", recon + (config_.sparsity == "kl" && config_.kind == "sparse-ae" ? pen * n : pen));
+  m.set("recon", recon);
+  m.set("mse_per_pixel", recon_.squared_error(out, batch) / batch.shape().per_sample());
+  return m;
+}
+
+void Autoencoder::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
+  PassContext ctx{false, info.seed, info.first_index};
+  recon_.to_images(decoder_.forward(encoder_.forward(model_input(batch, info), ctx), ctx), out);
+  out.reshape(batch.shape());
+}
+
+const Tensor& Autoencoder::encode(const Tensor& batch) {
+  return encoder_.forward(batch, PassContext{false, 0, 0});
+}
+
+}  // namespace latent

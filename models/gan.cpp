@@ -1,0 +1,160 @@
+#include "models/gan.hpp"
+
+#include <cmath>
+
+#include "layers/activation.hpp"
+#include "models/architectures.hpp"
+#include "runtime/ops.hpp"
+
+namespace latent {
+namespace {
+
+std::unique_ptr<Sequential> generator_for(const ModelConfig& c) {
+  auto g = build_decoder(c, c.latent, c.arch == "conv");  // DCGAN: batch norm in G
+  g->emplace<Activation>(ops::Activation::kSigmoid);      // images in [0, 1] like the data
+  return g;
+}
+
+}  // namespace
+
+Gan::Gan(const ModelConfig& c, uint64_t seed)
+    : Model(c),
+      generator_("generator", generator_for(c), c.optimizer, seed, kStreamInit),
+      discriminator_("discriminator", build_encoder(c, 1, HiddenActivation::kDiscriminator),
+                     c.optimizer, seed, kStreamInit + 1) {
+  if (c.pretrain_epochs > 0)
+    pretrain_encoder_.emplace("pretrain_encoder",
+                              build_encoder(c, c.latent, HiddenActivation::kConfigured),
+                              c.optimizer, seed, kStreamInit + 2);
+}
+
+std::vector<Network*> Gan::networks() {
+  std::vector<Network*> n{&generator_, &discriminator_};
+  if (pretrain_encoder_) n.push_back(&*pretrain_encoder_);
+  return n;
+}
+
+const Tensor& Gan::generate_batch(int64_t n, uint64_t seed, uint64_t stream, uint64_t first_index,
+                                  bool train) {
+  z_.resize(Shape{n, config_.latent});
+  CounterRng(seed, stream).fill_normal(z_, first_index);
+  return generator_.forward(z_, PassContext{train, seed, first_index});
+}
+
+Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_scale, bool train,
+                        uint64_t first_index, Tensor* per_sample) {
+  const Tensor& logits = discriminator_.forward(x, PassContext{train, 0, first_index});
+  int64_t n = logits.numel();
+  Verdict v;
+  for (int64_t i = 0; i < n; ++i) {
+    float z = logits.data()[i];
+    v.mean_prob += 1.0 / (1.0 + std::exp(-z));
+    v.correct += real ? (z > 0) : (z < 0);
+  }
+  v.mean_prob /= n;
+  loss_grad_.resize(logits.shape());
+  if (config_.gan_loss == "hinge") {
+    v.loss = ops::hinge_loss(logits, real ? 1.0f : -1.0f, &loss_grad_, grad_scale);
+  } else {
+    target_.resize(logits.shape());
+    target_.fill(target);
+    v.loss = bce_.forward(logits, target_, grad_scale, per_sample);
+    loss_grad_.copy_from(bce_.grad());
+  }
+  return v;
+}
+
+Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
+  int64_t n = batch.dim(0);
+  float scale = 1.0f / static_cast<float>(info.global_batch);
+  // Each sample's z is keyed by its global index, so the fakes do not depend on the split.
+  discriminator_.zero_grad();
+  Verdict real = judge(batch, true, 1.0f - config_.label_smoothing, scale, true, info.first_index);
+  discriminator_.backward(loss_grad_, false, /*for_update=*/false);
+  const Tensor& fake = generate_batch(n, info.seed, kStreamLatent, info.first_index, true);
+  Verdict fake_v = judge(fake, false, 0.0f, scale, true, info.first_index);
+  discriminator_.backward(loss_grad_, false);  // the last backward before the step: sync here
+  discriminator_.step(config_.lr_d * info.lr_scale);
+
+  Metrics m;
+  m.set("loss_d", (real.loss + fake_v.loss) / n);
+  m.set("d_real", real.mean_prob);
+  m.set("d_fake", fake_v.mean_prob);
+  m.set("d_acc", (real.correct + fake_v.correct) / (2.0 * n));
+  if (++d_updates_since_g_ >= config_.d_steps) {
+    d_updates_since_g_ = 0;
+    for (int g = 0; g < config_.g_steps; ++g) generator_step(info, g, m);
+  }
+  return m;
+}
+
+void Gan::generator_step(const BatchInfo& info, int g, Metrics& m) {
+  float scale = 1.0f / static_cast<float>(info.global_batch);
+  int64_t rows = z_.dim(0);  // this rank's share, as in the D step
+  // Stream per G update, so its z differ from the D step's and from each other.
+  const Tensor& fake =
+      generate_batch(rows, info.seed, kStreamLatent + 1 + g, info.first_index, true);
+  const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
+  loss_grad_.resize(logits.shape());
+  double loss;
+  if (config_.gan_loss == "hinge") {
+    loss = ops::negated_sum_loss(logits, &loss_grad_, scale);
+  } else {  // non-saturating: G wants D to call its samples real
+    target_.resize(logits.shape());
+    target_.fill(1.0f);
+    loss = bce_.forward(logits, target_, scale);
+    loss_grad_.copy_from(bce_.grad());
+  }
+  generator_.zero_grad();
+  const Tensor& dfake = discriminator_.backward(loss_grad_, true, /*for_update=*/false);
+  generator_.backward(dfake, false);
+  generator_.step(config_.lr_g * info.lr_scale);
+  m.set("loss_g", loss / rows);
+}
+
+Metrics Gan::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) {
+  int64_t n = batch.dim(0);
+  // per_sample: D's loss on each real sample, how unreal D finds it.
+  Verdict real = judge(batch, true, 1.0f, 0.0f, false, info.first_index, per_sample);
+  const Tensor& fake = generate_batch(n, info.seed, kStreamLatent + 64, info.first_index, false);
+  Verdict fake_v = judge(fake, false, 0.0f, 0.0f, false, info.first_index);
+  Metrics m;
+  m.set("loss", real.loss + fake_v.loss);
+  m.set("loss_d", real.loss + fake_v.loss);
+  m.set("d_real", real.mean_prob * n);
+  m.set("d_fake", fake_v.mean_prob * n);
+  m.set("d_acc", (real.correct + fake_v.correct) / 2.0);
+  return m;
+}
+
+void Gan::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
+  generate(batch.dim(0), info.seed, out);
+}
+
+void Gan::generate(int64_t n, uint64_t seed, Tensor& out) {
+  const Tensor& images = generate_batch(n, seed, kStreamLatent, 0, false);
+  out.resize(images.shape());
+  out.copy_from(images);
+  const Shape& s = config_.sample_shape;
+  out.reshape(s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]});
+}
+
+// Autoencoder pretraining: G is the decoder of a separate encoder, trained on MSE.
+Metrics Gan::pretrain_step(const Tensor& batch, const BatchInfo& info) {
+  PassContext ctx{true, info.seed, info.first_index};
+  float scale = 1.0f / static_cast<float>(info.global_batch);
+  const Tensor& code = pretrain_encoder_->forward(batch, ctx);
+  const Tensor& out = generator_.forward(code, ctx);
+  double loss = mse_.forward(out, batch, scale);
+  pretrain_encoder_->zero_grad();
+  generator_.zero_grad();
+  pretrain_encoder_->backward(generator_.backward(mse_.grad(), true), false);
+  generator_.step(config_.lr_g * info.lr_scale);
+  pretrain_encoder_->step(config_.lr_g * info.lr_scale);
+  Metrics m;
+  m.set("loss", loss / batch.dim(0));
+  m.set("recon", loss / batch.dim(0));
+  return m;
+}
+
+}  // namespace latent

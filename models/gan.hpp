@@ -1,0 +1,49 @@
+#pragma once
+// GAN: generator G(z), z ~ N(0, 1) of size --latent, and discriminator D(x) with one logit,
+// with the coordinator that alternates their updates: each train_step is one D update on a
+// real batch; after every d_steps of them come g_steps G updates. Each network's gradients
+// are synchronised on their own.
+//   bce:   D loss = BCE(D(x) → 1 - smoothing) + BCE(D(G(z)) → 0); G loss = BCE(D(G(z)) → 1)
+//   hinge: D loss = Σ max(0, 1 - D(x)) + max(0, 1 + D(G(z)));   G loss = -Σ D(G(z))
+// With --pretrain-epochs, G is first trained as the decoder of an autoencoder.
+#include <optional>
+
+#include "layers/losses.hpp"
+#include "models/model.hpp"
+
+namespace latent {
+
+class Gan : public Model {
+ public:
+  Gan(const ModelConfig& c, uint64_t seed);
+  Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
+  // Sums: loss_d, d_real, d_fake and d_acc (real vs as many generated samples).
+  Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
+  void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
+  void generate(int64_t n, uint64_t seed, Tensor& out) override;
+  std::vector<Network*> networks() override;
+  int pretrain_epochs() const override { return config_.pretrain_epochs; }
+  Metrics pretrain_step(const Tensor& batch, const BatchInfo& info) override;
+
+ private:
+  struct Verdict {
+    double loss = 0, mean_prob = 0, correct = 0;
+  };
+  // D's loss on `x` judged as real or fake; fills loss_grad_ with d loss / d logits.
+  // per_sample (bce only): each sample's loss.
+  Verdict judge(const Tensor& x, bool real, float target, float grad_scale, bool train,
+                uint64_t first_index, Tensor* per_sample = nullptr);
+  // G(z) for n codes drawn from (seed, stream), row i keyed by global index first_index + i.
+  const Tensor& generate_batch(int64_t n, uint64_t seed, uint64_t stream, uint64_t first_index,
+                               bool train);
+  void generator_step(const BatchInfo& info, int g, Metrics& m);
+
+  Network generator_, discriminator_;
+  std::optional<Network> pretrain_encoder_;
+  BceWithLogitsLoss bce_;
+  MseLoss mse_;
+  Tensor z_, target_, loss_grad_, dcode_;
+  int d_updates_since_g_ = 0;
+};
+
+}  // namespace latent

@@ -1,0 +1,66 @@
+#pragma once
+// A Model owns its networks and optimizers and runs one training step on a batch. The same
+// code runs on one process or N ranks: losses scale gradients by 1 / global batch, networks
+// sum them over ranks, and per-sample randomness is keyed by global sample index.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/model_config.hpp"
+#include "models/network.hpp"
+
+namespace latent {
+
+// Named scalar results of a step or an evaluation.
+class Metrics {
+ public:
+  void set(const std::string& name, double value);
+  double get(const std::string& name) const;  // throws when absent
+  bool has(const std::string& name) const;
+  const std::vector<std::pair<std::string, double>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, double>> items_;
+};
+
+// Where a batch sits in the run.
+struct BatchInfo {
+  uint64_t first_index = 0;  // global index of row 0 (row i is first_index + i)
+  int64_t global_batch = 0;  // rows in this step over all ranks
+  uint64_t seed = 0;
+  float lr_scale = 1.0f;  // warm-up factor on the configured learning rates
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  const ModelConfig& config() const { return config_; }
+  const std::string& kind() const { return config_.kind; }
+
+  // One update on this rank's batch; metrics are means over the global batch of this rank's
+  // part (the trainer averages them over ranks).
+  virtual Metrics train_step(const Tensor& batch, const BatchInfo& info) = 0;
+  // Sums over the batch (the caller divides by the samples seen); `per_sample` [N] gets each
+  // sample's loss (the anomaly score) when given. Inference mode: no update, no dropout.
+  virtual Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) = 0;
+  // Images for the epoch's grid, values in [0, 1], shaped like the data: reconstructions of
+  // `batch` (AE, VAE) or new samples (GAN); `out` is resized.
+  virtual void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) = 0;
+  // New samples from the prior / generator (VAE, GAN); others throw UserError.
+  virtual void generate(int64_t n, uint64_t seed, Tensor& out);
+
+  virtual std::vector<Network*> networks() = 0;
+  // Epochs the trainer runs before the main training (GAN pretraining); 0 for others.
+  virtual int pretrain_epochs() const { return 0; }
+  virtual Metrics pretrain_step(const Tensor& batch, const BatchInfo& info);
+
+ protected:
+  explicit Model(const ModelConfig& c) : config_(c) {}
+  ModelConfig config_;
+};
+
+// Builds the model `config.kind` (validated first).
+std::unique_ptr<Model> make_model(const ModelConfig& config, uint64_t seed);
+
+}  // namespace latent

@@ -1,0 +1,39 @@
+#include "models/network.hpp"
+
+namespace latent {
+
+Network::Network(std::string name, std::unique_ptr<Sequential> layers,
+                 const OptimizerConfig& optimizer, uint64_t seed, uint64_t init_stream)
+    : name_(std::move(name)), layers_(std::move(layers)) {
+  layers_->init_params(CounterRng(seed, init_stream));
+  // Reverse layer order in the store: what backward finishes first sits at the front.
+  ready_offset_.assign(layers_->size(), 0);
+  int64_t offset = 0;
+  for (size_t i = layers_->size(); i-- > 0;) {
+    for (Param* p : layers_->layer(i).params()) offset += p->value.numel();
+    ready_offset_[i] = offset;
+  }
+  layers_->adopt_into(store_);
+  optimizer_ = make_optimizer(optimizer, store_.numel());
+}
+
+void Network::enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap) {
+  sync_ = std::make_unique<GradientSync>(comm, store_.grads(), bucket_bytes, overlap);
+  layers_->set_backward_hook([this](size_t i) {
+    if (syncing_) sync_->ready_up_to(ready_offset_[i]);
+  });
+}
+
+const Tensor& Network::backward(const Tensor& dy, bool need_dx, bool for_update) {
+  syncing_ = for_update;
+  const Tensor& dx = layers_->backward(dy, need_dx);
+  syncing_ = false;
+  return dx;
+}
+
+void Network::step(float lr) {
+  if (sync_) sync_->finish();
+  optimizer_->step(store_.values(), store_.grads(), lr);
+}
+
+}  // namespace latent

@@ -1,0 +1,53 @@
+#pragma once
+// A trainable network: layers, their parameters in one store, an optimizer over the store,
+// and (when data-parallel) the synchronisation of its gradients. Each of a GAN's two networks
+// is one of these, synchronised on its own.
+#include <memory>
+#include <string>
+
+#include "layers/sequential.hpp"
+#include "runtime/communicator.hpp"
+#include "runtime/gradient_sync.hpp"
+#include "runtime/optimizer.hpp"
+#include "runtime/param_store.hpp"
+
+namespace latent {
+
+class Network {
+ public:
+  // Initialises parameters from (seed, stream) and adopts them into the store.
+  Network(std::string name, std::unique_ptr<Sequential> layers, const OptimizerConfig& optimizer,
+          uint64_t seed, uint64_t init_stream);
+
+  const std::string& name() const { return name_; }
+  Sequential& layers() { return *layers_; }
+  ParamStore& store() { return store_; }
+  Optimizer& optimizer() { return *optimizer_; }
+
+  const Tensor& forward(const Tensor& x, const PassContext& ctx) {
+    return layers_->forward(x, ctx);
+  }
+  // Gradients accumulate into the store; buckets start their allreduce as layers finish.
+  // for_update = false: only dx is wanted (the GAN's generator step passes through D), so no
+  // gradient is sent.
+  const Tensor& backward(const Tensor& dy, bool need_dx, bool for_update = true);
+  void zero_grad() { store_.zero_grad(); }
+  // Waits for the gradient allreduce (if any) and applies the optimizer.
+  void step(float lr);
+
+  // Makes the network data-parallel: gradients are summed over `comm` in buckets of about
+  // bucket_bytes (overlapped with backward when `overlap`).
+  void enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap);
+  GradientSync* gradient_sync() { return sync_.get(); }
+
+ private:
+  std::string name_;
+  std::unique_ptr<Sequential> layers_;
+  ParamStore store_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<GradientSync> sync_;
+  bool syncing_ = false;
+  std::vector<int64_t> ready_offset_;  // grads[0, ready_offset_[i]) final once layer i is done
+};
+
+}  // namespace latent

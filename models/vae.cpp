@@ -1,0 +1,100 @@
+#include "models/vae.hpp"
+
+#include "models/architectures.hpp"
+#include "runtime/ops.hpp"
+
+namespace latent {
+
+Vae::Vae(const ModelConfig& c, uint64_t seed)
+    : Model(c),
+      encoder_("encoder", build_encoder(c, 2 * c.latent, HiddenActivation::kConfigured),
+               c.optimizer, seed, kStreamInit),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, kStreamInit + 1),
+      recon_(c.recon) {}
+
+void Vae::encode(const Tensor& batch, bool train, const BatchInfo& info) {
+  const Tensor& h = encoder_.forward(batch, PassContext{train, info.seed, info.first_index});
+  int64_t n = batch.dim(0), k = config_.latent;
+  mu_.resize(Shape{n, k});
+  logvar_.resize(Shape{n, k});
+  ops::copy_columns(h, 0, mu_, 0, k);
+  ops::copy_columns(h, k, logvar_, 0, k);
+}
+
+const Tensor& Vae::decode(const Tensor& z) {
+  return decoder_.forward(z, PassContext{false, 0, 0});
+}
+
+std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchInfo& info,
+                                              bool train, float grad_scale, Tensor* per_sample) {
+  encode(batch, train, info);
+  for (Tensor* t : {&sigma_, &eps_, &z_}) t->resize(mu_.shape());
+  ops::exp_half(logvar_, sigma_);
+  CounterRng(info.seed, kStreamNoise).fill_normal(eps_, info.first_index);
+  ops::fma(mu_, sigma_, eps_, z_);
+  const Tensor& out = decoder_.forward(z_, PassContext{train, info.seed, info.first_index});
+  double recon = recon_.loss(out, batch, grad_scale, per_sample);
+  if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)});
+  double kl =
+      kl_.forward(mu_, logvar_, grad_scale * config_.beta, per_sample ? &kl_per_sample_ : nullptr);
+  if (per_sample) ops::axpy(config_.beta, kl_per_sample_, *per_sample);
+  return {recon, kl};
+}
+
+Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
+  float scale = 1.0f / static_cast<float>(info.global_batch);
+  auto [recon, kl] = forward_losses(batch, info, true, scale, nullptr);
+
+  encoder_.zero_grad();
+  decoder_.zero_grad();
+  const Tensor& dz = decoder_.backward(recon_.grad(), true);
+  // dμ = dz + β·dKL/dμ;  d log σ² = dz ⊙ ε ⊙ σ / 2 + β·dKL/d log σ²
+  for (Tensor* t : {&dmu_, &dlogvar_, &tmp_}) t->resize(mu_.shape());
+  ops::add(dz, kl_.grad_mu(), dmu_);
+  ops::mul(dz, eps_, tmp_);
+  ops::mul(tmp_, sigma_, tmp_);
+  dlogvar_.copy_from(kl_.grad_logvar());
+  ops::axpy(0.5f, tmp_, dlogvar_);
+  int64_t k = config_.latent;
+  dh_.resize(Shape{batch.dim(0), 2 * k});
+  ops::copy_columns(dmu_, 0, dh_, 0, k);
+  ops::copy_columns(dlogvar_, 0, dh_, k, k);
+  encoder_.backward(dh_, false);
+  float lr = config_.lr * info.lr_scale;
+  decoder_.step(lr);
+  encoder_.step(lr);
+
+  double n = static_cast<double>(batch.dim(0));
+  Metrics m;
+  m.set("loss", (recon + config_.beta * kl) / n);
+  m.set("recon", recon / n);
+  m.set("kl", kl / n);
+  return m;
+}
+
+Metrics Vae::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) {
+  auto [recon, kl] = forward_losses(batch, info, false, 0.0f, per_sample);
+  Metrics m;
+  m.set("loss", recon + config_.beta * kl);
+  m.set("recon", recon);
+  m.set("kl", kl);
+  // Pixel error of the mean reconstruction (z = μ), the usual figure for a VAE.
+  m.set("mse_per_pixel", recon_.squared_error(decode(mu_), batch) / batch.shape().per_sample());
+  return m;
+}
+
+void Vae::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
+  encode(batch, false, info);
+  recon_.to_images(decode(mu_), out);
+  out.reshape(batch.shape());
+}
+
+void Vae::generate(int64_t n, uint64_t seed, Tensor& out) {
+  Tensor z(Shape{n, config_.latent});
+  CounterRng(seed, kStreamLatent).fill_normal(z, 0);
+  recon_.to_images(decode(z), out);
+  const Shape& s = config_.sample_shape;
+  out.reshape(s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]});
+}
+
+}  // namespace latent

@@ -1,0 +1,39 @@
+#pragma once
+// Variational autoencoder. The encoder outputs [μ | log σ²]; z = μ + σ·ε with ε ~ N(0, 1)
+// drawn from the counter-based RNG keyed by the global sample index (reparameterization: ε is
+// an input, so gradients reach μ and σ). Loss per sample, in nats:
+//   reconstruction (summed over pixels) + β · KL(N(μ, σ²) ‖ N(0, 1)).
+#include "models/model.hpp"
+#include "models/reconstruction.hpp"
+
+namespace latent {
+
+class Vae : public Model {
+ public:
+  Vae(const ModelConfig& c, uint64_t seed);
+  Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
+  Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
+  void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
+  void generate(int64_t n, uint64_t seed, Tensor& out) override;
+  std::vector<Network*> networks() override { return {&encoder_, &decoder_}; }
+
+  // μ and log σ² of the last encode.
+  void encode(const Tensor& batch, bool train, const BatchInfo& info);
+  const Tensor& mu() const { return mu_; }
+  const Tensor& logvar() const { return logvar_; }
+  // Decoder output (logits or values) for codes z.
+  const Tensor& decode(const Tensor& z);
+
+ private:
+  // Forward through encoder, sampling and decoder; returns Σ recon and Σ KL.
+  std::pair<double, double> forward_losses(const Tensor& batch, const BatchInfo& info, bool train,
+                                           float grad_scale, Tensor* per_sample);
+
+  Network encoder_, decoder_;
+  Reconstruction recon_;
+  GaussianKl kl_;
+  Tensor mu_, logvar_, sigma_, eps_, z_;
+  Tensor dmu_, dlogvar_, dh_, tmp_, kl_per_sample_;
+};
+
+}  // namespace latent
