@@ -1,0 +1,57 @@
+"""Helpers shared by the PyTorch peers: thread pinning before torch loads, environment facts."""
+import datetime
+import os
+import platform
+import sys
+
+
+def pin_threads(n):
+    """Must run before `import torch` (and numpy's BLAS) so the pools start with n threads."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def loaded_blas():
+    """The BLAS/LAPACK shared objects actually mapped into this process."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                p = line.split()[-1] if len(line.split()) >= 6 else ""
+                base = os.path.basename(p)
+                if any(k in base for k in ("blas", "lapack", "mkl")):
+                    libs.add(os.path.realpath(p))
+    except OSError:
+        pass
+    return sorted(libs)
+
+
+def environment(torch, threads):
+    return {
+        "python": sys.version.split()[0],
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "threads_requested": threads,
+        "blas_loaded": loaded_blas(),
+        "mkldnn": bool(torch.backends.mkldnn.is_available()),
+        "cpu": cpu_model(),
+        "logical_cpus": os.cpu_count(),
+        "host": platform.node(),
+        "loadavg_1_5_15": [round(v, 2) for v in os.getloadavg()],
+        "time": datetime.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
