@@ -1,0 +1,55 @@
+#pragma once
+// Drives a model through steps over an in-memory dataset (the trainer streams HDF5; the model
+// tests only need batches).
+#include <vector>
+
+#include "models/model.hpp"
+
+namespace latent::testing {
+
+struct TrainTrace {
+  std::vector<Metrics> steps;
+  double mean(const std::string& key, size_t from, size_t to) const {
+    double s = 0;
+    for (size_t i = from; i < to; ++i) s += steps[i].get(key);
+    return s / static_cast<double>(to - from);
+  }
+  double first(const std::string& key, size_t n = 5) const { return mean(key, 0, n); }
+  double last(const std::string& key, size_t n = 5) const {
+    return mean(key, steps.size() - n, steps.size());
+  }
+};
+
+inline Tensor rows_of(const Tensor& data, int64_t begin, int64_t n) {
+  return data.slice(begin, begin + n);
+}
+
+// `steps` updates with batches taken in order, wrapping around the data.
+inline TrainTrace train_steps(Model& model, const Tensor& data, int64_t batch, int steps,
+                              uint64_t seed = 7, uint64_t first_step = 0) {
+  TrainTrace trace;
+  int64_t per_epoch = data.dim(0) / batch;
+  for (int s = 0; s < steps; ++s) {
+    uint64_t step = first_step + s;
+    Tensor x = rows_of(data, (step % per_epoch) * batch, batch);
+    BatchInfo info{step * batch, batch, seed, 1.0f};
+    trace.steps.push_back(model.train_step(x, info));
+  }
+  return trace;
+}
+
+// Σ metrics over the data in batches, divided by the samples.
+inline Metrics evaluate_all(Model& model, const Tensor& data, int64_t batch) {
+  Metrics total;
+  int64_t n = (data.dim(0) / batch) * batch;
+  for (int64_t b = 0; b < n; b += batch) {
+    Tensor x = rows_of(data, b, batch);
+    Metrics m = model.evaluate(x, BatchInfo{static_cast<uint64_t>(b), batch, 7, 1.0f}, nullptr);
+    for (auto& [k, v] : m.items()) total.set(k, (total.has(k) ? total.get(k) : 0.0) + v);
+  }
+  Metrics mean;
+  for (auto& [k, v] : total.items()) mean.set(k, v / static_cast<double>(n));
+  return mean;
+}
+
+}  // namespace latent::testing
