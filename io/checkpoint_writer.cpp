@@ -86,9 +86,7 @@ void CheckpointWriter::commit() {
   m.meta.reset();
   if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0)
     throw UserError("checkpoint " + m.path + ": flushing failed (disk full?)");
-  hid_t f = m.file.get();
-  m.file = h5::Handle();
-  if (H5Fclose(f) < 0) throw UserError("checkpoint " + m.path + ": closing failed (disk full?)");
+  if (H5Fclose(m.file.release()) < 0) throw UserError("checkpoint " + m.path + ": closing failed (disk full?)");
   commit_file(m.temporary, m.path);
   m.committed = true;
 }

@@ -165,8 +165,8 @@ void DatasetWriter::close() {
   m.flush();
   m.labels.reset();
   m.images.reset();
-  h5::check(H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL), "H5Fflush");
-  m.file.reset();
+  if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m.file.release()) < 0)
+    throw UserError(m.path + ": writing failed (disk full?)");
   commit_file(m.temporary, m.path);
   m.closed = true;
 }
