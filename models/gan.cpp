@@ -81,8 +81,7 @@ Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
   m.set("d_real", real.mean_prob);
   m.set("d_fake", fake_v.mean_prob);
   m.set("d_acc", (real.correct + fake_v.correct) / (2.0 * n));
-  if (++d_updates_since_g_ >= config_.d_steps) {
-    d_updates_since_g_ = 0;
+  if ((info.step + 1) % config_.d_steps == 0) {
     for (int g = 0; g < config_.g_steps; ++g) generator_step(info, g, m);
   }
   return m;

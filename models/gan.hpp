@@ -1,8 +1,8 @@
 #pragma once
 // GAN: generator G(z), z ~ N(0, 1) of size --latent, and discriminator D(x) with one logit,
 // with the coordinator that alternates their updates: each train_step is one D update on a
-// real batch; after every d_steps of them come g_steps G updates. Each network's gradients
-// are synchronised on their own.
+// real batch; after every d_steps of them come g_steps G updates. The phase follows from the
+// step count, so a resumed run continues it. Each network's gradients are synchronised alone.
 //   bce:   D loss = BCE(D(x) → 1 - smoothing) + BCE(D(G(z)) → 0); G loss = BCE(D(G(z)) → 1)
 //   hinge: D loss = Σ max(0, 1 - D(x)) + max(0, 1 + D(G(z)));   G loss = -Σ D(G(z))
 // With --pretrain-epochs, G is first trained as the decoder of an autoencoder.
@@ -43,7 +43,6 @@ class Gan : public Model {
   BceWithLogitsLoss bce_;
   MseLoss mse_;
   Tensor z_, target_, loss_grad_, dcode_;
-  int d_updates_since_g_ = 0;
 };
 
 }  // namespace latent

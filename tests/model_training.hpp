@@ -32,7 +32,7 @@ inline TrainTrace train_steps(Model& model, const Tensor& data, int64_t batch, i
   for (int s = 0; s < steps; ++s) {
     uint64_t step = first_step + s;
     Tensor x = rows_of(data, (step % per_epoch) * batch, batch);
-    BatchInfo info{step * batch, batch, seed, 1.0f};
+    BatchInfo info{step * batch, batch, seed, 1.0f, static_cast<int64_t>(step)};
     trace.steps.push_back(model.train_step(x, info));
   }
   return trace;
