@@ -30,6 +30,7 @@ struct BatchInfo {
   int64_t global_batch = 0;  // rows in this step over all ranks
   uint64_t seed = 0;
   float lr_scale = 1.0f;  // warm-up factor on the configured learning rates
+  int64_t step = 0;       // updates done before this one (the GAN's D/G phase follows it)
 };
 
 class Model {
