@@ -16,6 +16,9 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
+    {"train", cmd_train,
+     "train a model (ae, sparse-ae, denoising-ae, vae, gan) on an HDF5 dataset"},
+    {"eval", cmd_eval, "evaluate a checkpoint on a dataset; prints one JSON object"},
     {"convert", cmd_convert, "convert idx, mnist-json, npy, csv or png-dir data to HDF5"},
     {"info", cmd_info, "describe an HDF5 dataset or checkpoint"},
 };

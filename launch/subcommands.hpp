@@ -5,3 +5,5 @@
 
 int cmd_convert(int argc, char** argv);
 int cmd_info(int argc, char** argv);
+int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);

@@ -1,0 +1,259 @@
+#include "launch/run_config.hpp"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace latent {
+namespace {
+
+struct OptionSpec {
+  const char* name;
+  const char* default_value;
+  const char* help;
+};
+
+// Every option, its default and what it means. Values are strings here and are converted with
+// messages that name the option.
+const OptionSpec kModelOptions[] = {
+    {"model", "vae", "ae | sparse-ae | denoising-ae | vae | gan"},
+    {"arch", "mlp", "mlp | conv (DCGAN-style; image data with H, W divisible by 4)"},
+    {"hidden", "400", "mlp hidden widths, encoder order, e.g. 400,200"},
+    {"conv-widths", "64,128", "conv channels of the two strided layers"},
+    {"latent", "20", "code / latent size"},
+    {"activation", "relu", "hidden activation: relu | leaky-relu | tanh | sigmoid | linear"},
+    {"recon", "bce", "reconstruction loss: bce (on logits, data in [0,1]) | mse"},
+    {"sparsity", "l1", "sparse-ae penalty: l1 (λ Σ|a|) | kl (Bernoulli KL to the target rate)"},
+    {"sparsity-weight", "0.001", "sparse-ae: λ (l1) or w (kl)"},
+    {"sparsity-target", "0.05", "sparse-ae kl: target rate ρ"},
+    {"noise", "gaussian", "denoising-ae corruption: gaussian | masking | salt-pepper"},
+    {"noise-level", "0.3", "denoising-ae: σ (gaussian) or probability (masking, salt-pepper)"},
+    {"beta", "1", "vae: weight of the KL term"},
+    {"gan-loss", "bce", "gan: bce (non-saturating) | hinge"},
+    {"d-steps", "1", "gan: discriminator updates per round"},
+    {"g-steps", "1", "gan: generator updates per round"},
+    {"label-smoothing", "0", "gan: real label 1 - s"},
+    {"pretrain-epochs", "0", "gan: first train G as an autoencoder's decoder for K epochs"},
+    {"optimizer", "adam", "adam | sgd"},
+    {"lr", "0.001", "learning rate (ae, vae)"},
+    {"lr-d", "0.0002", "gan: discriminator learning rate"},
+    {"lr-g", "0.0002", "gan: generator learning rate"},
+    {"momentum", "0.9", "sgd momentum"},
+    {"adam-beta1", "auto", "Adam β1 (auto: 0.5 for gan, 0.9 otherwise)"},
+    {"adam-beta2", "0.999", "Adam β2"},
+    {"weight-decay", "0", "L2 weight decay"},
+};
+
+const OptionSpec kTrainOptions[] = {
+    {"data", "", "training set (HDF5, /images (N,C,H,W) or (N,D))"},
+    {"dataset", "images", "name of the images dataset in the file"},
+    {"labels-dataset", "labels", "name of the labels dataset"},
+    {"classes", "", "train only on these labels, e.g. 0,4"},
+    {"val-data", "", "validation set (HDF5), evaluated at each epoch's end"},
+    {"epochs", "10", "passes over the data"},
+    {"max-steps", "0", "stop after this many updates (0: no limit)"},
+    {"batch", "128", "batch per rank (the global batch is ranks × batch)"},
+    {"seed", "1", "seed of every random stream (init, order, noise)"},
+    {"threads", "0", "compute threads per process (0: all cores)"},
+    {"out", "runs/latest", "run folder: config.ini, metrics.jsonl, checkpoint.h5, PNG grids"},
+    {"checkpoint-every", "0", "also write the checkpoint every N steps (0: only at the end)"},
+    {"io-buffer-mb", "256", "prefetch buffer per rank (MB)"},
+    {"log-every", "50", "steps between metrics rows"},
+    {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
+    {"bucket-mb", "25", "gradient allreduce bucket size (MB)"},
+    {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)"},
+};
+
+po::options_description describe(const OptionSpec* begin, const OptionSpec* end,
+                                 const char* title) {
+  po::options_description d(title);
+  for (const OptionSpec* o = begin; o != end; ++o)
+    d.add_options()(o->name, po::value<std::string>()->default_value(o->default_value), o->help);
+  return d;
+}
+
+std::string get(const po::variables_map& vm, const char* name) {
+  return vm[name].as<std::string>();
+}
+
+double to_number(const po::variables_map& vm, const char* name) {
+  std::string v = get(vm, name);
+  try {
+    size_t used = 0;
+    double d = std::stod(v, &used);
+    if (used == v.size()) return d;
+  } catch (const std::exception&) {
+  }
+  throw UserError("--" + std::string(name) + " '" + v + "': expected a number");
+}
+
+int64_t to_int(const po::variables_map& vm, const char* name) {
+  double d = to_number(vm, name);
+  if (d != static_cast<double>(static_cast<int64_t>(d)))
+    throw UserError("--" + std::string(name) + " '" + get(vm, name) + "': expected an integer");
+  return static_cast<int64_t>(d);
+}
+
+std::vector<int64_t> to_int_list(const po::variables_map& vm, const char* name) {
+  std::vector<int64_t> out;
+  std::stringstream ss(get(vm, name));
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    try {
+      size_t used = 0;
+      out.push_back(std::stoll(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw UserError("--" + std::string(name) + " '" + get(vm, name) +
+                      "': expected comma-separated integers");
+    }
+  }
+  return out;
+}
+
+bool to_bool(const po::variables_map& vm, const char* name) {
+  std::string v = get(vm, name);
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  throw UserError("--" + std::string(name) + " '" + v + "': expected true or false");
+}
+
+ModelConfig model_from(const po::variables_map& vm) {
+  ModelConfig c;
+  c.kind = get(vm, "model");
+  c.arch = get(vm, "arch");
+  c.hidden = to_int_list(vm, "hidden");
+  c.conv_widths = to_int_list(vm, "conv-widths");
+  c.latent = to_int(vm, "latent");
+  c.activation = get(vm, "activation");
+  c.recon = get(vm, "recon");
+  c.sparsity = get(vm, "sparsity");
+  c.sparsity_weight = static_cast<float>(to_number(vm, "sparsity-weight"));
+  c.sparsity_target = static_cast<float>(to_number(vm, "sparsity-target"));
+  c.noise = get(vm, "noise");
+  c.noise_level = static_cast<float>(to_number(vm, "noise-level"));
+  c.beta = static_cast<float>(to_number(vm, "beta"));
+  c.gan_loss = get(vm, "gan-loss");
+  c.d_steps = static_cast<int>(to_int(vm, "d-steps"));
+  c.g_steps = static_cast<int>(to_int(vm, "g-steps"));
+  c.label_smoothing = static_cast<float>(to_number(vm, "label-smoothing"));
+  c.pretrain_epochs = static_cast<int>(to_int(vm, "pretrain-epochs"));
+  c.optimizer.kind = get(vm, "optimizer");
+  c.lr = static_cast<float>(to_number(vm, "lr"));
+  c.lr_d = static_cast<float>(to_number(vm, "lr-d"));
+  c.lr_g = static_cast<float>(to_number(vm, "lr-g"));
+  c.optimizer.momentum = static_cast<float>(to_number(vm, "momentum"));
+  c.optimizer.beta1 = get(vm, "adam-beta1") == "auto"
+                          ? (c.kind == "gan" ? 0.5f : 0.9f)
+                          : static_cast<float>(to_number(vm, "adam-beta1"));
+  c.optimizer.beta2 = static_cast<float>(to_number(vm, "adam-beta2"));
+  c.optimizer.weight_decay = static_cast<float>(to_number(vm, "weight-decay"));
+  return c;
+}
+
+TrainOptions train_from(const po::variables_map& vm) {
+  TrainOptions t;
+  t.data.path = get(vm, "data");
+  if (t.data.path.empty()) throw UserError("--data: a training set (HDF5) is required");
+  t.data.images_name = get(vm, "dataset");
+  t.data.labels_name = get(vm, "labels-dataset");
+  for (int64_t c : to_int_list(vm, "classes")) t.data.classes.push_back(static_cast<int>(c));
+  t.val_data = get(vm, "val-data");
+  t.epochs = to_int(vm, "epochs");
+  t.max_steps = to_int(vm, "max-steps");
+  t.batch = to_int(vm, "batch");
+  t.seed = static_cast<uint64_t>(to_int(vm, "seed"));
+  t.out = get(vm, "out");
+  t.checkpoint_every = to_int(vm, "checkpoint-every");
+  t.io_buffer_mb = to_number(vm, "io-buffer-mb");
+  t.log_every = to_int(vm, "log-every");
+  t.lr_warmup_steps = to_int(vm, "lr-warmup-steps");
+  t.bucket_mb = to_number(vm, "bucket-mb");
+  t.overlap = to_bool(vm, "overlap");
+  auto positive = [](int64_t v, const char* name) {
+    if (v <= 0)
+      throw UserError("--" + std::string(name) + " " + std::to_string(v) + ": expected > 0");
+  };
+  positive(t.epochs, "epochs");
+  positive(t.batch, "batch");
+  positive(t.log_every, "log-every");
+  if (t.max_steps < 0) throw UserError("--max-steps: expected >= 0");
+  if (t.checkpoint_every < 0) throw UserError("--checkpoint-every: expected >= 0");
+  if (t.lr_warmup_steps < 0) throw UserError("--lr-warmup-steps: expected >= 0");
+  if (!(t.io_buffer_mb > 0)) throw UserError("--io-buffer-mb: expected > 0");
+  if (!(t.bucket_mb > 0)) throw UserError("--bucket-mb: expected > 0");
+  return t;
+}
+
+std::string resolved_text(const po::variables_map& vm) {
+  std::string text = "# latent train: resolved configuration (every option, defaults included)\n";
+  for (const OptionSpec& o : kModelOptions)
+    text += std::string(o.name) + " = " + get(vm, o.name) + "\n";
+  for (const OptionSpec& o : kTrainOptions)
+    text += std::string(o.name) + " = " + get(vm, o.name) + "\n";
+  return text;
+}
+
+po::options_description all_options() {
+  po::options_description all;
+  all.add(describe(std::begin(kModelOptions), std::end(kModelOptions), "model options"));
+  all.add(describe(std::begin(kTrainOptions), std::end(kTrainOptions), "training options"));
+  return all;
+}
+
+}  // namespace
+
+RunConfig parse_train_args(int argc, char** argv) {
+  po::options_description general("general");
+  general.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                    "INI file of options (the command line wins)")(
+      "resume", po::value<std::string>(), "continue from this checkpoint");
+  po::options_description cmdline = all_options();
+  cmdline.add(general);
+  RunConfig rc;
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, cmdline), vm);
+    if (vm.count("config")) {
+      std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) throw UserError("--config " + path + ": cannot open the file");
+      po::store(po::parse_config_file(in, all_options()), vm);  // earlier values win
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(std::string("train: ") + e.what());
+  }
+  if (vm.count("help")) {
+    std::ostringstream help;
+    help << "usage: latent train --data F.h5 [options]\n\n" << cmdline;
+    rc.help = true;
+    rc.help_text = help.str();
+    return rc;
+  }
+  rc.model = model_from(vm);
+  rc.train = train_from(vm);
+  if (vm.count("resume")) rc.train.resume = vm["resume"].as<std::string>();
+  rc.threads = static_cast<int>(to_int(vm, "threads"));
+  rc.resolved_text = resolved_text(vm);
+  return rc;
+}
+
+ModelConfig model_config_from_text(const std::string& text) {
+  std::istringstream in(text);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_config_file(in, all_options()), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(std::string("checkpoint config: ") + e.what());
+  }
+  return model_from(vm);
+}
+
+}  // namespace latent

@@ -1,0 +1,35 @@
+#include "models/metrics_accumulator.hpp"
+
+namespace latent {
+
+void MetricsAccumulator::add(const Metrics& m, double weight) {
+  for (auto& [name, value] : m.items()) {
+    size_t i = 0;
+    while (i < names_.size() && names_[i] != name) ++i;
+    if (i == names_.size()) {
+      names_.push_back(name);
+      sums_.push_back(0.0);
+      weights_.push_back(0.0);
+    }
+    sums_[i] += value;
+    weights_[i] += weight;
+  }
+}
+
+Metrics MetricsAccumulator::reduce(Communicator& comm) {
+  std::vector<double> both(sums_);
+  both.insert(both.end(), weights_.begin(), weights_.end());
+  comm.allreduce_sum(both.data(), both.size());
+  Metrics m;
+  for (size_t i = 0; i < names_.size(); ++i)
+    m.set(names_[i], both[names_.size() + i] > 0 ? both[i] / both[names_.size() + i] : 0.0);
+  return m;
+}
+
+void MetricsAccumulator::clear() {
+  names_.clear();
+  sums_.clear();
+  weights_.clear();
+}
+
+}  // namespace latent

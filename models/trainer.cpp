@@ -1,0 +1,274 @@
+#include "models/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "io/image_grid.hpp"
+#include "io/metrics_log.hpp"
+#include "io/streaming_dataset.hpp"
+#include "models/metrics_accumulator.hpp"
+#include "models/model_checkpoint.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+nlohmann::ordered_json row_of(const Metrics& m) {
+  nlohmann::ordered_json row;
+  for (auto& [k, v] : m.items()) row[k] = v;
+  return row;
+}
+
+std::string format_eta(double seconds) {
+  int s = static_cast<int>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  return buf;
+}
+
+// Every rank must agree that training may go on; a rank with a non-finite loss stops all.
+void check_finite(const Metrics& m, int64_t step, int64_t epoch) {
+  for (auto& [k, v] : m.items())
+    if (!std::isfinite(v))
+      throw UserError("training diverged: " + k + " is " + std::to_string(v) + " at step " +
+                      std::to_string(step) + " (epoch " + std::to_string(epoch) +
+                      "); lower --lr or check the data");
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  Model& model;
+  Communicator& comm;
+  const TrainOptions& opt;
+  const std::string& config_text;
+  bool writer;  // rank 0
+  std::filesystem::path out;
+  std::unique_ptr<MetricsLog> log;
+  TrainingPosition pos;
+  Tensor grid_batch;  // the first images of the run, reconstructed in every epoch's grid
+
+  Impl(Model& m, Communicator& c, const TrainOptions& o, const std::string& text)
+      : model(m), comm(c), opt(o), config_text(text), writer(c.rank() == 0), out(o.out) {}
+
+  StreamingOptions stream_options(bool train) const {
+    StreamingOptions s;
+    s.rank = comm.rank();
+    s.world = comm.size();
+    s.seed = opt.seed;
+    s.batch_per_rank = opt.batch;
+    s.buffer_mb = opt.io_buffer_mb;
+    s.shuffle = train;
+    s.drop_last = train;  // validation sees every sample
+    return s;
+  }
+
+  void prepare_run_folder() {
+    if (!writer) return;
+    std::filesystem::create_directories(out);
+    std::ofstream(out / "config.ini") << config_text;
+    log = std::make_unique<MetricsLog>((out / "metrics.jsonl").string(), opt.resume.empty());
+  }
+
+  // Rank 0's parameters, statistics and optimizer state everywhere (and a check that every
+  // rank built the same model).
+  void broadcast_state() {
+    if (comm.size() == 1) return;
+    std::string text = config_text;
+    comm.broadcast(text, 0);
+    int differs = text != config_text;
+    if (comm.allreduce_max(differs))
+      throw UserError("ranks were started with different configs: rank " +
+                      std::to_string(comm.rank()) + " differs from rank 0");
+    for (Network* net : model.networks()) {
+      comm.broadcast(net->store().values().data(), net->store().numel(), 0);
+      for (auto& s : net->layers().state()) comm.broadcast(s.tensor->data(), s.tensor->numel(), 0);
+      for (auto& [name, t] : net->optimizer().state()) comm.broadcast(t->data(), t->numel(), 0);
+      net->enable_gradient_sync(comm, static_cast<int64_t>(opt.bucket_mb * 1024 * 1024),
+                                opt.overlap);
+    }
+  }
+
+  void write_row(nlohmann::ordered_json row) {
+    if (writer) log->write(row);
+  }
+
+  void save(const std::string& why) {
+    if (!writer) return;
+    save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
+    (void)why;
+  }
+
+  float lr_scale() const {
+    if (opt.lr_warmup_steps <= 0) return 1.0f;
+    return std::min(1.0f, static_cast<float>(pos.step + 1) / opt.lr_warmup_steps);
+  }
+
+  void remember_grid_batch(const Tensor& images) {
+    if (!grid_batch.empty() || !writer) return;
+    int64_t n = std::min(opt.grid_images, images.dim(0));
+    grid_batch = Tensor(images.slice(0, n).shape());
+    grid_batch.copy_from(images.slice(0, n));
+  }
+
+  void write_grids(int64_t epoch) {
+    if (!writer) return;
+    std::string suffix = "_epoch" + std::to_string(epoch + 1) + ".png";
+    Tensor images;
+    if (model.kind() != "gan" && !grid_batch.empty()) {
+      model.reconstruct(grid_batch, BatchInfo{0, grid_batch.dim(0), opt.seed, 1.0f, 0}, images);
+      // Originals and reconstructions side by side: two grids of the same layout.
+      write_image_grid((out / "originals.png").string(), grid_batch);
+      write_image_grid((out / ("reconstructions" + suffix)).string(), images);
+      write_image_grid((out / "reconstructions.png").string(), images);
+    }
+    if (model.kind() == "vae" || model.kind() == "gan") {
+      model.generate(opt.grid_images, opt.seed, images);
+      write_image_grid((out / ("samples" + suffix)).string(), images);
+      write_image_grid((out / "samples.png").string(), images);
+    }
+  }
+
+  Metrics validate(int64_t epoch) {
+    StreamingDataset val(DatasetSpec{opt.val_data, opt.data.images_name, opt.data.labels_name, {}},
+                         stream_options(false));
+    val.start_epoch(0);
+    Tensor images;
+    uint64_t first = 0;
+    MetricsAccumulator acc;
+    while (val.next_batch(images, nullptr, &first)) {
+      acc.add(model.evaluate(images, BatchInfo{first, images.dim(0), opt.seed, 1.0f, pos.step},
+                             nullptr),
+              static_cast<double>(images.dim(0)));
+    }
+    Metrics m = acc.reduce(comm);
+    nlohmann::ordered_json row{{"split", "val"}, {"step", pos.step}, {"epoch", epoch + 1}};
+    row.update(row_of(m));
+    write_row(row);
+    return m;
+  }
+
+  void progress(int64_t step_in_epoch, int64_t steps_per_epoch, int64_t total_steps, double rate,
+                double eta, const Metrics& m) {
+    if (!writer) return;
+    std::string loss;
+    for (auto& [k, v] : m.items())
+      if (k == "loss" || k == "loss_d" || k == "loss_g") loss += " " + k + " " + std::to_string(v);
+    if (opt.progress_bar) {
+      int width = 30,
+          filled = static_cast<int>(width * step_in_epoch / std::max<int64_t>(1, steps_per_epoch));
+      std::printf("\repoch %lld [%s%s] %lld/%lld %.0f samples/s ETA %s%s   ",
+                  static_cast<long long>(pos.epoch + 1), std::string(filled, '#').c_str(),
+                  std::string(width - filled, ' ').c_str(), static_cast<long long>(step_in_epoch),
+                  static_cast<long long>(steps_per_epoch), rate, format_eta(eta).c_str(),
+                  loss.c_str());
+    } else {
+      std::printf("step %lld/%lld epoch %lld %.0f samples/s ETA %s%s\n",
+                  static_cast<long long>(pos.step), static_cast<long long>(total_steps),
+                  static_cast<long long>(pos.epoch + 1), rate, format_eta(eta).c_str(),
+                  loss.c_str());
+    }
+    std::fflush(stdout);
+  }
+
+  void pretrain(StreamingDataset& data) {
+    for (int e = 0; e < model.pretrain_epochs(); ++e) {
+      data.start_epoch(1000000 + e);  // orders of their own, not the main epochs'
+      Tensor images;
+      uint64_t first = 0;
+      MetricsAccumulator acc;
+      for (int64_t s = 0; data.next_batch(images, nullptr, &first); ++s)
+        acc.add(model.pretrain_step(
+            images, BatchInfo{first, data.global_batch_rows(s), opt.seed, 1.0f, s}));
+      nlohmann::ordered_json row{{"phase", "pretrain"}, {"epoch", e + 1}};
+      row.update(row_of(acc.reduce(comm)));
+      write_row(row);
+    }
+  }
+
+  TrainSummary run() {
+    prepare_run_folder();
+    StreamingDataset data(opt.data, stream_options(true));
+    if (!opt.resume.empty()) pos = load_checkpoint(model, opt.resume);
+    pos.seed = opt.seed;
+    pos.world_size = comm.size();
+    broadcast_state();
+    if (pos.step == 0) pretrain(data);
+
+    int64_t steps_per_epoch = data.steps_per_epoch();
+    int64_t total = opt.epochs * steps_per_epoch;
+    if (opt.max_steps > 0) total = std::min(total, opt.max_steps);
+    TrainSummary summary;
+    auto start = Clock::now();
+    auto last_log = start;
+    int64_t samples_since_log = 0, samples_total = 0, steps_at_start = pos.step;
+    MetricsAccumulator acc;
+    Tensor images;
+    uint64_t first = 0;
+
+    for (; pos.epoch < opt.epochs && pos.step < total; ++pos.epoch) {
+      data.start_epoch(pos.epoch);
+      for (int64_t skip = 0; skip < pos.step_in_epoch; ++skip)  // resuming mid-epoch
+        data.next_batch(images, nullptr, &first);
+      while (pos.step < total && data.next_batch(images, nullptr, &first)) {
+        remember_grid_batch(images);
+        int64_t global = data.global_batch_rows(pos.step_in_epoch);
+        Metrics m =
+            model.train_step(images, BatchInfo{first, global, opt.seed, lr_scale(), pos.step});
+        check_finite(m, pos.step, pos.epoch);
+        acc.add(m);
+        ++pos.step, ++pos.step_in_epoch;
+        samples_since_log += global, samples_total += global;
+        bool end_of_epoch = pos.step_in_epoch == steps_per_epoch || pos.step == total;
+        if (pos.step % opt.log_every == 0 || end_of_epoch) {
+          Metrics mean = acc.reduce(comm);
+          acc.clear();
+          double rate = samples_since_log / std::max(1e-9, seconds_since(last_log));
+          double eta = (total - pos.step) * (seconds_since(start) / (pos.step - steps_at_start));
+          nlohmann::ordered_json row{
+              {"step", pos.step}, {"epoch", pos.epoch + 1}, {"samples_per_s", rate}};
+          row.update(row_of(mean));
+          write_row(row);
+          progress(pos.step_in_epoch, steps_per_epoch, total, rate, eta, mean);
+          summary.last_train = mean;
+          last_log = Clock::now();
+          samples_since_log = 0;
+        }
+        if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save("periodic");
+      }
+      if (pos.step_in_epoch < steps_per_epoch) break;  // stopped by --max-steps
+      if (opt.progress_bar && writer) std::printf("\n");
+      if (!opt.val_data.empty()) summary.last_val = validate(pos.epoch);
+      write_grids(pos.epoch);
+      pos.step_in_epoch = 0;
+      last_log = Clock::now();  // the next rate counts training only
+    }
+    if (opt.progress_bar && writer) std::printf("\n");
+    if (pos.step_in_epoch > 0) write_grids(pos.epoch);
+    save("final");
+    summary.steps = pos.step - steps_at_start;
+    summary.seconds = seconds_since(start);
+    summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);
+    return summary;
+  }
+};
+
+Trainer::Trainer(Model& model, Communicator& comm, const TrainOptions& options,
+                 const std::string& config_text)
+    : model_(model), comm_(comm), opt_(options), config_text_(config_text) {}
+
+TrainSummary Trainer::run() {
+  return Impl(model_, comm_, opt_, config_text_).run();
+}
+
+}  // namespace latent

@@ -1,0 +1,56 @@
+#pragma once
+// The training loop, the same on one process and on N ranks:
+//   for each epoch: for each global batch (this rank's share streamed from HDF5):
+//     train_step → metrics; log; checkpoint every N steps
+//   at each epoch's end: validation, image grids; at the end: the final checkpoint.
+// Rank 0 alone writes the run folder (config.ini, metrics.jsonl, checkpoint.h5, PNG grids).
+#include <cstdint>
+#include <string>
+
+#include "io/dataset_spec.hpp"
+#include "models/model.hpp"
+#include "runtime/communicator.hpp"
+
+namespace latent {
+
+struct TrainOptions {
+  DatasetSpec data;
+  std::string val_data;  // HDF5 file for validation; empty: none
+  int64_t epochs = 10;
+  int64_t max_steps = 0;  // stop after this many updates (0: no limit)
+  int64_t batch = 128;    // per rank; the global batch is ranks × batch
+  uint64_t seed = 1;
+  std::string out = "runs/latest";
+  int64_t checkpoint_every = 0;  // steps; 0: only at the end
+  std::string resume;            // checkpoint to continue from
+  double io_buffer_mb = 256;
+  int64_t log_every = 50;
+  int64_t lr_warmup_steps = 0;  // learning rate ramps linearly from 0 over these steps
+  double bucket_mb = 25;        // gradient allreduce bucket size
+  bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
+  int64_t grid_images = 64;
+  bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines
+};
+
+struct TrainSummary {
+  int64_t steps = 0;
+  double seconds = 0;
+  double samples_per_s = 0;
+  Metrics last_train, last_val;
+};
+
+class Trainer {
+ public:
+  Trainer(Model& model, Communicator& comm, const TrainOptions& options,
+          const std::string& config_text);
+  TrainSummary run();
+
+ private:
+  struct Impl;
+  Model& model_;
+  Communicator& comm_;
+  TrainOptions opt_;
+  std::string config_text_;
+};
+
+}  // namespace latent
