@@ -13,6 +13,7 @@
 #include "models/metrics_accumulator.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
+#include "runtime/ops.hpp"
 
 namespace latent {
 namespace {
@@ -36,12 +37,12 @@ std::string format_eta(double seconds) {
   return buf;
 }
 
-// Every rank must agree that training may go on; a rank with a non-finite loss stops all.
+// A non-finite loss or parameter ends training with a message, never silently.
 void check_finite(const Metrics& m, int64_t step, int64_t epoch) {
   for (auto& [k, v] : m.items())
     if (!std::isfinite(v))
       throw UserError("training diverged: " + k + " is " + std::to_string(v) + " at step " +
-                      std::to_string(step) + " (epoch " + std::to_string(epoch) +
+                      std::to_string(step) + " (epoch " + std::to_string(epoch + 1) +
                       "); lower --lr or check the data");
 }
 
@@ -231,6 +232,11 @@ struct Trainer::Impl {
         samples_since_log += global, samples_total += global;
         bool end_of_epoch = pos.step_in_epoch == steps_per_epoch || pos.step == total;
         if (pos.step % opt.log_every == 0 || end_of_epoch) {
+          for (Network* net : model.networks())
+            if (!ops::all_finite(net->store().values()))
+              throw UserError("training diverged: " + net->name() +
+                              " parameters are not finite at step " + std::to_string(pos.step) +
+                              "; lower --lr");
           Metrics mean = acc.reduce(comm);
           acc.clear();
           double rate = samples_since_log / std::max(1e-9, seconds_since(last_log));

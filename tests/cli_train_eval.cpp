@@ -1,0 +1,91 @@
+// `latent train` and `latent eval` end to end on real MNIST.
+#include <nlohmann/json.hpp>
+
+#include "cli_run.hpp"
+#include "io/checkpoint_reader.hpp"
+
+namespace latent {
+namespace {
+
+using testing::CliTest;
+using testing::read_text;
+namespace fs = std::filesystem;
+
+std::vector<nlohmann::json> rows_of(const fs::path& metrics) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream in(read_text(metrics));
+  std::string line;
+  while (std::getline(in, line)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+const char* kSmallVae = " train --data mnist.h5 --model vae --hidden 64 --latent 8 --batch 100";
+
+TEST_F(CliTest, TrainWritesTheRunFolderAndEvalReportsTheLoss) {
+  auto r = run(std::string(kSmallVae) + " --epochs 1 --log-every 20 --val-data mnist.h5 --out run");
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (auto f : {"config.ini", "metrics.jsonl", "checkpoint.h5", "samples.png",
+                 "reconstructions.png", "samples_epoch1.png"})
+    EXPECT_TRUE(fs::exists(path("run") / f)) << f;
+  EXPECT_NE(read_text(path("run/config.ini")).find("model = vae"), std::string::npos);
+  auto rows = rows_of(path("run/metrics.jsonl"));
+  ASSERT_GE(rows.size(), 3u);
+  for (auto key : {"step", "epoch", "samples_per_s", "loss", "recon", "kl"})
+    EXPECT_TRUE(rows.front().contains(key)) << key;
+  EXPECT_LT(rows[rows.size() - 2]["loss"].get<double>(), 0.6 * rows.front()["loss"].get<double>());
+  EXPECT_EQ(rows.back()["split"], "val");
+
+  auto e = run(" eval --checkpoint run/checkpoint.h5 --data mnist.h5");
+  ASSERT_EQ(e.status, 0) << e.output;
+  auto j = nlohmann::json::parse(e.output);
+  EXPECT_EQ(j["samples"], 10000);
+  for (auto key : {"loss", "recon", "kl", "mse_per_pixel"}) EXPECT_TRUE(j.contains(key)) << key;
+  // eval's loss is the validation row's: same data, same definition.
+  EXPECT_NEAR(j["loss"].get<double>(), rows.back()["loss"].get<double>(), 1e-3);
+}
+
+TEST_F(CliTest, ResumeContinuesExactlyAsIfNeverStopped) {
+  ASSERT_EQ(run(std::string(kSmallVae) + " --epochs 2 --max-steps 130 --out straight").status, 0);
+  // Stop mid-epoch 2 (100 steps per epoch), then resume.
+  ASSERT_EQ(run(std::string(kSmallVae) + " --epochs 2 --max-steps 115 --out split").status, 0);
+  auto r = run(std::string(kSmallVae) +
+               " --epochs 2 --max-steps 130 --out split --resume split/checkpoint.h5");
+  ASSERT_EQ(r.status, 0) << r.output;
+  CheckpointReader a(path("straight/checkpoint.h5").string()),
+      b(path("split/checkpoint.h5").string());
+  EXPECT_EQ(b.meta_int("step"), 130);
+  for (const std::string& name : a.tensor_names()) {
+    if (name.rfind("/params/", 0) != 0 && name.rfind("/optim/", 0) != 0) continue;
+    Tensor ta = a.read_tensor(name), tb = b.read_tensor(name);
+    ASSERT_EQ(ta.numel(), tb.numel()) << name;
+    for (int64_t i = 0; i < ta.numel(); ++i)
+      ASSERT_EQ(ta.data()[i], tb.data()[i]) << name << " " << i;
+  }
+}
+
+TEST_F(CliTest, ConfigFileSetsOptionsAndTheCommandLineWins) {
+  std::ofstream(path("gan.ini"))
+      << "model = gan\nhidden = 64\nlatent = 8\nbatch = 50\nlr-d = 0.5\n";
+  auto r = run(" train --config gan.ini --data mnist.h5 --lr-d 0.0003 --max-steps 30 --out run");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string ini = read_text(path("run/config.ini"));
+  EXPECT_NE(ini.find("model = gan"), std::string::npos);
+  EXPECT_NE(ini.find("lr-d = 0.0003"), std::string::npos);
+  EXPECT_NE(ini.find("adam-beta1 = auto"), std::string::npos);
+  auto rows = rows_of(path("run/metrics.jsonl"));
+  for (auto key : {"loss_d", "loss_g", "d_real", "d_fake", "d_acc"})
+    EXPECT_TRUE(rows.front().contains(key)) << key;
+  auto e = run(" eval --checkpoint run/checkpoint.h5 --data mnist.h5");
+  ASSERT_EQ(e.status, 0) << e.output;
+  EXPECT_TRUE(nlohmann::json::parse(e.output).contains("d_acc"));
+}
+
+TEST_F(CliTest, HelpDocumentsEveryOptionWithItsDefault) {
+  auto r = run(" train --help");
+  ASSERT_EQ(r.status, 0);
+  for (auto s : {"--model arg (=vae)", "--batch arg (=128)", "--lr arg (=0.001)", "--config"})
+    EXPECT_NE(r.output.find(s), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace latent
