@@ -10,31 +10,40 @@ namespace {
 
 hid_t file_type(ArrayType t) {
   switch (t) {
-    case ArrayType::kUint8: return H5T_STD_U8LE;
-    case ArrayType::kInt32: return H5T_STD_I32LE;
-    case ArrayType::kInt64: return H5T_STD_I64LE;
-    case ArrayType::kFloat32: return H5T_IEEE_F32LE;
-    case ArrayType::kFloat64: return H5T_IEEE_F64LE;
+    case ArrayType::kUint8:
+      return H5T_STD_U8LE;
+    case ArrayType::kInt32:
+      return H5T_STD_I32LE;
+    case ArrayType::kInt64:
+      return H5T_STD_I64LE;
+    case ArrayType::kFloat32:
+      return H5T_IEEE_F32LE;
+    case ArrayType::kFloat64:
+      return H5T_IEEE_F64LE;
   }
   return -1;
 }
 
 hid_t memory_type(ArrayType t) {
   switch (t) {
-    case ArrayType::kUint8: return H5T_NATIVE_UINT8;
-    case ArrayType::kInt32: return H5T_NATIVE_INT32;
-    case ArrayType::kInt64: return H5T_NATIVE_INT64;
-    case ArrayType::kFloat32: return H5T_NATIVE_FLOAT;
-    case ArrayType::kFloat64: return H5T_NATIVE_DOUBLE;
+    case ArrayType::kUint8:
+      return H5T_NATIVE_UINT8;
+    case ArrayType::kInt32:
+      return H5T_NATIVE_INT32;
+    case ArrayType::kInt64:
+      return H5T_NATIVE_INT64;
+    case ArrayType::kFloat32:
+      return H5T_NATIVE_FLOAT;
+    case ArrayType::kFloat64:
+      return H5T_NATIVE_DOUBLE;
   }
   return -1;
 }
 
 }  // namespace
 
-void write_array(const std::string& path, const std::string& name,
-                 const std::vector<int64_t>& dims, ArrayType type, const void* data,
-                 ArrayLayout layout) {
+void write_array(const std::string& path, const std::string& name, const std::vector<int64_t>& dims,
+                 ArrayType type, const void* data, ArrayLayout layout) {
   h5::silence_errors();
   struct stat st {};
   h5::Handle file;
@@ -45,8 +54,8 @@ void write_array(const std::string& path, const std::string& name,
                     "H5Fcreate " + path);
   }
   std::vector<hsize_t> d(dims.begin(), dims.end());
-  h5::Handle space = h5::dataspace(
-      H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr), "H5Screate_simple");
+  h5::Handle space = h5::dataspace(H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr),
+                                   "H5Screate_simple");
   h5::Handle lcpl = h5::plist(H5Pcreate(H5P_LINK_CREATE), "H5Pcreate");
   H5Pset_create_intermediate_group(lcpl.get(), 1);
   h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");

@@ -17,9 +17,8 @@ struct ArrayLayout {
 
 // Writes dataset `name` (intermediate groups created) into `path`, creating the file when it
 // does not exist, replacing nothing: the dataset must be new.
-void write_array(const std::string& path, const std::string& name,
-                 const std::vector<int64_t>& dims, ArrayType type, const void* data,
-                 ArrayLayout layout = {});
+void write_array(const std::string& path, const std::string& name, const std::vector<int64_t>& dims,
+                 ArrayType type, const void* data, ArrayLayout layout = {});
 
 // The whole dataset in its stored type's native form, with one H5Dread.
 std::vector<uint8_t> read_array_bytes(const std::string& path, const std::string& name);

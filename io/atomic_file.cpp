@@ -42,12 +42,13 @@ void commit_file(const std::string& temporary, const std::string& path) {
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     int err = errno;
     discard_file(temporary);
-    throw UserError(path + ": cannot rename the finished file into place: " +
-                    std::strerror(err));
+    throw UserError(path + ": cannot rename the finished file into place: " + std::strerror(err));
   }
   fsync_path(folder_of(path), O_RDONLY | O_DIRECTORY);
 }
 
-void discard_file(const std::string& temporary) noexcept { std::remove(temporary.c_str()); }
+void discard_file(const std::string& temporary) noexcept {
+  std::remove(temporary.c_str());
+}
 
 }  // namespace latent

@@ -43,12 +43,13 @@ CheckpointReader::CheckpointReader(const std::string& path) : impl_(std::make_un
 
 CheckpointReader::~CheckpointReader() = default;
 
-const std::string& CheckpointReader::path() const { return impl_->path; }
+const std::string& CheckpointReader::path() const {
+  return impl_->path;
+}
 
 std::vector<std::string> CheckpointReader::tensor_names() const {
   std::vector<std::string> names;
-  H5Ovisit2(impl_->file.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names,
-            H5O_INFO_BASIC);
+  H5Ovisit2(impl_->file.get(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &names, H5O_INFO_BASIC);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -61,10 +62,14 @@ Shape CheckpointReader::shape(const std::string& name) const {
   h5::Handle ds = impl_->open(name);
   std::vector<int64_t> d = h5::dims(ds.get());
   switch (d.size()) {
-    case 1: return Shape{d[0]};
-    case 2: return Shape{d[0], d[1]};
-    case 3: return Shape{d[0], d[1], d[2]};
-    case 4: return Shape{d[0], d[1], d[2], d[3]};
+    case 1:
+      return Shape{d[0]};
+    case 2:
+      return Shape{d[0], d[1]};
+    case 3:
+      return Shape{d[0], d[1], d[2]};
+    case 4:
+      return Shape{d[0], d[1], d[2], d[3]};
     default:
       throw UserError(impl_->where() + ": " + h5::absolute(name) + " has rank " +
                       std::to_string(d.size()) + "; expected 1 to 4");
@@ -97,8 +102,7 @@ std::vector<int64_t> CheckpointReader::read_ints(const std::string& name) const 
   std::vector<int64_t> d = h5::dims(ds.get());
   h5::Handle type = h5::datatype(H5Dget_type(ds.get()), "H5Dget_type");
   if (d.size() != 1 || H5Tget_class(type.get()) != H5T_INTEGER)
-    throw UserError(impl_->where() + ": " + h5::absolute(name) +
-                    " is not a 1-d integer array");
+    throw UserError(impl_->where() + ": " + h5::absolute(name) + " is not a 1-d integer array");
   std::vector<int64_t> v(d[0]);
   if (!v.empty() &&
       H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
@@ -107,8 +111,7 @@ std::vector<int64_t> CheckpointReader::read_ints(const std::string& name) const 
 }
 
 std::vector<std::string> CheckpointReader::meta_keys() const {
-  return impl_->meta.valid() ? h5::attribute_names(impl_->meta.get())
-                             : std::vector<std::string>{};
+  return impl_->meta.valid() ? h5::attribute_names(impl_->meta.get()) : std::vector<std::string>{};
 }
 
 bool CheckpointReader::has_meta(const std::string& key) const {

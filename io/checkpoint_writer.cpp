@@ -19,11 +19,10 @@ void write_dataset(hid_t file, const std::string& path, const std::string& name,
       H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate");
   h5::Handle lcpl = h5::plist(H5Pcreate(H5P_LINK_CREATE), "H5Pcreate");
   H5Pset_create_intermediate_group(lcpl.get(), 1);
-  h5::Handle ds = h5::dataset(H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(),
-                                         H5P_DEFAULT, H5P_DEFAULT),
-                              "H5Dcreate2 " + name + " in " + path);
-  h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-            "H5Dwrite " + name);
+  h5::Handle ds = h5::dataset(
+      H5Dcreate2(file, name.c_str(), file_type, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+      "H5Dcreate2 " + name + " in " + path);
+  h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite " + name);
 }
 
 }  // namespace
@@ -43,8 +42,8 @@ CheckpointWriter::CheckpointWriter(const std::string& path) : impl_(std::make_un
     throw UserError("checkpoint " + path +
                     ": cannot create (does the folder exist and is it writable?)");
   impl_->file = h5::Handle(f, H5Fclose);
-  impl_->meta = h5::group(H5Gcreate2(f, "/meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                          "H5Gcreate2 /meta");
+  impl_->meta =
+      h5::group(H5Gcreate2(f, "/meta", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2 /meta");
 }
 
 CheckpointWriter::~CheckpointWriter() {
@@ -86,7 +85,8 @@ void CheckpointWriter::commit() {
   m.meta.reset();
   if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0)
     throw UserError("checkpoint " + m.path + ": flushing failed (disk full?)");
-  if (H5Fclose(m.file.release()) < 0) throw UserError("checkpoint " + m.path + ": closing failed (disk full?)");
+  if (H5Fclose(m.file.release()) < 0)
+    throw UserError("checkpoint " + m.path + ": closing failed (disk full?)");
   commit_file(m.temporary, m.path);
   m.committed = true;
 }

@@ -17,8 +17,8 @@ std::vector<std::string> fields(const std::string& line) {
   size_t start = 0;
   while (true) {
     size_t comma = line.find(',', start);
-    std::string f = line.substr(start, comma == std::string::npos ? std::string::npos
-                                                                   : comma - start);
+    std::string f =
+        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t a = f.find_first_not_of(" \t\r"), b = f.find_last_not_of(" \t\r");
     out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
     if (comma == std::string::npos) break;
@@ -56,8 +56,8 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
     if (columns < 0) {
       columns = static_cast<int64_t>(f.size());
       if (options.label_column) {
-        label_col = *options.label_column < 0 ? columns + *options.label_column
-                                              : *options.label_column;
+        label_col =
+            *options.label_column < 0 ? columns + *options.label_column : *options.label_column;
         if (label_col < 0 || label_col >= columns)
           throw UserError(where + ": label column " + std::to_string(*options.label_column) +
                           " but the row has " + std::to_string(columns) + " columns");

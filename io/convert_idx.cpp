@@ -29,10 +29,20 @@ class IdxFile {
       throw UserError(path + ": not an IDX file (bad magic number)");
     type_ = magic[2];
     switch (type_) {
-      case 0x08: case 0x09: value_bytes_ = 1; break;
-      case 0x0B: value_bytes_ = 2; break;
-      case 0x0C: case 0x0D: value_bytes_ = 4; break;
-      case 0x0E: value_bytes_ = 8; break;
+      case 0x08:
+      case 0x09:
+        value_bytes_ = 1;
+        break;
+      case 0x0B:
+        value_bytes_ = 2;
+        break;
+      case 0x0C:
+      case 0x0D:
+        value_bytes_ = 4;
+        break;
+      case 0x0E:
+        value_bytes_ = 8;
+        break;
       default:
         throw UserError(path + ": unknown IDX value type 0x" + std::to_string(type_));
     }
@@ -64,10 +74,18 @@ class IdxFile {
       uint64_t be = 0;
       for (int k = 0; k < value_bytes_; ++k) be = (be << 8) | p[k];
       switch (type_) {
-        case 0x08: out[i] = static_cast<uint8_t>(be); break;
-        case 0x09: out[i] = static_cast<int8_t>(be); break;
-        case 0x0B: out[i] = static_cast<int16_t>(be); break;
-        case 0x0C: out[i] = static_cast<int32_t>(be); break;
+        case 0x08:
+          out[i] = static_cast<uint8_t>(be);
+          break;
+        case 0x09:
+          out[i] = static_cast<int8_t>(be);
+          break;
+        case 0x0B:
+          out[i] = static_cast<int16_t>(be);
+          break;
+        case 0x0C:
+          out[i] = static_cast<int32_t>(be);
+          break;
         case 0x0D: {
           uint32_t u = static_cast<uint32_t>(be);
           float f;
@@ -114,7 +132,8 @@ ConvertSummary convert_idx(const std::string& images_path, const std::string& la
     throw UserError(images_path + ": IDX of " + std::to_string(d.size()) +
                     " dimension(s); expected images (N, H, W), (N, C, H, W) or (N, D)");
   if (!images.is_float() && images.type() != 0x08)
-    throw UserError(images_path + ": IDX images of a signed integer type; expected ubyte or "
+    throw UserError(images_path +
+                    ": IDX images of a signed integer type; expected ubyte or "
                     "float");
   const int64_t n = d[0];
   ConvertSummary summary;

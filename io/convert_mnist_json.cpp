@@ -13,7 +13,8 @@ namespace latent {
 ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out) {
   constexpr int64_t kSide = 28, kPixels = kSide * kSide;
   if (!std::filesystem::is_directory(dir))
-    throw UserError(dir + ": no such folder (expected the mnist package's src/digits with "
+    throw UserError(dir +
+                    ": no such folder (expected the mnist package's src/digits with "
                     "0.json .. 9.json)");
   ConvertSummary summary;
   summary.sample_shape = Shape{1, kSide, kSide};

@@ -35,7 +35,8 @@ class NpyFile {
 
     std::smatch m;
     if (!std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=])([a-z])(\\d+)'")))
-      throw UserError(path + ": .npy header without a simple 'descr' (structured arrays are "
+      throw UserError(path +
+                      ": .npy header without a simple 'descr' (structured arrays are "
                       "not supported)");
     const char order = m[1].str()[0];
     kind_ = m[2].str()[0];
@@ -43,7 +44,8 @@ class NpyFile {
     if (order == '>' && size_ > 1)
       throw UserError(path + ": big-endian .npy data; expected little-endian");
     if (std::regex_search(header, std::regex("'fortran_order':\\s*True")))
-      throw UserError(path + ": Fortran-ordered .npy data; expected C order "
+      throw UserError(path +
+                      ": Fortran-ordered .npy data; expected C order "
                       "(np.ascontiguousarray)");
     if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
       throw UserError(path + ": .npy header without a shape");
@@ -65,8 +67,8 @@ class NpyFile {
   }
   void read(void* dst, int64_t bytes, int64_t first_item) {
     if (!in_.read(static_cast<char*>(dst), bytes))
-      throw UserError(path_ + ": truncated .npy data (item " + std::to_string(first_item) +
-                      " of " + std::to_string(shape_.empty() ? 0 : shape_[0]) + " missing)");
+      throw UserError(path_ + ": truncated .npy data (item " + std::to_string(first_item) + " of " +
+                      std::to_string(shape_.empty() ? 0 : shape_[0]) + " missing)");
   }
   // n values as doubles; integer or float kinds of the sizes numpy uses.
   void read_values(int64_t first_item, int64_t count, std::vector<double>& out) {
@@ -88,8 +90,8 @@ class NpyFile {
         for (int k = size_ - 1; k >= 0; --k) u = (u << 8) | p[k];
         if (kind_ == 'i' && size_ < 8 && (u >> (size_ * 8 - 1)) & 1)
           u |= ~uint64_t{0} << (size_ * 8);  // sign-extend
-        out[i] = kind_ == 'i' ? static_cast<double>(static_cast<int64_t>(u))
-                              : static_cast<double>(u);
+        out[i] =
+            kind_ == 'i' ? static_cast<double>(static_cast<int64_t>(u)) : static_cast<double>(u);
       }
     }
   }

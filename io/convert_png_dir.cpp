@@ -41,7 +41,8 @@ ConvertSummary convert_png_dir(const std::string& dir, const std::string& out) {
     if (e.is_directory()) classes.push_back(e.path().filename().string());
   const bool labelled = top.empty() && !classes.empty();
   if (!top.empty() && !classes.empty())
-    throw UserError(dir + ": holds both PNG files and sub-folders; expected PNGs only, or one "
+    throw UserError(dir +
+                    ": holds both PNG files and sub-folders; expected PNGs only, or one "
                     "sub-folder of PNGs per label");
 
   // (file, label) in the order they are stored.
@@ -72,9 +73,8 @@ ConvertSummary convert_png_dir(const std::string& dir, const std::string& out) {
   for (const auto& [file, label] : items) {
     PngImage img = file == items[0].first ? std::move(first) : read_png(file);
     if (img.width != summary.sample_shape[2] || img.height != summary.sample_shape[1])
-      throw UserError(file + ": " + std::to_string(img.width) + "x" +
-                      std::to_string(img.height) + " pixels; expected " +
-                      std::to_string(summary.sample_shape[2]) + "x" +
+      throw UserError(file + ": " + std::to_string(img.width) + "x" + std::to_string(img.height) +
+                      " pixels; expected " + std::to_string(summary.sample_shape[2]) + "x" +
                       std::to_string(summary.sample_shape[1]) + " like " + items[0].first);
     if (img.channels != summary.sample_shape[0])
       throw UserError(file + ": " + (img.channels == 1 ? "grey" : "colour") + " image; " +

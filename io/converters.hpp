@@ -14,8 +14,8 @@ namespace latent {
 
 struct ConvertSummary {
   int64_t samples = 0;
-  Shape sample_shape;          // (C, H, W) or (D)
-  std::string type;            // "uint8" or "float32"
+  Shape sample_shape;  // (C, H, W) or (D)
+  std::string type;    // "uint8" or "float32"
   bool labels = false;
   std::vector<std::string> label_names;  // png-dir with named sub-folders
 };

@@ -15,13 +15,13 @@ std::string dims_str(const std::vector<int64_t>& d) {
 }
 
 // Selects rows [begin, end) of a dataset of shape `d` in `space`.
-void select_rows(hid_t space, const std::vector<int64_t>& d, int64_t begin, int64_t end,
-                 H5S_seloper_t op) {
+void select_rows(hid_t space, const std::vector<int64_t>& d, int64_t begin, int64_t end) {
   std::vector<hsize_t> start(d.size(), 0), count(d.begin(), d.end());
   start[0] = static_cast<hsize_t>(begin);
   count[0] = static_cast<hsize_t>(end - begin);
-  h5::check(H5Sselect_hyperslab(space, op, start.data(), nullptr, count.data(), nullptr),
-            "H5Sselect_hyperslab");
+  h5::check(
+      H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+      "H5Sselect_hyperslab");
 }
 
 h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
@@ -56,8 +56,8 @@ DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
 
   h5::Handle type = h5::datatype(H5Dget_type(images_.get()), "H5Dget_type");
   H5T_class_t cls = H5Tget_class(type.get());
-  is_uint8_ = cls == H5T_INTEGER && H5Tget_size(type.get()) == 1 &&
-              H5Tget_sign(type.get()) == H5T_SGN_NONE;
+  is_uint8_ =
+      cls == H5T_INTEGER && H5Tget_size(type.get()) == 1 && H5Tget_sign(type.get()) == H5T_SGN_NONE;
   if (!is_uint8_ && cls != H5T_FLOAT)
     throw UserError(path + ": " + iname + " has type " + h5::type_name(type.get()) +
                     "; expected uint8 (scaled to [0, 1]) or float32");
@@ -87,7 +87,7 @@ void DatasetFile::read_labels(int64_t begin, int64_t end, int* out) const {
   if (end <= begin) return;
   std::vector<int64_t> d = h5::dims(labels_.get());
   h5::Handle space = h5::dataspace(H5Dget_space(labels_.get()), "H5Dget_space");
-  select_rows(space.get(), d, begin, end, H5S_SELECT_SET);
+  select_rows(space.get(), d, begin, end);
   h5::Handle mem = memory_space(d, end - begin);
   if (H5Dread(labels_.get(), H5T_NATIVE_INT, mem.get(), space.get(), H5P_DEFAULT, out) < 0)
     throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.labels_name) + " rows " +
@@ -99,33 +99,13 @@ void DatasetFile::read_raw_range(int64_t begin, int64_t end, void* raw) const {
   if (end <= begin) return;
   std::vector<int64_t> d = h5::dims(images_.get());
   h5::Handle space = h5::dataspace(H5Dget_space(images_.get()), "H5Dget_space");
-  select_rows(space.get(), d, begin, end, H5S_SELECT_SET);
+  select_rows(space.get(), d, begin, end);
   h5::Handle mem = memory_space(d, end - begin);
   hid_t mtype = is_uint8_ ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT;
   if (H5Dread(images_.get(), mtype, mem.get(), space.get(), H5P_DEFAULT, raw) < 0)
     throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.images_name) + " rows " +
                     std::to_string(begin) + ".." + std::to_string(end) +
                     " (the file is truncated or damaged)");
-}
-
-void DatasetFile::read_raw_rows(const int64_t* rows, int64_t n, void* raw) const {
-  if (n <= 0) return;
-  std::vector<int64_t> d = h5::dims(images_.get());
-  h5::Handle space = h5::dataspace(H5Dget_space(images_.get()), "H5Dget_space");
-  H5S_seloper_t op = H5S_SELECT_SET;
-  for (int64_t i = 0; i < n;) {
-    int64_t j = i + 1;
-    while (j < n && rows[j] == rows[j - 1] + 1) ++j;
-    select_rows(space.get(), d, rows[i], rows[j - 1] + 1, op);
-    op = H5S_SELECT_OR;
-    i = j;
-  }
-  h5::Handle mem = memory_space(d, n);
-  hid_t mtype = is_uint8_ ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT;
-  if (H5Dread(images_.get(), mtype, mem.get(), space.get(), H5P_DEFAULT, raw) < 0)
-    throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.images_name) + " (" +
-                    std::to_string(n) + " rows from " + std::to_string(rows[0]) +
-                    "; the file is truncated or damaged)");
 }
 
 void DatasetFile::to_float(const void* raw, int64_t row, float* out) const {

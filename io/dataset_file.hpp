@@ -33,9 +33,6 @@ class DatasetFile {
   void read_labels(int64_t begin, int64_t end, int* out) const;
   // Raw rows [begin, end) into raw (raw_sample_bytes() per row).
   void read_raw_range(int64_t begin, int64_t end, void* raw) const;
-  // Raw rows listed in `rows` (ascending, unique) packed into raw: only those rows are selected,
-  // so a contiguous dataset reads only their bytes.
-  void read_raw_rows(const int64_t* rows, int64_t n, void* raw) const;
   // One raw row (at `raw`, file row `row`) to floats: uint8 scaled to [0, 1], float checked
   // for NaN/Inf (UserError naming the file, dataset and row).
   void to_float(const void* raw, int64_t row, float* out) const;

@@ -24,8 +24,7 @@ h5::Handle create_growing(hid_t file, const char* name, hid_t type, const std::v
   h5::Handle space = h5::dataspace(
       H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max.data()), "H5Screate");
   h5::Handle dcpl = h5::plist(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate");
-  h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()),
-            "H5Pset_chunk");
+  h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
   if (shuffle_filter) h5::check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
   h5::check(H5Pset_deflate(dcpl.get(), 4), "H5Pset_deflate");
   return h5::dataset(
@@ -33,16 +32,16 @@ h5::Handle create_growing(hid_t file, const char* name, hid_t type, const std::v
       std::string("H5Dcreate2 ") + name);
 }
 
-void append_rows(hid_t ds, hid_t mem_type, const std::vector<hsize_t>& row, int64_t at,
-                 int64_t n, const void* data) {
+void append_rows(hid_t ds, hid_t mem_type, const std::vector<hsize_t>& row, int64_t at, int64_t n,
+                 const void* data) {
   std::vector<hsize_t> dims = row, start(row.size(), 0), count = row;
   dims[0] = static_cast<hsize_t>(at + n);
   h5::check(H5Dset_extent(ds, dims.data()), "H5Dset_extent");
   h5::Handle space = h5::dataspace(H5Dget_space(ds), "H5Dget_space");
   start[0] = static_cast<hsize_t>(at);
   count[0] = static_cast<hsize_t>(n);
-  h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                                count.data(), nullptr),
+  h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr),
             "H5Sselect_hyperslab");
   h5::Handle mem = h5::dataspace(
       H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "H5Screate");
@@ -90,8 +89,8 @@ DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape,
   m.with_labels = with_labels;
   m.value_bytes = type == SampleType::kUint8 ? 1 : 4;
   m.sample_bytes = sample_shape.numel() * m.value_bytes;
-  if (m.sample_bytes == 0) throw UserError(path + ": cannot write samples of shape " +
-                                           sample_shape.str() + " (empty)");
+  if (m.sample_bytes == 0)
+    throw UserError(path + ": cannot write samples of shape " + sample_shape.str() + " (empty)");
   m.chunk_rows = std::max<int64_t>(1, kChunkBytes / m.sample_bytes);
   m.image_row.push_back(1);
   for (int i = 0; i < sample_shape.rank(); ++i) m.image_row.push_back(sample_shape[i]);
@@ -99,8 +98,7 @@ DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape,
   hid_t f = H5Fcreate(m.temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (f < 0) throw UserError(path + ": cannot create (does the folder exist and is it writable?)");
   m.file = h5::Handle(f, H5Fclose);
-  m.images = create_growing(f, "images",
-                            type == SampleType::kUint8 ? H5T_STD_U8LE : H5T_IEEE_F32LE,
+  m.images = create_growing(f, "images", type == SampleType::kUint8 ? H5T_STD_U8LE : H5T_IEEE_F32LE,
                             m.image_row, m.chunk_rows, type == SampleType::kFloat32);
   if (with_labels)
     m.labels = create_growing(f, "labels", H5T_STD_I32LE, m.label_row,
@@ -133,8 +131,7 @@ void DatasetWriter::append(const void* samples, int64_t n, const int* labels) {
     const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
     std::memcpy(m.pending.data() + m.pending_rows * m.sample_bytes, src + i * m.sample_bytes,
                 take * m.sample_bytes);
-    if (m.with_labels)
-      std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
+    if (m.with_labels) std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
     m.pending_rows += take;
     i += take;
     if (m.pending_rows == m.chunk_rows) m.flush();
@@ -155,8 +152,12 @@ void DatasetWriter::set_label_names(const std::vector<std::string>& names) {
   h5::check(H5Awrite(attr.get(), type.get(), joined.c_str()), "H5Awrite names");
 }
 
-int64_t DatasetWriter::rows() const { return impl_->written + impl_->pending_rows; }
-int64_t DatasetWriter::chunk_rows() const { return impl_->chunk_rows; }
+int64_t DatasetWriter::rows() const {
+  return impl_->written + impl_->pending_rows;
+}
+int64_t DatasetWriter::chunk_rows() const {
+  return impl_->chunk_rows;
+}
 
 void DatasetWriter::close() {
   Impl& m = *impl_;

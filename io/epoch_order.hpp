@@ -11,6 +11,7 @@
 // ranks and the batch size do not enter it. Without shuffling, blocks and samples stay in file
 // order.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace latent {
@@ -28,9 +29,9 @@ class EpochOrder {
   // Position in the epoch of the window's first sample, and its sample count.
   int64_t window_begin(int64_t w) const { return window_pos_[w]; }
   int64_t window_size(int64_t w) const { return window_pos_[w + 1] - window_pos_[w]; }
-  // Shuffles the window's samples (given in block order) in place.
+  // Shuffles the window's n samples (given in block order) in place.
   template <typename T>
-  void shuffle_window(int64_t w, std::vector<T>& samples) const;
+  void shuffle_window(int64_t w, T* samples, int64_t n) const;
 
  private:
   uint64_t draw(uint64_t element, uint64_t bound) const;  // uniform in [0, bound)
@@ -44,11 +45,11 @@ class EpochOrder {
 };
 
 template <typename T>
-void EpochOrder::shuffle_window(int64_t w, std::vector<T>& samples) const {
+void EpochOrder::shuffle_window(int64_t w, T* samples, int64_t n) const {
   if (!shuffle_) return;
   // Element numbers past the block permutation's, distinct for every position in the epoch.
   const uint64_t base = blocks_.size() + static_cast<uint64_t>(window_pos_[w]);
-  for (int64_t i = static_cast<int64_t>(samples.size()) - 1; i > 0; --i) {
+  for (int64_t i = n - 1; i > 0; --i) {
     int64_t j = static_cast<int64_t>(draw(base + i, static_cast<uint64_t>(i) + 1));
     std::swap(samples[i], samples[j]);
   }

@@ -82,7 +82,9 @@ std::string describe_file(const std::string& path) {
   for (const Object& o : objects) {
     if (o.type == H5O_TYPE_GROUP) {
       h5::Handle g = h5::group(H5Gopen2(file.get(), o.path.c_str(), H5P_DEFAULT), o.path);
-      if (o.path != "/" || !h5::attribute_names(g.get()).empty()) out << "  " << o.path << "/\n";
+      // Groups only matter for their attributes (/meta); datasets show their full paths.
+      if (h5::attribute_names(g.get()).empty()) continue;
+      out << "  " << o.path << (o.path == "/" ? "\n" : "/\n");
       attributes(out, g.get());
     } else if (o.type == H5O_TYPE_DATASET) {
       h5::Handle ds = h5::dataset(H5Dopen2(file.get(), o.path.c_str(), H5P_DEFAULT), o.path);

@@ -50,8 +50,8 @@ std::vector<std::string> attribute_names(hid_t loc) {
   H5O_info_t info;
   if (H5Oget_info2(loc, &info, H5O_INFO_NUM_ATTRS) < 0) return names;
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    ssize_t n = H5Aget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
-                                   H5P_DEFAULT);
+    ssize_t n =
+        H5Aget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (n < 0) continue;
     std::string name(static_cast<size_t>(n), '\0');
     H5Aget_name_by_idx(loc, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1,

@@ -28,13 +28,27 @@ hid_t check(hid_t id, const std::string& what) {
   return id;
 }
 
-Handle file(hid_t id, const std::string& what) { return Handle(check(id, what), H5Fclose); }
-Handle dataset(hid_t id, const std::string& what) { return Handle(check(id, what), H5Dclose); }
-Handle dataspace(hid_t id, const std::string& what) { return Handle(check(id, what), H5Sclose); }
-Handle datatype(hid_t id, const std::string& what) { return Handle(check(id, what), H5Tclose); }
-Handle plist(hid_t id, const std::string& what) { return Handle(check(id, what), H5Pclose); }
-Handle group(hid_t id, const std::string& what) { return Handle(check(id, what), H5Gclose); }
-Handle attribute(hid_t id, const std::string& what) { return Handle(check(id, what), H5Aclose); }
+Handle file(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Fclose);
+}
+Handle dataset(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Dclose);
+}
+Handle dataspace(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Sclose);
+}
+Handle datatype(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Tclose);
+}
+Handle plist(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Pclose);
+}
+Handle group(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Gclose);
+}
+Handle attribute(hid_t id, const std::string& what) {
+  return Handle(check(id, what), H5Aclose);
+}
 
 void silence_errors() {
   static const bool once = [] {
@@ -55,8 +69,7 @@ Handle open_file_readonly(const std::string& path) {
     throw UserError(path + ": not an HDF5 file (no HDF5 signature; expected a file written by " +
                     "h5py or `latent convert`)");
   hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0)
-    throw UserError(path + ": cannot open as HDF5 (the file is truncated or damaged)");
+  if (id < 0) throw UserError(path + ": cannot open as HDF5 (the file is truncated or damaged)");
   return Handle(id, H5Fclose);
 }
 

@@ -17,8 +17,8 @@ uint8_t to_byte(float v) {
 
 }  // namespace
 
-void write_image_grid(const std::string& path, const Tensor& images, int64_t height,
-                      int64_t width, const GridOptions& options) {
+void write_image_grid(const std::string& path, const Tensor& images, int64_t height, int64_t width,
+                      const GridOptions& options) {
   const Shape& s = images.shape();
   int64_t channels = 1;
   if (s.rank() == 4) {
@@ -29,8 +29,8 @@ void write_image_grid(const std::string& path, const Tensor& images, int64_t hei
     } else if (s[1] == 3 * height * width) {
       channels = 3;
     } else {
-      throw UserError(path + ": cannot draw samples of " + std::to_string(s[1]) +
-                      " values as " + std::to_string(height) + "x" + std::to_string(width) +
+      throw UserError(path + ": cannot draw samples of " + std::to_string(s[1]) + " values as " +
+                      std::to_string(height) + "x" + std::to_string(width) +
                       " images; expected H*W or 3*H*W values");
     }
   } else {
@@ -42,9 +42,9 @@ void write_image_grid(const std::string& path, const Tensor& images, int64_t hei
                     " channels; expected 1 or 3");
   const int64_t n = s[0];
   if (n == 0) throw UserError(path + ": no images to draw");
-  const int64_t cols =
-      options.columns > 0 ? std::min(options.columns, n)
-                          : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
+  const int64_t cols = options.columns > 0
+                           ? std::min(options.columns, n)
+                           : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
   const int64_t rows = (n + cols - 1) / cols;
   const int64_t pad = std::max<int64_t>(0, options.padding);
 

@@ -2,7 +2,7 @@
 // Counts the bytes a buffer holds and remembers the most it ever held.
 #include <atomic>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace latent {
 
@@ -23,28 +23,52 @@ class MemoryMeter {
   std::atomic<int64_t> high_{0};
 };
 
-// A std::vector whose storage is counted by a meter for as long as it lives.
+// Uninitialised storage counted by a meter while it lives. It grows on demand and keeps its
+// capacity, so buffers reused window after window are allocated (and page-faulted) once.
 template <typename T>
-class MeteredVector {
+class MeteredBuffer {
  public:
-  MeteredVector(MemoryMeter& meter, size_t n) : meter_(meter), data_(n) {
-    meter_.add(bytes());
+  explicit MeteredBuffer(MemoryMeter& meter) : meter_(&meter) {}
+  MeteredBuffer(MeteredBuffer&& o) noexcept
+      : meter_(o.meter_), data_(std::move(o.data_)), capacity_(o.capacity_) {
+    o.capacity_ = 0;
   }
-  ~MeteredVector() { meter_.sub(bytes()); }
-  MeteredVector(const MeteredVector&) = delete;
-  MeteredVector& operator=(const MeteredVector&) = delete;
+  MeteredBuffer& operator=(MeteredBuffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      meter_ = o.meter_;
+      data_ = std::move(o.data_);
+      capacity_ = o.capacity_;
+      o.capacity_ = 0;
+    }
+    return *this;
+  }
+  ~MeteredBuffer() { release(); }
 
-  T* data() { return data_.data(); }
-  const T* data() const { return data_.data(); }
+  // Room for at least n elements; contents are not kept when it grows.
+  void ensure(size_t n) {
+    if (n <= capacity_) return;
+    release();
+    meter_->add(static_cast<int64_t>(n * sizeof(T)));
+    data_.reset(new T[n]);
+    capacity_ = n;
+  }
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
-  size_t size() const { return data_.size(); }
-  std::vector<T>& vec() { return data_; }  // for in-place algorithms; never resize
-  int64_t bytes() const { return static_cast<int64_t>(data_.size() * sizeof(T)); }
+  size_t capacity() const { return capacity_; }
 
  private:
-  MemoryMeter& meter_;
-  std::vector<T> data_;
+  void release() {
+    if (capacity_ > 0) meter_->sub(static_cast<int64_t>(capacity_ * sizeof(T)));
+    data_.reset();
+    capacity_ = 0;
+  }
+
+  MemoryMeter* meter_;
+  std::unique_ptr<T[]> data_;
+  size_t capacity_ = 0;
 };
 
 }  // namespace latent

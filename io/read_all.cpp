@@ -19,8 +19,7 @@ LoadedDataset read_all(const DatasetSpec& spec) {
   for (int64_t i = 0; i < n; ++i)
     if (classes.empty() || std::binary_search(classes.begin(), classes.end(), labels[i]))
       keep.push_back(i);
-  if (keep.empty())
-    throw UserError(spec.path + ": no samples with the requested classes");
+  if (keep.empty()) throw UserError(spec.path + ": no samples with the requested classes");
 
   LoadedDataset out;
   const Shape& s = file.sample_shape();

@@ -33,8 +33,9 @@ struct Wanted {
   int64_t slot;
 };
 
-// Bytes per window sample the producer may hold: the decoded floats and label (this rank's
-// share, bounded by the whole window), the window's sample list and the rank's wanted list.
+// Bytes per window sample, charged to each of the two windows that may be live: the decoded
+// floats and label (this rank's share, at most the whole window), and the producer's sample
+// list and wanted list (one of each, so charging them twice is conservative).
 int64_t window_bytes_per_sample(int64_t floats) {
   return floats * 4 + 4 + static_cast<int64_t>(sizeof(WindowSample) + sizeof(Wanted));
 }
@@ -45,13 +46,13 @@ std::string classes_str(const std::vector<int>& classes) {
   return s;
 }
 
-// This rank's decoded samples of one window, in the order it consumes them.
+// This rank's decoded samples of one window, in the order it consumes them. Its buffers come
+// from a pool and go back to it, so steady state allocates nothing.
 struct Window {
-  Window(MemoryMeter& meter, int64_t n, int64_t floats)
-      : images(meter, n * floats), labels(meter, n), size(n) {}
-  MeteredVector<float> images;
-  MeteredVector<int> labels;
-  int64_t size;
+  explicit Window(MemoryMeter& meter) : images(meter), labels(meter) {}
+  MeteredBuffer<float> images;
+  MeteredBuffer<int> labels;
+  int64_t size = 0;
   int64_t consumed = 0;
 };
 
@@ -64,7 +65,8 @@ struct StreamingDataset::Impl {
   void start(int64_t epoch);
   void stop();
   void produce();
-  void produce_window(int64_t w, MeteredVector<uint8_t>& raw, MeteredVector<int>& label_scratch);
+  void produce_window(int64_t w);
+  std::unique_ptr<Window> take_window();
   bool included(int label) const {
     return std::binary_search(classes.begin(), classes.end(), label);
   }
@@ -83,6 +85,12 @@ struct StreamingDataset::Impl {
   int64_t samples = 0;
   ShardPlan plan;
   MemoryMeter meter;
+  // The producer's scratch, reused window after window: one block of raw rows and its labels,
+  // the window's sample list, this rank's wanted rows.
+  MeteredBuffer<uint8_t> raw{meter};
+  MeteredBuffer<int> block_labels{meter};
+  MeteredBuffer<WindowSample> list{meter};
+  MeteredBuffer<Wanted> wanted{meter};
 
   // The current epoch.
   int64_t epoch = -1;
@@ -92,6 +100,7 @@ struct StreamingDataset::Impl {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::unique_ptr<Window>> queue;
+  std::vector<std::unique_ptr<Window>> pool;  // consumed windows, buffers kept for reuse
   bool done = false;
   bool cancel = false;
   std::exception_ptr error;
@@ -112,18 +121,18 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   floats = file.sample_floats();
   limit_bytes = static_cast<int64_t>(opt.buffer_mb * (1 << 20));
   const int64_t raw = file.raw_sample_bytes();
-  // Budget: two windows of at most 3/8 of the buffer each, one block of raw rows and labels in
-  // at most 1/8.
+  // Budget: two windows of at most 3/8 of the buffer each; one block of raw rows and their
+  // labels in at most 1/8.
   window_samples = limit_bytes * 3 / 8 / window_bytes_per_sample(floats);
   if (window_samples < 1)
     throw UserError(path + ": io buffer of " + std::to_string(opt.buffer_mb) +
                     " MB cannot hold samples of " + std::to_string(floats * 4) +
                     " bytes; expected at least " +
                     std::to_string((window_bytes_per_sample(floats) * 8 / 3 >> 20) + 1) + " MB");
-  block_rows = file.chunk_rows() > 0 ? file.chunk_rows()
-                                     : std::max<int64_t>(1, kContiguousBlockBytes / raw);
-  block_rows = std::min({block_rows, std::max<int64_t>(1, limit_bytes / 8 / (raw + 4)),
-                         window_samples});
+  block_rows =
+      file.chunk_rows() > 0 ? file.chunk_rows() : std::max<int64_t>(1, kContiguousBlockBytes / raw);
+  block_rows =
+      std::min({block_rows, std::max<int64_t>(1, limit_bytes / 8 / (raw + 4)), window_samples});
 
   const int64_t blocks = (file.rows() + block_rows - 1) / block_rows;
   block_counts.assign(blocks, 0);
@@ -147,8 +156,8 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   if (samples < global) {
     std::string what = std::to_string(samples) + " samples";
     if (!classes.empty()) what += " with labels in {" + classes_str(classes) + "}";
-    throw UserError(path + ": " + what + " but one global batch needs " +
-                    std::to_string(global) + " (" + std::to_string(opt.world) + " ranks x " +
+    throw UserError(path + ": " + what + " but one global batch needs " + std::to_string(global) +
+                    " (" + std::to_string(opt.world) + " ranks x " +
                     std::to_string(opt.batch_per_rank) + "); expected at least that many");
   }
   plan = ShardPlan(samples, opt.batch_per_rank, opt.world, opt.drop_last);
@@ -161,6 +170,7 @@ void StreamingDataset::Impl::stop() {
   }
   cv.notify_all();
   if (producer.joinable()) producer.join();
+  for (auto& w : queue) pool.push_back(std::move(w));
   queue.clear();
   cancel = false;
   done = false;
@@ -178,11 +188,11 @@ void StreamingDataset::Impl::start(int64_t e) {
 
 void StreamingDataset::Impl::produce() {
   try {
-    MeteredVector<uint8_t> raw(meter, block_rows * file.raw_sample_bytes());
-    MeteredVector<int> label_scratch(meter, file.has_labels() ? block_rows : 0);
+    raw.ensure(block_rows * file.raw_sample_bytes());
+    block_labels.ensure(block_rows);
     for (int64_t w = 0; w < order->num_windows(); ++w) {
       if (order->window_begin(w) >= plan.epoch_samples()) break;
-      produce_window(w, raw, label_scratch);
+      produce_window(w);
       std::lock_guard<std::mutex> lock(mu);
       if (cancel) break;
     }
@@ -197,8 +207,15 @@ void StreamingDataset::Impl::produce() {
   cv.notify_all();
 }
 
-void StreamingDataset::Impl::produce_window(int64_t w, MeteredVector<uint8_t>& raw,
-                                            MeteredVector<int>& label_scratch) {
+std::unique_ptr<Window> StreamingDataset::Impl::take_window() {
+  std::lock_guard<std::mutex> lock(mu);
+  if (pool.empty()) return std::make_unique<Window>(meter);
+  std::unique_ptr<Window> w = std::move(pool.back());
+  pool.pop_back();
+  return w;
+}
+
+void StreamingDataset::Impl::produce_window(int64_t w) {
   // This rank's positions in the window: its slice of each global batch overlapping it.
   const int64_t begin = order->window_begin(w);
   const int64_t end = std::min(begin + order->window_size(w), plan.epoch_samples());
@@ -219,66 +236,60 @@ void StreamingDataset::Impl::produce_window(int64_t w, MeteredVector<uint8_t>& r
     cv.wait(lock, [&] { return cancel || queue.size() <= 1; });
     if (cancel) return;
   }
+  std::unique_ptr<Window> window = take_window();
+  window->images.ensure(mine * floats);
+  window->labels.ensure(mine);
+  window->size = mine;
+  window->consumed = 0;
 
-  auto window = std::make_unique<Window>(meter, mine, floats);
-  std::unique_ptr<MeteredVector<Wanted>> wanted;
-  {
-    // The window's samples in block order, then shuffled: the same list on every rank.
-    MeteredVector<WindowSample> list(meter, order->window_size(w));
-    int64_t n = 0;
-    for (int64_t blk : order->window_blocks(w)) {
-      if (block_counts[blk] == 0) continue;
-      auto [first, last] = block_range(blk);
-      if (file.has_labels()) file.read_labels(first, last, label_scratch.data());
-      for (int64_t row = first; row < last; ++row) {
-        int label = file.has_labels() ? label_scratch[row - first] : -1;
-        if (classes.empty() || included(label)) list[n++] = WindowSample{row, label};
-      }
+  // The window's samples in block order, then shuffled: the same list on every rank.
+  list.ensure(order->window_size(w));
+  int64_t n = 0;
+  for (int64_t blk : order->window_blocks(w)) {
+    if (block_counts[blk] == 0) continue;
+    auto [first, last] = block_range(blk);
+    if (file.has_labels()) file.read_labels(first, last, block_labels.data());
+    for (int64_t row = first; row < last; ++row) {
+      int label = file.has_labels() ? block_labels[row - first] : -1;
+      if (classes.empty() || included(label)) list[n++] = WindowSample{row, label};
     }
-    order->shuffle_window(w, list.vec());
+  }
+  order->shuffle_window(w, list.data(), n);
 
-    wanted = std::make_unique<MeteredVector<Wanted>>(meter, mine);
-    int64_t slot = 0;
-    for (auto [a, b] : spans) {
-      for (int64_t p = a; p < b; ++p, ++slot) {
-        const WindowSample& s = list[p - begin];
-        (*wanted)[slot] = Wanted{s.row, slot};
-        window->labels[slot] = s.label;
-      }
+  wanted.ensure(mine);
+  int64_t slot = 0;
+  for (auto [a, b] : spans) {
+    for (int64_t p = a; p < b; ++p, ++slot) {
+      const WindowSample& s = list[p - begin];
+      wanted[slot] = Wanted{s.row, slot};
+      window->labels[slot] = s.label;
     }
   }
 
   // Read block by block in file order.
-  std::vector<Wanted>& want = wanted->vec();
-  std::sort(want.begin(), want.end(), [](const Wanted& x, const Wanted& y) { return x.row < y.row; });
+  Wanted* want = wanted.data();
+  std::sort(want, want + mine, [](const Wanted& x, const Wanted& y) { return x.row < y.row; });
   const int64_t raw_bytes = file.raw_sample_bytes();
-  std::vector<int64_t> rows;
-  for (size_t i = 0; i < want.size();) {
+  for (int64_t i = 0; i < mine;) {
     const int64_t blk = want[i].row / block_rows;
-    size_t j = i;
-    while (j < want.size() && want[j].row / block_rows == blk) ++j;
+    int64_t j = i;
+    while (j < mine && want[j].row / block_rows == blk) ++j;
     auto [first, last] = block_range(blk);
-    const int64_t count = static_cast<int64_t>(j - i);
-    // A chunked file decompresses whole chunks anyway: read the block in one hyperslab. A
-    // contiguous one reads just this rank's rows unless it wants most of the block.
-    if (file.chunk_rows() > 0 || count * 2 >= last - first) {
-      file.read_raw_range(first, last, raw.data());
-      for (size_t k = i; k < j; ++k)
-        file.to_float(raw.data() + (want[k].row - first) * raw_bytes, want[k].row,
-                      window->images.data() + want[k].slot * floats);
-    } else {
-      rows.clear();
-      for (size_t k = i; k < j; ++k) rows.push_back(want[k].row);
-      file.read_raw_rows(rows.data(), count, raw.data());
-      for (size_t k = i; k < j; ++k)
-        file.to_float(raw.data() + (k - i) * raw_bytes, want[k].row,
-                      window->images.data() + want[k].slot * floats);
-    }
+    // The whole block in one chunk-aligned hyperslab, keeping this rank's rows. HDF5 decodes a
+    // compressed chunk whole even for one row, and selecting single scattered rows measured
+    // 10-30x slower than reading whole blocks (bench/RESULTS.md), so a rank reads every block
+    // holding one of its samples: with a shuffled window that is every block of the window.
+    file.read_raw_range(first, last, raw.data());
+    for (int64_t k = i; k < j; ++k)
+      file.to_float(raw.data() + (want[k].row - first) * raw_bytes, want[k].row,
+                    window->images.data() + want[k].slot * floats);
     i = j;
     std::lock_guard<std::mutex> lock(mu);
-    if (cancel) return;
+    if (cancel) {
+      pool.push_back(std::move(window));
+      return;
+    }
   }
-  wanted.reset();
 
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -292,18 +303,36 @@ StreamingDataset::StreamingDataset(const DatasetSpec& spec, const StreamingOptio
 
 StreamingDataset::~StreamingDataset() = default;
 
-const Shape& StreamingDataset::sample_shape() const { return impl_->file.sample_shape(); }
-int64_t StreamingDataset::size() const { return impl_->samples; }
-bool StreamingDataset::has_labels() const { return impl_->file.has_labels(); }
-int64_t StreamingDataset::steps_per_epoch() const { return impl_->plan.steps(); }
-int64_t StreamingDataset::samples_per_epoch() const { return impl_->plan.epoch_samples(); }
+const Shape& StreamingDataset::sample_shape() const {
+  return impl_->file.sample_shape();
+}
+int64_t StreamingDataset::size() const {
+  return impl_->samples;
+}
+bool StreamingDataset::has_labels() const {
+  return impl_->file.has_labels();
+}
+int64_t StreamingDataset::steps_per_epoch() const {
+  return impl_->plan.steps();
+}
+int64_t StreamingDataset::samples_per_epoch() const {
+  return impl_->plan.epoch_samples();
+}
 int64_t StreamingDataset::global_batch_rows(int64_t step) const {
   return impl_->plan.global_batch_rows(step);
 }
-int64_t StreamingDataset::buffer_high_water_bytes() const { return impl_->meter.high_water(); }
-int64_t StreamingDataset::buffer_limit_bytes() const { return impl_->limit_bytes; }
-int64_t StreamingDataset::window_samples() const { return impl_->window_samples; }
-int64_t StreamingDataset::block_rows() const { return impl_->block_rows; }
+int64_t StreamingDataset::buffer_high_water_bytes() const {
+  return impl_->meter.high_water();
+}
+int64_t StreamingDataset::buffer_limit_bytes() const {
+  return impl_->limit_bytes;
+}
+int64_t StreamingDataset::window_samples() const {
+  return impl_->window_samples;
+}
+int64_t StreamingDataset::block_rows() const {
+  return impl_->block_rows;
+}
 
 void StreamingDataset::start_epoch(int64_t epoch) {
   if (epoch < 0) throw UserError("epoch " + std::to_string(epoch) + ": expected >= 0");
@@ -349,6 +378,7 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
     if (w->consumed == w->size) {
       {
         std::lock_guard<std::mutex> lock(m.mu);
+        m.pool.push_back(std::move(m.queue.front()));
         m.queue.pop_front();
       }
       m.cv.notify_all();

@@ -7,9 +7,11 @@
 // ranks, so N ranks x batch b see what 1 rank x batch N*b sees.
 //
 // A background thread reads the next window while the current one is consumed. Per window a
-// rank decodes only its own samples: for a chunked file it reads each chunk-aligned block it
-// needs with one hyperslab (HDF5 must decompress whole chunks anyway) and keeps its rows; for
-// a contiguous file it selects only its rows, so it reads only their bytes.
+// rank reads each block holding one of its samples with one chunk-aligned hyperslab and
+// decodes (to float) and keeps only its own rows. Because a window is shuffled as a whole, a
+// rank's samples are spread over all the window's blocks, so every rank reads every block:
+// reading only its scattered rows measured 10-30x slower (HDF5 decodes whole compressed
+// chunks anyway, and row-by-row selections are slow). Memory and decoding stay per-rank.
 //
 // Memory: at most two windows of decoded float samples plus one block of raw rows, all within
 // `buffer_mb`; buffer_high_water_bytes() reports the most ever held. The window size is

@@ -63,8 +63,10 @@ int cmd_convert(int argc, char** argv) {
     std::cout << options;
     return 0;
   }
-  if (from.empty()) throw UserError("convert: --from is required (one of idx, mnist-json, npy, "
-                                    "csv, png-dir)");
+  if (from.empty())
+    throw UserError(
+        "convert: --from is required (one of idx, mnist-json, npy, "
+        "csv, png-dir)");
   if (out.empty()) throw UserError("convert: --out F.h5 is required");
   std::vector<std::string> in;
   if (vm.count("inputs")) in = vm["inputs"].as<std::vector<std::string>>();
@@ -96,10 +98,11 @@ int cmd_convert(int argc, char** argv) {
     need(1, 1, "DIR");
     s = latent::convert_png_dir(in[0], out);
   } else {
-    throw UserError("convert: --from " + from + ": expected one of idx, mnist-json, npy, csv, "
+    throw UserError("convert: --from " + from +
+                    ": expected one of idx, mnist-json, npy, csv, "
                     "png-dir");
   }
-  std::cout << "wrote " << out << ": " << s.samples << " samples of " << s.sample_shape.str()
-            << " " << s.type << (s.labels ? ", with labels" : ", no labels") << "\n";
+  std::cout << "wrote " << out << ": " << s.samples << " samples of " << s.sample_shape.str() << " "
+            << s.type << (s.labels ? ", with labels" : ", no labels") << "\n";
   return 0;
 }

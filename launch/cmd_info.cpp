@@ -21,8 +21,9 @@ int cmd_info(int argc, char** argv) {
   po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << options << "\nPrints every dataset (shape, type, chunking, compression), every "
-                            "attribute, and for a checkpoint its model and step.\n";
+    std::cout << options
+              << "\nPrints every dataset (shape, type, chunking, compression), every "
+                 "attribute, and for a checkpoint its model and step.\n";
     return 0;
   }
   if (!vm.count("files")) throw latent::UserError("info: no file given (latent info FILE.h5)");

@@ -102,8 +102,9 @@ TEST_F(ConvertTest, IdxFloatImagesWithoutLabels) {
 TEST_F(ConvertTest, IdxErrorsNameTheFile) {
   const std::string images = dir_.file("short.idx.gz"), lab = dir_.file("l.idx");
   write_idx(images, 0x08, {10, 4, 4}, std::string(100, 'x'));  // needs 160 bytes
-  EXPECT_NE(error_of([&] { convert_idx(images, "", dir_.file("o.h5")); }).find(images + ": truncated"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { convert_idx(images, "", dir_.file("o.h5")); }).find(images + ": truncated"),
+      std::string::npos);
   const std::string full = dir_.file("full.idx");
   write_idx(full, 0x08, {10, 4, 4}, std::string(160, 'x'));
   write_idx(lab, 0x08, {9}, std::string(9, 1));
@@ -168,8 +169,8 @@ TEST_F(ConvertTest, RealMnistJsonDigits) {
 }
 
 std::string npy(const std::string& descr, const std::string& shape, const std::string& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape +
-                       ", }";
+  std::string header =
+      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
   std::string out = "\x93NUMPY";
@@ -249,7 +250,8 @@ TEST_F(ConvertTest, PngDirWithLabelFoldersRoundTrip) {
       img.width = 4;
       img.height = 3;
       img.channels = 1;
-      for (int p = 0; p < 12; ++p) img.pixels.push_back(static_cast<uint8_t>(label * 20 + k * 5 + p));
+      for (int p = 0; p < 12; ++p)
+        img.pixels.push_back(static_cast<uint8_t>(label * 20 + k * 5 + p));
       write_png(d + "/" + std::to_string(label) + "/img" + std::to_string(k) + ".png", img);
       written.push_back(img.pixels);
     }
@@ -286,7 +288,8 @@ TEST_F(ConvertTest, PngDirOfColourImagesWithNamedFolders) {
   EXPECT_EQ(back.labels, (std::vector<int>{0, 1}));
   // Stored channel-major (C, H, W).
   for (int c = 0; c < 3; ++c)
-    for (int p = 0; p < 4; ++p) EXPECT_FLOAT_EQ(back.images.data()[c * 4 + p], (c * 100 + p) / 255.0f);
+    for (int p = 0; p < 4; ++p)
+      EXPECT_FLOAT_EQ(back.images.data()[c * 4 + p], (c * 100 + p) / 255.0f);
   EXPECT_NE(describe_file(out).find("@names = cat,dog"), std::string::npos);
 }
 

@@ -33,12 +33,12 @@ TEST(ImageGrid, GreyGridReadsBackWithLibpng) {
   EXPECT_EQ(png.width, 3 * (4 + 1) + 1);
   EXPECT_EQ(png.height, 2 * (3 + 1) + 1);
   auto at = [&](int64_t x, int64_t y) { return png.pixels[y * png.width + x]; };
-  EXPECT_EQ(at(0, 0), 0);              // padding
-  EXPECT_EQ(at(1, 1), 0);              // image 0, value 0
-  EXPECT_EQ(at(1 + 5 * 2, 1), 128);    // image 2, value 0.5
+  EXPECT_EQ(at(0, 0), 0);                // padding
+  EXPECT_EQ(at(1, 1), 0);                // image 0, value 0
+  EXPECT_EQ(at(1 + 5 * 2, 1), 128);      // image 2, value 0.5
   EXPECT_EQ(at(1 + 5 * 1, 1 + 4), 255);  // image 4 (row 1, column 1), value 1
-  EXPECT_EQ(at(1 + 2, 1 + 1), 255);    // pixel (1, 2) of image 0
-  EXPECT_EQ(at(1 + 5 * 2, 1 + 4), 0);  // empty sixth cell: padding colour
+  EXPECT_EQ(at(1 + 2, 1 + 1), 255);      // pixel (1, 2) of image 0
+  EXPECT_EQ(at(1 + 5 * 2, 1 + 4), 0);    // empty sixth cell: padding colour
 }
 
 TEST(ImageGrid, FlatRgbSamplesAndClamping) {

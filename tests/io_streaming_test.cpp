@@ -46,7 +46,9 @@ std::vector<Batch> run_epoch(StreamingDataset& ds, int64_t epoch) {
 }
 
 // A buffer of about `samples` samples per window for kWidth-float samples.
-double buffer_for_window(int64_t samples) { return samples * (kWidth * 4 + 36) * 8.0 / 3 / (1 << 20); }
+double buffer_for_window(int64_t samples) {
+  return samples * (kWidth * 4 + 36) * 8.0 / 3 / (1 << 20);
+}
 
 StreamingOptions options(int rank, int world, int64_t batch, bool drop_last) {
   StreamingOptions o;

@@ -106,8 +106,8 @@ TEST_F(ValidationTest, FewerSamplesThanOneGlobalBatch) {
 }
 
 TEST_F(ValidationTest, NanAndInfNameTheSample) {
-  for (float bad : {std::numeric_limits<float>::quiet_NaN(),
-                    std::numeric_limits<float>::infinity()}) {
+  for (float bad :
+       {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     const std::string path = dir_.file(std::isnan(bad) ? "nan.h5" : "inf.h5");
     std::vector<float> v(200 * 8, 0.5f);
     v[137 * 8 + 5] = bad;
