@@ -10,7 +10,10 @@ using testing::read_text;
 
 void expect_refused(const testing::RunResult& r, std::initializer_list<const char*> mentions) {
   EXPECT_NE(r.status, 0) << r.output;
-  EXPECT_EQ(r.output.rfind("latent: ", 0), 0u) << r.output;
+  // The message is the last line printed (progress lines may come before it).
+  std::string out = r.output.substr(0, r.output.find_last_not_of('\n') + 1);
+  std::string last = out.substr(out.find_last_of('\n') + 1);
+  EXPECT_EQ(last.rfind("latent: ", 0), 0u) << r.output;
   for (auto m : mentions)
     EXPECT_NE(r.output.find(m), std::string::npos) << m << " in: " << r.output;
   EXPECT_EQ(r.output.find("terminate called"), std::string::npos);
