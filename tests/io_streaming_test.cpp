@@ -61,7 +61,7 @@ StreamingOptions options(int rank, int world, int64_t batch, bool drop_last) {
   return o;
 }
 
-class StreamingTest : public ::testing::Test {
+class IoStreaming : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.file("data.h5");
@@ -72,7 +72,7 @@ class StreamingTest : public ::testing::Test {
   std::string path_;
 };
 
-TEST_F(StreamingTest, KeepLastSeesEverySampleOncePerEpochForWorldSizes1To4) {
+TEST_F(IoStreaming, KeepLastSeesEverySampleOncePerEpochForWorldSizes1To4) {
   for (int world = 1; world <= 4; ++world) {
     const int64_t batch = 7;  // 1000 is not a multiple of 7, 14, 21 or 28
     std::map<int64_t, int> seen;
@@ -97,7 +97,7 @@ TEST_F(StreamingTest, KeepLastSeesEverySampleOncePerEpochForWorldSizes1To4) {
   }
 }
 
-TEST_F(StreamingTest, DropLastUsesFullGlobalBatchesOnly) {
+TEST_F(IoStreaming, DropLastUsesFullGlobalBatchesOnly) {
   for (int world = 1; world <= 4; ++world) {
     const int64_t batch = 9;
     const int64_t global = batch * world;
@@ -115,7 +115,7 @@ TEST_F(StreamingTest, DropLastUsesFullGlobalBatchesOnly) {
   }
 }
 
-TEST_F(StreamingTest, RanksTogetherSeeWhatOneRankWithTheGlobalBatchSees) {
+TEST_F(IoStreaming, RanksTogetherSeeWhatOneRankWithTheGlobalBatchSees) {
   for (bool drop_last : {true, false}) {
     for (int world = 2; world <= 4; ++world) {
       const int64_t batch = 6;
@@ -144,7 +144,7 @@ TEST_F(StreamingTest, RanksTogetherSeeWhatOneRankWithTheGlobalBatchSees) {
   }
 }
 
-TEST_F(StreamingTest, OrderDependsOnSeedAndEpochOnly) {
+TEST_F(IoStreaming, OrderDependsOnSeedAndEpochOnly) {
   StreamingDataset a(file_spec(path_), options(0, 1, 10, true));
   StreamingDataset b(file_spec(path_), options(0, 1, 10, true));
   auto a1 = run_epoch(a, 1), b1 = run_epoch(b, 1), a2 = run_epoch(a, 2), a1again = run_epoch(a, 1);
@@ -169,7 +169,7 @@ TEST_F(StreamingTest, OrderDependsOnSeedAndEpochOnly) {
   EXPECT_EQ(a2[3].first, static_cast<uint64_t>(2 * a.samples_per_epoch() + 30));
 }
 
-TEST_F(StreamingTest, WithoutShuffleReadsInFileOrder) {
+TEST_F(IoStreaming, WithoutShuffleReadsInFileOrder) {
   StreamingOptions o = options(1, 2, 5, true);
   o.shuffle = false;
   StreamingDataset ds(file_spec(path_), o);
@@ -179,7 +179,7 @@ TEST_F(StreamingTest, WithoutShuffleReadsInFileOrder) {
   EXPECT_EQ(e[1].rows, (std::vector<int64_t>{15, 16, 17, 18, 19}));
 }
 
-TEST_F(StreamingTest, ClassFilterKeepsOnlyThoseLabelsEachOnce) {
+TEST_F(IoStreaming, ClassFilterKeepsOnlyThoseLabelsEachOnce) {
   std::set<int64_t> seen;
   for (int rank = 0; rank < 3; ++rank) {
     DatasetSpec spec = file_spec(path_);
@@ -196,7 +196,7 @@ TEST_F(StreamingTest, ClassFilterKeepsOnlyThoseLabelsEachOnce) {
   EXPECT_EQ(seen.size(), 200u);
 }
 
-TEST_F(StreamingTest, RestartingAnEpochMidwayStartsOver) {
+TEST_F(IoStreaming, RestartingAnEpochMidwayStartsOver) {
   StreamingDataset ds(file_spec(path_), options(0, 1, 10, true));
   auto full = run_epoch(ds, 7);
   ds.start_epoch(7);
@@ -207,7 +207,7 @@ TEST_F(StreamingTest, RestartingAnEpochMidwayStartsOver) {
   for (size_t i = 0; i < full.size(); ++i) EXPECT_EQ(full[i].rows, again[i].rows);
 }
 
-TEST(StreamingLayouts, ContiguousChunkedAndGzipUint8FilesStreamEverySampleOnce) {
+TEST(IoStreamingLayouts, ContiguousChunkedAndGzipUint8FilesStreamEverySampleOnce) {
   TempDir dir;
   const int64_t n = 500, d = 30;
   // Sample r holds r / 256 and r % 256 in its first two bytes, then (r + j) % 256.
@@ -251,7 +251,7 @@ TEST(StreamingLayouts, ContiguousChunkedAndGzipUint8FilesStreamEverySampleOnce) 
   }
 }
 
-TEST(StreamingMemory, AFileManyTimesTheBufferNeverHoldsMoreThanTheBuffer) {
+TEST(IoStreamingMemory, AFileManyTimesTheBufferNeverHoldsMoreThanTheBuffer) {
   TempDir dir;
   const std::string path = dir.file("big.h5");
   const int64_t n = 6000, d = 256;  // 6 MB of float32 against a 1 MB buffer

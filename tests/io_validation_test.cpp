@@ -42,23 +42,23 @@ void stream(const DatasetSpec& spec, int64_t batch = 4, int world = 1) {
   }
 }
 
-class ValidationTest : public ::testing::Test {
+class IoValidation : public ::testing::Test {
  protected:
   TempDir dir_;
 };
 
-TEST_F(ValidationTest, MissingFile) {
+TEST_F(IoValidation, MissingFile) {
   const std::string path = dir_.file("absent.h5");
   expect_user_error([&] { stream(file_spec(path)); }, {path, "no such file"});
 }
 
-TEST_F(ValidationTest, NotHdf5) {
+TEST_F(IoValidation, NotHdf5) {
   const std::string path = dir_.file("text.h5");
   std::ofstream(path) << "just some text, not HDF5\n";
   expect_user_error([&] { stream(file_spec(path)); }, {path, "not an HDF5 file"});
 }
 
-TEST_F(ValidationTest, TruncatedFile) {
+TEST_F(IoValidation, TruncatedFile) {
   const std::string good = dir_.file("good.h5"), cut = dir_.file("cut.h5");
   test::write_indexed_file(good, 2000, 64, ArrayLayout{0, 0});
   std::ifstream in(good, std::ios::binary);
@@ -67,7 +67,7 @@ TEST_F(ValidationTest, TruncatedFile) {
   expect_user_error([&] { stream(file_spec(cut)); }, {cut, "truncated"});
 }
 
-TEST_F(ValidationTest, MissingDataset) {
+TEST_F(IoValidation, MissingDataset) {
   const std::string path = dir_.file("d.h5");
   test::write_indexed_file(path, 100, 4, ArrayLayout{});
   DatasetSpec spec = file_spec(path);
@@ -75,27 +75,27 @@ TEST_F(ValidationTest, MissingDataset) {
   expect_user_error([&] { stream(spec); }, {path, "/pixels"});
 }
 
-TEST_F(ValidationTest, WrongRank) {
+TEST_F(IoValidation, WrongRank) {
   const std::string path = dir_.file("d.h5");
   std::vector<float> v(100);
   write_array(path, "images", {100}, ArrayType::kFloat32, v.data());
   expect_user_error([&] { stream(file_spec(path)); }, {path, "/images", "rank 1"});
 }
 
-TEST_F(ValidationTest, WrongType) {
+TEST_F(IoValidation, WrongType) {
   const std::string path = dir_.file("d.h5");
   std::vector<int64_t> v(100 * 3);
   write_array(path, "images", {100, 3}, ArrayType::kInt64, v.data());
   expect_user_error([&] { stream(file_spec(path)); }, {path, "/images", "int64"});
 }
 
-TEST_F(ValidationTest, Empty) {
+TEST_F(IoValidation, Empty) {
   const std::string path = dir_.file("d.h5");
   write_array(path, "images", {0, 1, 28, 28}, ArrayType::kUint8, nullptr);
   expect_user_error([&] { stream(file_spec(path)); }, {path, "/images", "empty"});
 }
 
-TEST_F(ValidationTest, FewerSamplesThanOneGlobalBatch) {
+TEST_F(IoValidation, FewerSamplesThanOneGlobalBatch) {
   const std::string path = dir_.file("d.h5");
   test::write_indexed_file(path, 30, 4, ArrayLayout{});
   expect_user_error([&] { stream(file_spec(path), 8, 4); }, {path, "30 samples", "32"});
@@ -105,7 +105,7 @@ TEST_F(ValidationTest, FewerSamplesThanOneGlobalBatch) {
   expect_user_error([&] { stream(spec, 4, 1); }, {path, "3 samples", "{7}"});
 }
 
-TEST_F(ValidationTest, NanAndInfNameTheSample) {
+TEST_F(IoValidation, NanAndInfNameTheSample) {
   for (float bad :
        {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()}) {
     const std::string path = dir_.file(std::isnan(bad) ? "nan.h5" : "inf.h5");
@@ -118,7 +118,7 @@ TEST_F(ValidationTest, NanAndInfNameTheSample) {
   }
 }
 
-TEST_F(ValidationTest, LabelsLengthDiffers) {
+TEST_F(IoValidation, LabelsLengthDiffers) {
   const std::string path = dir_.file("d.h5");
   std::vector<float> v(100 * 4);
   std::vector<int32_t> l(99);
@@ -127,7 +127,7 @@ TEST_F(ValidationTest, LabelsLengthDiffers) {
   expect_user_error([&] { stream(file_spec(path)); }, {path, "99 labels", "100 samples"});
 }
 
-TEST_F(ValidationTest, ClassesWithoutLabels) {
+TEST_F(IoValidation, ClassesWithoutLabels) {
   const std::string path = dir_.file("d.h5");
   std::vector<float> v(100 * 4);
   write_array(path, "images", {100, 4}, ArrayType::kFloat32, v.data());
@@ -136,7 +136,7 @@ TEST_F(ValidationTest, ClassesWithoutLabels) {
   expect_user_error([&] { stream(spec); }, {path, "/labels"});
 }
 
-TEST_F(ValidationTest, BadOptions) {
+TEST_F(IoValidation, BadOptions) {
   const std::string path = dir_.file("d.h5");
   test::write_indexed_file(path, 100, 4, ArrayLayout{});
   StreamingOptions o;
@@ -148,7 +148,7 @@ TEST_F(ValidationTest, BadOptions) {
   expect_user_error([&] { StreamingDataset(file_spec(path), o); }, {path, "buffer"});
 }
 
-TEST(ReadAll, ReadsEverySampleInFileOrderAndFilters) {
+TEST(IoReadAll, ReadsEverySampleInFileOrderAndFilters) {
   TempDir dir;
   const std::string path = dir.file("d.h5");
   test::write_indexed_file(path, 123, 5, ArrayLayout{10, 3});
