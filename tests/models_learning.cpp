@@ -114,7 +114,8 @@ TEST(ModelLearns, DenoisingAutoencoderOutputIsCloserToCleanThanTheNoisyInput) {
   auto trace = train_steps(*model, data, 64, 1500);
   EXPECT_LT(trace.last("loss"), 0.6 * trace.first("loss"));
   // Held-out digits (beyond the training 2048), corrupted with fresh noise.
-  Tensor clean = testing::rows_of(mnist_subset(2560, true), 2048, 512);
+  Tensor more = mnist_subset(2560, true);
+  Tensor clean = testing::rows_of(more, 2048, 512);
   Tensor noisy(clean.shape()), denoised;
   corrupt(NoiseKind::kMasking, 0.3f, CounterRng(99, kStreamNoise), clean, noisy, 0);
   BatchInfo info{0, 512, 99, 1.0f};
