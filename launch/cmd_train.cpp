@@ -2,12 +2,14 @@
 // training loop.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "launch/data_shape.hpp"
 #include "launch/run_config.hpp"
 #include "launch/subcommands.hpp"
+#include "launch/world.hpp"
 #include "models/trainer.hpp"
 #include "runtime/communicator.hpp"
 #include "runtime/threads.hpp"
@@ -19,13 +21,14 @@ int cmd_train(int argc, char** argv) {
     std::cout << rc.help_text;
     return 0;
   }
-  set_num_threads(rc.threads);
-  auto comm = make_single_process_communicator();
+  Communicator& comm = world();
+  // Default: the node's cores shared among its ranks, so ranks and threads never fight.
+  set_num_threads(rc.threads > 0 ? rc.threads : std::max(1, num_threads() / comm.local_size()));
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
   auto model = make_model(rc.model, rc.train.seed);
-  rc.train.progress_bar = isatty(STDOUT_FILENO) && comm->rank() == 0;
-  TrainSummary s = Trainer(*model, *comm, rc.train, rc.resolved_text).run();
-  if (comm->rank() == 0) {
+  rc.train.progress_bar = isatty(STDOUT_FILENO) && comm.rank() == 0;
+  TrainSummary s = Trainer(*model, comm, rc.train, rc.resolved_text).run();
+  if (comm.rank() == 0) {
     std::printf("trained %s: %lld steps in %.1f s (%.0f samples/s)\n", rc.model.kind.c_str(),
                 static_cast<long long>(s.steps), s.seconds, s.samples_per_s);
     std::printf("run folder %s: config.ini metrics.jsonl checkpoint.h5 and PNG grids\n",

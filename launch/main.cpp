@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "launch/subcommands.hpp"
+#include "launch/world.hpp"
 #include "runtime/error.hpp"
 
 namespace {
@@ -29,6 +30,18 @@ void usage(FILE* out) {
   for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
 }
 
+// One line naming the problem; under MPI it carries the rank and ends every rank of the job,
+// so no rank is left waiting in a collective.
+void fail(const char* message) {
+  latent::Communicator* comm = latent::world_if_started();
+  if (comm && comm->size() > 1) {
+    std::fprintf(stderr, "latent: rank %d: %s\n", comm->rank(), message);
+    std::fflush(stderr);
+    comm->abort(1);
+  }
+  std::fprintf(stderr, "latent: %s\n", message);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,10 +58,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[1], s.name) != 0) continue;
     try {
       return s.run(argc - 1, argv + 1);
-    } catch (const latent::UserError& e) {
-      std::fprintf(stderr, "latent: %s\n", e.what());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "latent: %s\n", e.what());
+      fail(e.what());
     }
     return 1;
   }

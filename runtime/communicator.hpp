@@ -14,12 +14,16 @@ class Communicator {
    public:
     virtual ~Request() = default;
     virtual void wait() = 0;
+    // Drives progress without blocking (MPI progresses a collective only inside MPI calls);
+    // true when complete.
+    virtual bool test() = 0;
   };
 
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
-  virtual int local_rank() const = 0;  // rank among the processes on this node
+  virtual int local_rank() const = 0;  // rank among the processes on this node (GPU choice)
+  virtual int local_size() const = 0;  // processes on this node (threads per rank)
   virtual std::string node_name() const = 0;
 
   // data[0..n) = Σ over ranks, in place.
@@ -37,5 +41,9 @@ class Communicator {
 
 // The communicator of one process: every collective is the identity.
 std::unique_ptr<Communicator> make_single_process_communicator();
+// MPI_COMM_WORLD (initialises MPI).
+std::unique_ptr<Communicator> make_mpi_communicator();
+// MPI when started by mpirun / srun, the single process otherwise (plain `latent`).
+std::unique_ptr<Communicator> make_communicator();
 
 }  // namespace latent

@@ -25,6 +25,9 @@ void GradientSync::start(Bucket& b) {
 void GradientSync::ready_up_to(int64_t offset) {
   if (!overlap_ || comm_.size() == 1) return;
   while (next_ < buckets_.size() && buckets_[next_].end <= offset) start(buckets_[next_++]);
+  // MPI moves a non-blocking collective forward only inside MPI calls: poke the ones in flight.
+  for (size_t i = 0; i < next_; ++i)
+    if (buckets_[i].pending) buckets_[i].pending->test();
 }
 
 void GradientSync::finish() {

@@ -9,6 +9,7 @@ namespace {
 class Done : public Communicator::Request {
  public:
   void wait() override {}
+  bool test() override { return true; }
 };
 
 class SingleProcess : public Communicator {
@@ -16,6 +17,7 @@ class SingleProcess : public Communicator {
   int rank() const override { return 0; }
   int size() const override { return 1; }
   int local_rank() const override { return 0; }
+  int local_size() const override { return 1; }
   std::string node_name() const override {
     char name[256] = {0};
     gethostname(name, sizeof(name) - 1);
