@@ -66,6 +66,7 @@ const OptionSpec kTrainOptions[] = {
     {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
     {"bucket-mb", "25", "gradient allreduce bucket size (MB)"},
     {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)"},
+    {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
 };
 
 po::options_description describe(const OptionSpec* begin, const OptionSpec* end,
@@ -175,6 +176,7 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.lr_warmup_steps = to_int(vm, "lr-warmup-steps");
   t.bucket_mb = to_number(vm, "bucket-mb");
   t.overlap = to_bool(vm, "overlap");
+  t.sync_bn = to_bool(vm, "sync-bn");
   auto positive = [](int64_t v, const char* name) {
     if (v <= 0)
       throw UserError("--" + std::string(name) + " " + std::to_string(v) + ": expected > 0");

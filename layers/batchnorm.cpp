@@ -45,9 +45,14 @@ const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
                                  eps_);
     return y_;
   }
-  ops::batchnorm_forward_train(x, scale_.value, shift_.value, y_, mean_, var_, eps_);
-  int64_t count = x.numel() / channels_;
-  float unbias = count > 1 ? static_cast<float>(count) / (count - 1) : 1.0f;
+  if (sum_ranks_) {
+    count_ = global_statistics(x);
+    ops::batchnorm_forward_infer(x, scale_.value, shift_.value, mean_, var_, y_, eps_);
+  } else {
+    count_ = static_cast<double>(x.numel() / channels_);
+    ops::batchnorm_forward_train(x, scale_.value, shift_.value, y_, mean_, var_, eps_);
+  }
+  float unbias = count_ > 1 ? static_cast<float>(count_ / (count_ - 1)) : 1.0f;
   ops::scale(running_mean_, 1.0f - momentum_);
   ops::axpy(momentum_, mean_, running_mean_);
   ops::scale(running_var_, 1.0f - momentum_);
@@ -55,11 +60,45 @@ const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
   return y_;
 }
 
+// Two passes (Σx, then Σ(x - mean)²), each summed over ranks: no cancellation in the variance.
+double BatchNorm::global_statistics(const Tensor& x) {
+  sums_.resize(Shape{channels_ + 1});
+  Tensor channel_part = sums_.slice(0, channels_);
+  ops::channel_sums(x, nullptr, channel_part);
+  sums_.data()[channels_] = static_cast<float>(x.numel() / channels_);
+  sum_ranks_(sums_.data(), sums_.numel());
+  double count = sums_.data()[channels_];
+  for (int64_t c = 0; c < channels_; ++c)
+    mean_.data()[c] = static_cast<float>(sums_.data()[c] / count);
+  ops::channel_sums(x, &mean_, channel_part);
+  sum_ranks_(sums_.data(), channels_);
+  for (int64_t c = 0; c < channels_; ++c)
+    var_.data()[c] = static_cast<float>(sums_.data()[c] / count);
+  return count;
+}
+
 const Tensor& BatchNorm::backward(const Tensor& dy, bool) {
   // Batch norm's parameter gradients come out of the same primitive as dx, so dx is computed
   // even for a first layer.
   dx_.resize(x_.shape());
-  ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, scale_.grad, shift_.grad, eps_);
+  if (!sum_ranks_) {
+    ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, scale_.grad, shift_.grad, eps_);
+    return dx_;
+  }
+  // This rank's Σ dy·x̂ and Σ dy (the parameter gradients, summed over ranks later with the
+  // others); dx needs their global values.
+  local_dscale_.resize(Shape{channels_});
+  local_dshift_.resize(Shape{channels_});
+  local_dscale_.zero();
+  local_dshift_.zero();
+  ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, local_dscale_, local_dshift_,
+                          eps_);
+  ops::axpy(1.0f, local_dscale_, scale_.grad);
+  ops::axpy(1.0f, local_dshift_, shift_.grad);
+  sum_ranks_(local_dscale_.data(), channels_);
+  sum_ranks_(local_dshift_.data(), channels_);
+  ops::batchnorm_backward_data_from_sums(x_, dy, scale_.value, mean_, var_, local_dshift_,
+                                         local_dscale_, count_, dx_, eps_);
   return dx_;
 }
 

@@ -5,6 +5,7 @@
 // A layer's output and input-gradient tensors are its own and are reused across steps; the
 // returned reference stays valid until the next call. Layers compute only through runtime ops.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct PassContext {
   // is keyed by the sample and not by how the global batch is split across ranks.
   uint64_t first_sample = 0;
 };
+
+// Sums a buffer over every rank in place (synchronised batch norm); layers see only this.
+using SumAcrossRanks = std::function<void(float* data, size_t n)>;
 
 // A non-trainable tensor that belongs in checkpoints (batch norm running statistics).
 struct StateTensor {
@@ -42,6 +46,8 @@ class Layer {
   virtual void init_params(const CounterRng& rng) { (void)rng; }
   virtual std::vector<Param*> params() { return {}; }
   virtual std::vector<StateTensor> state() { return {}; }
+  // Batch statistics from every rank's samples (--sync-bn); layers without any ignore it.
+  virtual void sync_batch_statistics(const SumAcrossRanks& sum) { (void)sum; }
   // Output shape for an input shape (networks check shapes when they are built).
   virtual Shape output_shape(const Shape& in) const = 0;
 };

@@ -50,6 +50,10 @@ Shape Sequential::output_shape(const Shape& in) const {
   return s;
 }
 
+void Sequential::sync_batch_statistics(const SumAcrossRanks& sum) {
+  for (auto& l : layers_) l->sync_batch_statistics(sum);
+}
+
 std::string Sequential::layer_name(size_t i) const {
   return std::to_string(i) + "_" + layers_[i]->kind();
 }

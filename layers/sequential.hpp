@@ -25,6 +25,7 @@ class Sequential : public Layer {
   std::vector<Param*> params() override;
   std::vector<StateTensor> state() override;
   Shape output_shape(const Shape& in) const override;
+  void sync_batch_statistics(const SumAcrossRanks& sum) override;
 
   size_t size() const { return layers_.size(); }
   Layer& layer(size_t i) { return *layers_[i]; }

@@ -2,6 +2,7 @@
 
 #include "layers/activation.hpp"
 #include "models/architectures.hpp"
+#include "runtime/error.hpp"
 
 namespace latent {
 namespace {
@@ -95,6 +96,18 @@ void Autoencoder::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor
 
 const Tensor& Autoencoder::encode(const Tensor& batch) {
   return encoder_.forward(batch, PassContext{false, 0, 0});
+}
+
+void Autoencoder::encode(const Tensor& batch, Tensor& codes, Tensor* logvar) {
+  if (logvar) throw UserError("model " + kind() + " has no log-variance (only vae has)");
+  const Tensor& c = encode(batch);
+  codes.resize(c.shape());
+  codes.copy_from(c);
+}
+
+void Autoencoder::decode(const Tensor& codes, Tensor& images) {
+  recon_.to_images(decoder_.forward(codes, PassContext{false, 0, 0}), images);
+  images.reshape(batch_shape(codes.dim(0)));
 }
 
 }  // namespace latent

@@ -20,6 +20,8 @@ class Autoencoder : public Model {
 
   // The code of the last forward pass (for tests and `latent encode`).
   const Tensor& encode(const Tensor& batch);
+  void encode(const Tensor& batch, Tensor& codes, Tensor* logvar) override;
+  void decode(const Tensor& codes, Tensor& images) override;
 
  private:
   // Corrupts the batch for the denoising model; the batch itself otherwise.

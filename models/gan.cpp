@@ -4,6 +4,7 @@
 
 #include "layers/activation.hpp"
 #include "models/architectures.hpp"
+#include "runtime/error.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
@@ -136,6 +137,18 @@ void Gan::generate(int64_t n, uint64_t seed, Tensor& out) {
   out.copy_from(images);
   const Shape& s = config_.sample_shape;
   out.reshape(s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]});
+}
+
+void Gan::decode(const Tensor& codes, Tensor& images) {
+  const Tensor& g = generator_.forward(codes, PassContext{false, 0, 0});
+  images.resize(g.shape());
+  images.copy_from(g);
+  images.reshape(batch_shape(codes.dim(0)));
+}
+
+void Gan::score(const Tensor&, const BatchInfo&, Tensor&) {
+  throw UserError("model gan gives no anomaly score (it has no reconstruction; use an ae, " +
+                  std::string("sparse-ae, denoising-ae or vae checkpoint)"));
 }
 
 // Autoencoder pretraining: G is the decoder of a separate encoder, trained on MSE.

@@ -21,6 +21,11 @@ class Gan : public Model {
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
   void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
   void generate(int64_t n, uint64_t seed, Tensor& out) override;
+  // G(z) for codes z.
+  void decode(const Tensor& codes, Tensor& images) override;
+  bool samples_from_prior() const override { return true; }
+  // Refused: D's verdict is no calibrated per-sample score.
+  void score(const Tensor& batch, const BatchInfo& info, Tensor& scores) override;
   std::vector<Network*> networks() override;
   int pretrain_epochs() const override { return config_.pretrain_epochs; }
   Metrics pretrain_step(const Tensor& batch, const BatchInfo& info) override;

@@ -51,6 +51,23 @@ class Model {
   // New samples from the prior / generator (VAE, GAN); others throw UserError.
   virtual void generate(int64_t n, uint64_t seed, Tensor& out);
 
+  // For the application commands (encode, decode, anomaly, ...). All run in inference mode.
+  // Codes of `batch`, resized to (N, latent): the code (AE), μ (VAE); with `logvar` (VAE only,
+  // see has_logvar) also log σ². Input is taken as given (a denoising AE does not corrupt it).
+  // GAN throws UserError: it has no encoder.
+  virtual void encode(const Tensor& batch, Tensor& codes, Tensor* logvar);
+  virtual bool has_logvar() const { return false; }
+  // Images for codes (N, latent), values in [0, 1], shaped like the data: the decoder (AE,
+  // VAE) or the generator (GAN).
+  virtual void decode(const Tensor& codes, Tensor& images);
+  // Whether decoding codes drawn from N(0, I) makes samples of the data (VAE, GAN): an
+  // autoencoder's code space has no such prior.
+  virtual bool samples_from_prior() const { return false; }
+  // Each sample's anomaly score, resized to (N): its loss under the model, as `evaluate`'s
+  // per_sample (reconstruction error for the autoencoders, negative ELBO for the VAE). GAN
+  // throws UserError.
+  virtual void score(const Tensor& batch, const BatchInfo& info, Tensor& scores);
+
   virtual std::vector<Network*> networks() = 0;
   // Epochs the trainer runs before the main training (GAN pretraining); 0 for others.
   virtual int pretrain_epochs() const { return 0; }
@@ -58,6 +75,8 @@ class Model {
 
  protected:
   explicit Model(const ModelConfig& c) : config_(c) {}
+  // (n, ...sample_shape): the shape of n samples of the data.
+  Shape batch_shape(int64_t n) const;
   ModelConfig config_;
 };
 

@@ -97,6 +97,9 @@ struct Trainer::Impl {
       for (auto& [name, t] : net->optimizer().state()) comm.broadcast(t->data(), t->numel(), 0);
       net->enable_gradient_sync(comm, static_cast<int64_t>(opt.bucket_mb * 1024 * 1024),
                                 opt.overlap);
+      if (opt.sync_bn)
+        net->layers().sync_batch_statistics(
+            [this](float* data, size_t n) { comm.allreduce_sum(data, n); });
     }
   }
 

@@ -28,6 +28,7 @@ struct TrainOptions {
   int64_t lr_warmup_steps = 0;  // learning rate ramps linearly from 0 over these steps
   double bucket_mb = 25;        // gradient allreduce bucket size
   bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
+  bool sync_bn = false;         // batch-norm statistics over all ranks' samples
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines
 };

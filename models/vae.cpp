@@ -89,6 +89,20 @@ void Vae::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
   out.reshape(batch.shape());
 }
 
+void Vae::encode(const Tensor& batch, Tensor& codes, Tensor* logvar) {
+  encode(batch, false, BatchInfo{});
+  codes.resize(mu_.shape());
+  codes.copy_from(mu_);
+  if (!logvar) return;
+  logvar->resize(logvar_.shape());
+  logvar->copy_from(logvar_);
+}
+
+void Vae::decode(const Tensor& codes, Tensor& images) {
+  recon_.to_images(decode(codes), images);
+  images.reshape(batch_shape(codes.dim(0)));
+}
+
 void Vae::generate(int64_t n, uint64_t seed, Tensor& out) {
   Tensor z(Shape{n, config_.latent});
   CounterRng(seed, kStreamLatent).fill_normal(z, 0);

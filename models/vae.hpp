@@ -23,6 +23,10 @@ class Vae : public Model {
   const Tensor& logvar() const { return logvar_; }
   // Decoder output (logits or values) for codes z.
   const Tensor& decode(const Tensor& z);
+  void encode(const Tensor& batch, Tensor& codes, Tensor* logvar) override;
+  bool has_logvar() const override { return true; }
+  void decode(const Tensor& codes, Tensor& images) override;
+  bool samples_from_prior() const override { return true; }
 
  private:
   // Forward through encoder, sampling and decoder; returns Σ recon and Σ KL.

@@ -130,6 +130,23 @@ void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, 
   cpu::batchnorm_backward(x, dy, scale, mean, var, dx, dscale, dshift, eps);
 }
 
+void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum) {
+  on_cpu("channel_sums", {&x, mean, &sum});
+  expect(sum.numel() == x.dim(1), "channel_sums", "sum size != channels of " + x.shape().str());
+  cpu::channel_sums(x, mean, sum);
+}
+void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const Tensor& scale,
+                                       const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
+                                       const Tensor& sum_dy_xhat, double count, Tensor& dx,
+                                       float eps) {
+  on_cpu("batchnorm_backward_data_from_sums",
+         {&x, &dy, &scale, &mean, &var, &sum_dy, &sum_dy_xhat, &dx});
+  same_numel("batchnorm_backward_data_from_sums", x, dy);
+  same_numel("batchnorm_backward_data_from_sums", x, dx);
+  cpu::batchnorm_backward_data_from_sums(x, dy, scale, mean, var, sum_dy, sum_dy_xhat, count, dx,
+                                         eps);
+}
+
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
   on_cpu("eltwise_forward", {&x, &y});
   same_numel("eltwise_forward", x, y);

@@ -53,6 +53,15 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
 void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
                         const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps);
 
+// Synchronised batch norm pieces (statistics over all ranks):
+// sum[C] = Σ x and, when `mean` is given, Σ (x - mean)² instead, per channel over N (and H, W).
+void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum);
+// dx from global sums: dx = scale/√(var+eps) · (dy - Σdy/count - x̂ · Σ(dy·x̂)/count).
+void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const Tensor& scale,
+                                       const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
+                                       const Tensor& sum_dy_xhat, double count, Tensor& dx,
+                                       float eps);
+
 // ---- elementwise activations ----------------------------------------------------------------
 enum class Activation { kLinear, kRelu, kLeakyRelu, kSigmoid, kTanh };
 // y = f(x); alpha is the negative slope of leaky relu.

@@ -54,6 +54,13 @@ TEST(GradCheck, BatchNorm2d) {
   expect_layer_gradients(layer, Shape{4, 3, 3, 3});
 }
 
+// The synchronised path (global sums); on one process the sum over ranks is the identity.
+TEST(GradCheck, BatchNormSynced) {
+  BatchNorm layer(3);
+  layer.sync_batch_statistics([](float*, size_t) {});
+  expect_layer_gradients(layer, Shape{4, 3, 3, 3});
+}
+
 TEST(GradCheck, ReLU) {
   Activation layer(ops::Activation::kRelu);
   GradCheckOptions o;

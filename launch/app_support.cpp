@@ -1,0 +1,137 @@
+#include "launch/app_support.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "io/checkpoint_reader.hpp"
+#include "launch/data_shape.hpp"
+#include "launch/run_config.hpp"
+#include "models/model_checkpoint.hpp"
+#include "runtime/error.hpp"
+#include "runtime/threads.hpp"
+
+namespace po = boost::program_options;
+
+namespace latent {
+namespace {
+
+// "(1, 28, 28)" as written by Shape::str().
+Shape parse_shape(const std::string& text, const std::string& where) {
+  std::vector<int64_t> dims;
+  std::string digits;
+  for (char c : text + ",") {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if ((c == ',' || c == ')') && !digits.empty()) {
+      dims.push_back(std::stoll(digits));
+      digits.clear();
+    }
+  }
+  if (dims.size() == 1) return Shape{dims[0]};
+  if (dims.size() == 3) return Shape{dims[0], dims[1], dims[2]};
+  throw UserError(where + ": sample_shape '" + text + "' is not (D) or (C, H, W)");
+}
+
+}  // namespace
+
+po::variables_map parse_command(const std::string& command, const po::options_description& options,
+                                int argc, char** argv) {
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, options), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(command + ": " + e.what());
+  }
+  return vm;
+}
+
+void require_options(const std::string& command, const po::variables_map& vm,
+                     std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (!vm.count(n)) throw UserError(command + ": --" + n + " is required (see --help)");
+}
+
+void use_threads(int requested, const Communicator& comm) {
+  set_num_threads(requested > 0 ? requested : std::max(1, num_threads() / comm.local_size()));
+}
+
+std::unique_ptr<Model> load_model(const std::string& checkpoint) {
+  ModelConfig config = model_config_from_text(checkpoint_config_text(checkpoint));
+  config.sample_shape = parse_shape(CheckpointReader(checkpoint).meta_string("sample_shape"),
+                                    checkpoint + ": /meta");
+  auto model = make_model(config, 0);
+  load_checkpoint(*model, checkpoint);
+  return model;
+}
+
+void expect_data_fits(const std::string& command, const Model& model, const std::string& checkpoint,
+                      const DatasetSpec& spec) {
+  Shape s = dataset_sample_shape(spec);
+  const Shape& want = model.config().sample_shape;
+  if (s != want)
+    throw UserError(command + ": " + spec.path + " /" + spec.images_name + " holds samples of " +
+                    s.str() + " but checkpoint " + checkpoint + " was trained on " + want.str());
+}
+
+std::unique_ptr<StreamingDataset> open_shard(const DatasetSpec& spec, int64_t batch,
+                                             const Communicator& comm) {
+  if (batch < 1) throw UserError("--batch must be at least 1, got " + std::to_string(batch));
+  StreamingOptions probe;
+  probe.batch_per_rank = 1;
+  probe.buffer_mb = 1;
+  int64_t samples = StreamingDataset(spec, probe).size();
+  if (samples < comm.size())
+    throw UserError(spec.path + ": " + std::to_string(samples) + " samples, fewer than the " +
+                    std::to_string(comm.size()) + " ranks; run with fewer ranks");
+  StreamingOptions o;
+  o.rank = comm.rank();
+  o.world = comm.size();
+  o.batch_per_rank = std::min<int64_t>(batch, samples / comm.size());
+  o.shuffle = false;
+  o.drop_last = false;
+  auto data = std::make_unique<StreamingDataset>(spec, o);
+  data->start_epoch(0);
+  return data;
+}
+
+std::vector<int64_t> row_dims(const Shape& sample_shape) {
+  std::vector<int64_t> dims;
+  for (int i = 0; i < sample_shape.rank(); ++i) dims.push_back(sample_shape[i]);
+  return dims;
+}
+
+void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out) {
+  const int64_t n = a.dim(0), per = a.numel() / std::max<int64_t>(1, n);
+  out.assign(n, 0.0f);
+  for (int64_t i = 0; i < n; ++i) {
+    double sum = 0;
+    for (int64_t j = 0; j < per; ++j) {
+      double d = a.data()[i * per + j] - b.data()[i * per + j];
+      sum += d * d;
+    }
+    out[i] = static_cast<float>(sum / per);
+  }
+}
+
+Progress::Progress(std::string command, int64_t total, const Communicator& comm)
+    : command_(std::move(command)), total_(total), ranks_(comm.size()), enabled_(comm.rank() == 0) {}
+
+void Progress::advance(int64_t rows) {
+  done_ += rows * ranks_;
+  if (!enabled_ || total_ <= 0) return;
+  int64_t shown = std::min(done_, total_);
+  bool any = false;
+  while (next_tenth_ <= 10 && shown * 10 >= total_ * next_tenth_) {
+    ++next_tenth_;
+    any = true;
+  }
+  if (any) {
+    std::fprintf(stderr, "%s: %d%% (%lld of %lld samples)\n", command_.c_str(),
+                 static_cast<int>(100 * shown / total_), static_cast<long long>(shown),
+                 static_cast<long long>(total_));
+    std::fflush(stderr);
+  }
+}
+
+}  // namespace latent

@@ -1,0 +1,64 @@
+#pragma once
+// What the application commands (encode, decode, reconstruct, denoise, anomaly, generate,
+// interpolate, plot-latent, plot) share: option parsing, the model of a checkpoint, and this
+// rank's shard of a dataset in file order.
+#include <boost/program_options.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/dataset_spec.hpp"
+#include "io/streaming_dataset.hpp"
+#include "models/model.hpp"
+#include "runtime/communicator.hpp"
+
+namespace latent {
+
+// Parses argv (argv[0] is the command); a bad option is a UserError naming the command.
+boost::program_options::variables_map parse_command(
+    const std::string& command, const boost::program_options::options_description& options,
+    int argc, char** argv);
+// UserError "<command>: --<name> is required" unless every name was given.
+void require_options(const std::string& command,
+                     const boost::program_options::variables_map& vm,
+                     std::initializer_list<const char*> names);
+
+// Compute threads: `requested`, or (0) the node's cores shared among its ranks.
+void use_threads(int requested, const Communicator& comm);
+
+// The model stored in a checkpoint, built for the data shape it was trained on, parameters
+// loaded (inference: no optimizer step is ever taken).
+std::unique_ptr<Model> load_model(const std::string& checkpoint);
+
+// UserError unless samples of `spec` have the shape `model` was trained on.
+void expect_data_fits(const std::string& command, const Model& model, const std::string& checkpoint,
+                      const DatasetSpec& spec);
+
+// This rank's shard of `spec` for inference: file order (no shuffle), every sample once
+// (drop_last off), batches of at most `batch` rows (fewer for tiny files, so every rank
+// gets some). Started at epoch 0, so global indices are positions in the file (after class
+// filtering).
+std::unique_ptr<StreamingDataset> open_shard(const DatasetSpec& spec, int64_t batch,
+                                             const Communicator& comm);
+
+// A sample shape as a table row's dims.
+std::vector<int64_t> row_dims(const Shape& sample_shape);
+
+// out[i] = mean over sample i's values of (a - b)²; a and b hold n samples each.
+void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out);
+
+// Prints "<command>: 30% (3000 of 10000 samples)" on stderr at every tenth of `total`, from
+// rank 0 only (which counts its own rows times the number of ranks: shards are even).
+class Progress {
+ public:
+  Progress(std::string command, int64_t total, const Communicator& comm);
+  void advance(int64_t rows);
+
+ private:
+  std::string command_;
+  int64_t total_, done_ = 0, ranks_;
+  int next_tenth_ = 1;
+  bool enabled_;
+};
+
+}  // namespace latent

@@ -1,0 +1,33 @@
+#include "launch/comparison_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "io/image_grid.hpp"
+
+namespace latent {
+
+void write_comparison_grid(const std::string& path, const std::vector<const Tensor*>& sets,
+                           int64_t count, int64_t columns) {
+  const Tensor& first = *sets.front();
+  const int64_t per = first.numel() / first.dim(0);
+  const int64_t rows = (count + columns - 1) / columns;
+  Shape shape = first.shape();
+  shape[0] = rows * columns * static_cast<int64_t>(sets.size());
+  Tensor grid(shape);  // zero (black) where the last row has no sample
+  int64_t slot = 0;
+  for (int64_t r = 0; r < rows; ++r)
+    for (const Tensor* set : sets)
+      for (int64_t c = 0; c < columns; ++c, ++slot) {
+        int64_t i = r * columns + c;
+        if (i < count)
+          std::memcpy(grid.data() + slot * per, set->data() + i * per, per * sizeof(float));
+      }
+  int64_t side = first.rank() == 2 ? static_cast<int64_t>(std::lround(std::sqrt(per))) : 0;
+  GridOptions o;
+  o.columns = columns;
+  write_image_grid(path, grid, side, side, o);
+}
+
+}  // namespace latent

@@ -1,0 +1,27 @@
+// Model's defaults for the application commands: refusals naming the model and what it lacks,
+// and the anomaly score as the per-sample loss.
+#include "models/model.hpp"
+#include "runtime/error.hpp"
+
+namespace latent {
+
+void Model::encode(const Tensor&, Tensor&, Tensor*) {
+  throw UserError("model " + kind() + " has no encoder: it cannot encode data (ae, sparse-ae, " +
+                  "denoising-ae and vae can)");
+}
+
+void Model::decode(const Tensor&, Tensor&) {
+  throw UserError("model " + kind() + " cannot decode codes");
+}
+
+Shape Model::batch_shape(int64_t n) const {
+  const Shape& s = config_.sample_shape;
+  return s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]};
+}
+
+void Model::score(const Tensor& batch, const BatchInfo& info, Tensor& scores) {
+  scores.resize(Shape{batch.dim(0)});
+  evaluate(batch, info, &scores);
+}
+
+}  // namespace latent
