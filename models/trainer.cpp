@@ -113,6 +113,13 @@ struct Trainer::Impl {
     (void)why;
   }
 
+  double comm_wait_seconds() {
+    double s = 0;
+    for (Network* net : model.networks())
+      if (net->gradient_sync()) s += net->gradient_sync()->exposed_seconds();
+    return s;
+  }
+
   float lr_scale() const {
     if (opt.lr_warmup_steps <= 0) return 1.0f;
     return std::min(1.0f, static_cast<float>(pos.step + 1) / opt.lr_warmup_steps);
@@ -224,12 +231,21 @@ struct Trainer::Impl {
       data.start_epoch(pos.epoch);
       for (int64_t skip = 0; skip < pos.step_in_epoch; ++skip)  // resuming mid-epoch
         data.next_batch(images, nullptr, &first);
+      auto wait_start = Clock::now();
       while (pos.step < total && data.next_batch(images, nullptr, &first)) {
+        double data_wait = seconds_since(wait_start);
         remember_grid_batch(images);
         int64_t global = data.global_batch_rows(pos.step_in_epoch);
+        double comm_before = comm_wait_seconds();
+        auto step_start = Clock::now();
         Metrics m =
             model.train_step(images, BatchInfo{first, global, opt.seed, lr_scale(), pos.step});
         check_finite(m, pos.step, pos.epoch);
+        // Where a step's time goes: the whole update, the part blocked on gradient allreduce
+        // (not hidden behind backward), and the wait for the prefetched batch.
+        m.set("step_s", seconds_since(step_start));
+        m.set("comm_wait_s", comm_wait_seconds() - comm_before);
+        m.set("data_wait_s", data_wait);
         acc.add(m);
         ++pos.step, ++pos.step_in_epoch;
         samples_since_log += global, samples_total += global;
@@ -254,6 +270,7 @@ struct Trainer::Impl {
           samples_since_log = 0;
         }
         if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save("periodic");
+        wait_start = Clock::now();
       }
       if (pos.step_in_epoch < steps_per_epoch) break;  // stopped by --max-steps
       if (opt.progress_bar && writer) std::printf("\n");
