@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `mpirun -np 2 latent train` end to end: the same model as one rank with the doubled batch,
+# a failing rank ends the whole job with its message, and a killed rank never leaves a hang.
+# Usage: mpi_cli_test.sh LATENT_BINARY DATA_DIR
+set -euo pipefail
+latent="$1"
+data_dir="$2"
+export OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$latent" convert --from mnist-json "$data_dir/mnist-json" --out mnist.h5 >/dev/null
+# SGD: Adam's 1/√v turns rounding noise on ~0 gradients into ±lr steps (see mpi_equivalence.cpp).
+common="train --data mnist.h5 --model vae --hidden 64 --latent 8 --max-steps 15 --threads 1 --optimizer sgd --lr 0.01"
+"$latent" $common --batch 64 --out one >/dev/null
+mpirun -np 2 --oversubscribe "$latent" $common --batch 32 --out two >/dev/null
+# Parameters reach ~0.5: an absolute 5e-6 is 1e-5 relative to their scale (1e-6 measured).
+h5diff --delta=5e-6 one/checkpoint.h5 two/checkpoint.h5 /params /params ||
+  fail "2 ranks x 32 differ from 1 rank x 64"
+echo "ok: 2 ranks x 32 == 1 rank x 64 (parameters within 5e-6)"
+
+# A bad input on every rank: one clear line per rank, non-zero status, no hang.
+if out=$(timeout 60 mpirun -np 2 --oversubscribe "$latent" train --data missing.h5 --out bad 2>&1); then
+  fail "a missing data file did not fail"
+fi
+echo "$out" | grep -q "latent: rank [01]: .*missing.h5" || fail "no rank-tagged message: $out"
+echo "ok: a failing rank ends the job with its message"
+
+# Rank 1 dies outright (SIGKILL) before it reaches MPI: mpirun must end the job, not wait.
+status=0
+timeout 60 mpirun -np 2 --oversubscribe bash -c \
+  'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then kill -9 $$; fi; exec "$0" "$@"' \
+  "$latent" $common --batch 32 --max-steps 1000 --out killed >/dev/null 2>&1 || status=$?
+[ "$status" -ne 0 ] || fail "the job survived a killed rank"
+[ "$status" -ne 124 ] || fail "the job hung after a rank was killed"
+echo "ok: a killed rank ends the job (status $status)"
+echo "1 passed, 0 failed"
