@@ -58,8 +58,8 @@ void use_threads(int requested, const Communicator& comm) {
 
 std::unique_ptr<Model> load_model(const std::string& checkpoint) {
   ModelConfig config = model_config_from_text(checkpoint_config_text(checkpoint));
-  config.sample_shape = parse_shape(CheckpointReader(checkpoint).meta_string("sample_shape"),
-                                    checkpoint + ": /meta");
+  config.sample_shape =
+      parse_shape(CheckpointReader(checkpoint).meta_string("sample_shape"), checkpoint + ": /meta");
   auto model = make_model(config, 0);
   load_checkpoint(*model, checkpoint);
   return model;
@@ -115,7 +115,10 @@ void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out) {
 }
 
 Progress::Progress(std::string command, int64_t total, const Communicator& comm)
-    : command_(std::move(command)), total_(total), ranks_(comm.size()), enabled_(comm.rank() == 0) {}
+    : command_(std::move(command)),
+      total_(total),
+      ranks_(comm.size()),
+      enabled_(comm.rank() == 0) {}
 
 void Progress::advance(int64_t rows) {
   done_ += rows * ranks_;

@@ -19,8 +19,7 @@ boost::program_options::variables_map parse_command(
     const std::string& command, const boost::program_options::options_description& options,
     int argc, char** argv);
 // UserError "<command>: --<name> is required" unless every name was given.
-void require_options(const std::string& command,
-                     const boost::program_options::variables_map& vm,
+void require_options(const std::string& command, const boost::program_options::variables_map& vm,
                      std::initializer_list<const char*> names);
 
 // Compute threads: `requested`, or (0) the node's cores shared among its ranks.

@@ -15,8 +15,8 @@ int cmd_decode(int argc, char** argv) {
   using namespace latent;
   po::options_description options(
       "usage: latent decode --checkpoint C.h5 --latent Z.h5 --out R.h5\n\noptions");
-  options.add_options()("help,h", "show this help")(
-      "checkpoint", po::value<std::string>(), "checkpoint of an autoencoder, vae or gan")(
+  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
+                                                    "checkpoint of an autoencoder, vae or gan")(
       "latent", po::value<std::string>(), "codes (HDF5), as written by latent encode")(
       "dataset", po::value<std::string>()->default_value("latent"), "codes dataset name (N, K)")(
       "out", po::value<std::string>(), "output: /images, /labels when Z has them")(

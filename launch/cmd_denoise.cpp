@@ -22,8 +22,8 @@ int cmd_denoise(int argc, char** argv) {
   po::options_description options(
       "usage: latent denoise --checkpoint C.h5 --data F.h5 --noise KIND --noise-level p "
       "--out R.h5 [--png G.png]\n\noptions");
-  options.add_options()("help,h", "show this help")(
-      "checkpoint", po::value<std::string>(), "checkpoint (a denoising-ae is made for this)")(
+  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
+                                                    "checkpoint (a denoising-ae is made for this)")(
       "data", po::value<std::string>(), "dataset (HDF5): clean data, or noisy with --noise none")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "noise", po::value<std::string>()->default_value("gaussian"),
@@ -51,8 +51,10 @@ int cmd_denoise(int argc, char** argv) {
   }
   float level = vm["noise-level"].as<float>();
   if (!(level >= 0) || (noise != NoiseKind::kGaussian && level > 1))
-    throw UserError("denoise: --noise-level must be >= 0 (and <= 1 for masking, salt-pepper), "
-                    "got " + std::to_string(level));
+    throw UserError(
+        "denoise: --noise-level must be >= 0 (and <= 1 for masking, salt-pepper), "
+        "got " +
+        std::to_string(level));
   Communicator& comm = world();
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();

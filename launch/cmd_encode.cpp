@@ -14,8 +14,9 @@ int cmd_encode(int argc, char** argv) {
   po::options_description options(
       "usage: latent encode --checkpoint C.h5 --data F.h5 --out Z.h5\n\noptions");
   options.add_options()("help,h", "show this help")(
-      "checkpoint", po::value<std::string>(), "checkpoint of an ae, sparse-ae, denoising-ae or vae")(
-      "data", po::value<std::string>(), "dataset (HDF5) to encode")(
+      "checkpoint", po::value<std::string>(),
+      "checkpoint of an ae, sparse-ae, denoising-ae or vae")("data", po::value<std::string>(),
+                                                             "dataset (HDF5) to encode")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "out", po::value<std::string>(), "output: /latent (N, K), /logvar (vae), /labels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(

@@ -18,8 +18,9 @@ int cmd_reconstruct(int argc, char** argv) {
       "usage: latent reconstruct --checkpoint C.h5 --data F.h5 --out R.h5 [--png G.png]"
       "\n\noptions");
   options.add_options()("help,h", "show this help")(
-      "checkpoint", po::value<std::string>(), "checkpoint of an ae, sparse-ae, denoising-ae or vae")(
-      "data", po::value<std::string>(), "dataset (HDF5) to reconstruct")(
+      "checkpoint", po::value<std::string>(),
+      "checkpoint of an ae, sparse-ae, denoising-ae or vae")("data", po::value<std::string>(),
+                                                             "dataset (HDF5) to reconstruct")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "out", po::value<std::string>(), "output: /images, /error (N), /labels")(
       "png", po::value<std::string>(), "also a PNG: originals above their reconstructions")(

@@ -22,6 +22,15 @@ const Subcommand kSubcommands[] = {
     {"eval", cmd_eval, "evaluate a checkpoint on a dataset; prints one JSON object"},
     {"convert", cmd_convert, "convert idx, mnist-json, npy, csv or png-dir data to HDF5"},
     {"info", cmd_info, "describe an HDF5 dataset or checkpoint"},
+    {"encode", cmd_encode, "the code of every sample (features, compression): /latent"},
+    {"decode", cmd_decode, "codes back to images (the receiving side of compression)"},
+    {"reconstruct", cmd_reconstruct, "data through the model: /images, per-sample /error"},
+    {"denoise", cmd_denoise, "corrupt data, then denoise it: /noisy, /images, /error"},
+    {"anomaly", cmd_anomaly, "per-sample anomaly score; AUROC with --normal-classes"},
+    {"generate", cmd_generate, "new samples from a vae or gan, in dataset layout"},
+    {"interpolate", cmd_interpolate, "walk in latent space between two samples (PNG strip)"},
+    {"plot-latent", cmd_plot_latent, "scatter of the codes coloured by label (PNG, gnuplot)"},
+    {"plot", cmd_plot, "loss curves of a run's metrics.jsonl (PNG, gnuplot)"},
 };
 
 void usage(FILE* out) {

@@ -12,8 +12,8 @@ namespace {
 // "<folder>/.<name>.part<r>-of-<n>": hidden, one per rank, on the output's file system.
 std::string part_path_for(const std::string& path, int rank, int size) {
   std::filesystem::path p(path);
-  std::string name = "." + p.filename().string() + ".part" + std::to_string(rank) + "-of-" +
-                     std::to_string(size);
+  std::string name =
+      "." + p.filename().string() + ".part" + std::to_string(rank) + "-of-" + std::to_string(size);
   return (p.parent_path() / name).string();
 }
 
@@ -54,8 +54,8 @@ ShardedOutput::~ShardedOutput() {
   if (!part_path_.empty() && !finished_) std::remove(part_path_.c_str());
 }
 
-void ShardedOutput::append(uint64_t first_index, int64_t n, const std::vector<const float*>& columns,
-                           const int* labels) {
+void ShardedOutput::append(uint64_t first_index, int64_t n,
+                           const std::vector<const float*>& columns, const int* labels) {
   if (n == 0) return;
   if (rows_ > 0 && first_index < next_index_)
     throw std::logic_error("ShardedOutput::append: indices must increase");

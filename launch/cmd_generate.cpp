@@ -1,0 +1,80 @@
+// `latent generate --checkpoint C --n N --out G.h5 [--png G.png] [--seed S]`: new samples from
+// the VAE's prior or the GAN's generator, as /images in the dataset layout, so they can train
+// another model (augmentation). Sample i decodes z_i ~ N(0, I) keyed by (seed, i): the same
+// file for any batch size or number of ranks.
+#include <cmath>
+#include <iostream>
+
+#include "launch/app_support.hpp"
+#include "launch/comparison_grid.hpp"
+#include "launch/sharded_output.hpp"
+#include "launch/subcommands.hpp"
+#include "launch/world.hpp"
+#include "runtime/error.hpp"
+#include "runtime/rng.hpp"
+
+namespace po = boost::program_options;
+
+int cmd_generate(int argc, char** argv) {
+  using namespace latent;
+  po::options_description options(
+      "usage: latent generate --checkpoint C.h5 --n N --out G.h5 [--png G.png] [--seed S]"
+      "\n\noptions");
+  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
+                                                    "checkpoint of a vae or gan")(
+      "n", po::value<int64_t>(), "samples to generate")(
+      "out", po::value<std::string>(), "output: /images (N, ...) float32 in [0, 1]")(
+      "png", po::value<std::string>(), "also a PNG grid of the first samples")(
+      "png-count", po::value<int64_t>()->default_value(64), "samples in the PNG")(
+      "seed", po::value<uint64_t>()->default_value(1), "seed of the codes z")(
+      "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
+      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+  auto vm = parse_command("generate", options, argc, argv);
+  if (vm.count("help")) {
+    std::cout << options << "\nUnder mpirun each rank generates a share; one file results.\n";
+    return 0;
+  }
+  require_options("generate", vm, {"checkpoint", "n", "out"});
+  const int64_t n = vm["n"].as<int64_t>(), batch = vm["batch"].as<int64_t>();
+  if (n < 1) throw UserError("generate: --n must be at least 1, got " + std::to_string(n));
+  if (batch < 1) throw UserError("generate: --batch must be at least 1");
+  Communicator& comm = world();
+  use_threads(vm["threads"].as<int>(), comm);
+  std::string ckpt = vm["checkpoint"].as<std::string>();
+  auto model = load_model(ckpt);
+  if (!model->samples_from_prior())
+    throw UserError("generate: checkpoint " + ckpt + " holds model '" + model->kind() +
+                    "', which cannot generate: its code space has no prior to sample (vae and "
+                    "gan checkpoints can)");
+
+  // Rank r takes the contiguous rows [r*n/size, (r+1)*n/size).
+  const int64_t begin = n * comm.rank() / comm.size(), end = n * (comm.rank() + 1) / comm.size();
+  const int64_t k = model->config().latent;
+  ShardedOutput output(vm["out"].as<std::string>(),
+                       {{"images", row_dims(model->config().sample_shape)}}, false, comm);
+  Progress progress("generate", n, comm);
+  CounterRng rng(vm["seed"].as<uint64_t>(), kStreamLatent);
+  Tensor z, images, preview;
+  const int64_t png_count = std::min(n, vm["png-count"].as<int64_t>());
+  for (int64_t at = begin; at < end; at += batch) {
+    const int64_t rows = std::min(batch, end - at);
+    z.resize(Shape{rows, k});
+    rng.fill_normal(z, static_cast<uint64_t>(at));
+    model->decode(z, images);
+    output.append(static_cast<uint64_t>(at), rows, {images.data()}, nullptr);
+    progress.advance(rows);
+  }
+  int64_t written = output.finish();
+  // The PNG shows the file's first samples (decoded again: cheap, and any rank may hold them).
+  if (comm.rank() == 0 && vm.count("png")) {
+    z.resize(Shape{png_count, k});
+    rng.fill_normal(z, 0);
+    model->decode(z, preview);
+    int64_t columns = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(png_count))));
+    write_comparison_grid(vm["png"].as<std::string>(), {&preview}, png_count, columns);
+  }
+  if (comm.rank() == 0)
+    std::cout << "generate: " << written << " samples of " << model->config().sample_shape.str()
+              << " in " << vm["out"].as<std::string>() << "\n";
+  return 0;
+}

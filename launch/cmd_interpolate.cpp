@@ -1,0 +1,140 @@
+// `latent interpolate --checkpoint C --data F --from I --to J --steps S --png P.png [--slerp]
+// [--out F.h5]`: a walk in latent space between samples I and J (row indices of the data
+// file): their codes (μ for a VAE), S evenly spaced points between them (linear, or spherical
+// with --slerp, which keeps a Gaussian code's norm), each decoded. The PNG strip shows sample
+// I, the S decoded points, and sample J; --out holds /latent (S, K) and /images (S, ...).
+// Small work: rank 0 does it alone.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "io/table_writer.hpp"
+#include "launch/app_support.hpp"
+#include "launch/comparison_grid.hpp"
+#include "launch/subcommands.hpp"
+#include "launch/world.hpp"
+#include "runtime/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Rows `from` and `to` of the data file, streamed (the file may be larger than memory).
+latent::Tensor read_two_rows(const latent::DatasetSpec& spec, int64_t from, int64_t to) {
+  using namespace latent;
+  auto single = make_single_process_communicator();
+  auto data = open_shard(spec, 1024, *single);
+  for (int64_t r : {from, to})
+    if (r < 0 || r >= data->size())
+      throw UserError("interpolate: row " + std::to_string(r) + " is outside " + spec.path + " (" +
+                      std::to_string(data->size()) + " samples: 0 to " +
+                      std::to_string(data->size() - 1) + ")");
+  Shape s = data->sample_shape();
+  Tensor pair(s.rank() == 3 ? Shape{2, s[0], s[1], s[2]} : Shape{2, s[0]});
+  const int64_t per = s.numel();
+  Tensor batch;
+  uint64_t first = 0;
+  int found = 0;
+  while (found < 2 && data->next_batch(batch, nullptr, &first)) {
+    const int64_t end = static_cast<int64_t>(first) + batch.dim(0);
+    int64_t rows[2] = {from, to};
+    for (int i = 0; i < 2; ++i)
+      if (rows[i] >= static_cast<int64_t>(first) && rows[i] < end) {
+        std::copy_n(batch.data() + (rows[i] - static_cast<int64_t>(first)) * per, per,
+                    pair.data() + i * per);
+        ++found;
+      }
+  }
+  return pair;
+}
+
+// Code at fraction t between a and b: linear, or along the great circle (slerp) scaled
+// between their norms; slerp falls back to linear for (anti)parallel codes.
+void between(const float* a, const float* b, int64_t k, double t, bool slerp, float* out) {
+  double na = 0, nb = 0, dot = 0;
+  for (int64_t j = 0; j < k; ++j) {
+    na += double(a[j]) * a[j];
+    nb += double(b[j]) * b[j];
+    dot += double(a[j]) * b[j];
+  }
+  na = std::sqrt(na);
+  nb = std::sqrt(nb);
+  double omega = (na > 0 && nb > 0) ? std::acos(std::clamp(dot / (na * nb), -1.0, 1.0)) : 0;
+  if (!slerp || std::sin(omega) < 1e-6) {
+    for (int64_t j = 0; j < k; ++j) out[j] = static_cast<float>((1 - t) * a[j] + t * b[j]);
+    return;
+  }
+  double wa = std::sin((1 - t) * omega) / std::sin(omega),
+         wb = std::sin(t * omega) / std::sin(omega);
+  for (int64_t j = 0; j < k; ++j) out[j] = static_cast<float>(wa * a[j] + wb * b[j]);
+}
+
+}  // namespace
+
+int cmd_interpolate(int argc, char** argv) {
+  using namespace latent;
+  po::options_description options(
+      "usage: latent interpolate --checkpoint C.h5 --data F.h5 --from I --to J --steps S "
+      "--png P.png [--slerp] [--out F.h5]\n\noptions");
+  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
+                                                    "checkpoint of an autoencoder or vae")(
+      "data", po::value<std::string>(), "dataset (HDF5) holding the two samples")(
+      "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "from", po::value<int64_t>(), "row of the first sample")("to", po::value<int64_t>(),
+                                                               "row of the last sample")(
+      "steps", po::value<int64_t>()->default_value(10), "points along the walk, ends included")(
+      "slerp", "spherical instead of linear interpolation")(
+      "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
+      "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)")(
+      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+  auto vm = parse_command("interpolate", options, argc, argv);
+  if (vm.count("help")) {
+    std::cout << options;
+    return 0;
+  }
+  require_options("interpolate", vm, {"checkpoint", "data", "from", "to"});
+  if (!vm.count("png") && !vm.count("out"))
+    throw UserError("interpolate: give --png, --out or both (nothing would be written)");
+  const int64_t steps = vm["steps"].as<int64_t>();
+  if (steps < 2)
+    throw UserError("interpolate: --steps must be at least 2, got " + std::to_string(steps));
+  Communicator& comm = world();
+  if (comm.rank() == 0) {
+    use_threads(vm["threads"].as<int>(), comm);
+    std::string ckpt = vm["checkpoint"].as<std::string>();
+    auto model = load_model(ckpt);
+    DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+    expect_data_fits("interpolate", *model, ckpt, spec);
+    Tensor ends = read_two_rows(spec, vm["from"].as<int64_t>(), vm["to"].as<int64_t>());
+    Tensor codes, images;
+    model->encode(ends, codes, nullptr);
+    const int64_t k = codes.dim(1);
+    Tensor path(Shape{steps, k});
+    for (int64_t s = 0; s < steps; ++s)
+      between(codes.data(), codes.data() + k, k, double(s) / double(steps - 1),
+              vm.count("slerp") > 0, path.data() + s * k);
+    model->decode(path, images);
+    if (vm.count("png")) {
+      // One strip: I, the walk, J.
+      Shape strip_shape = images.shape();
+      strip_shape[0] = steps + 2;
+      Tensor strip(strip_shape);
+      const int64_t per = images.numel() / steps;
+      std::copy_n(ends.data(), per, strip.data());
+      std::copy_n(images.data(), steps * per, strip.data() + per);
+      std::copy_n(ends.data() + per, per, strip.data() + (steps + 1) * per);
+      write_comparison_grid(vm["png"].as<std::string>(), {&strip}, steps + 2, steps + 2);
+    }
+    if (vm.count("out")) {
+      TableWriter out(vm["out"].as<std::string>(),
+                      {{"latent", {k}}, {"images", row_dims(model->config().sample_shape)}}, false);
+      out.append(steps, {path.data(), images.data()}, nullptr);
+      out.close();
+    }
+    std::cout << "interpolate: " << steps << " steps from row " << vm["from"].as<int64_t>()
+              << " to row " << vm["to"].as<int64_t>() << (vm.count("slerp") ? " (slerp)" : "")
+              << "\n";
+  }
+  comm.barrier();
+  return 0;
+}
