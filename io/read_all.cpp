@@ -17,7 +17,8 @@ LoadedDataset read_all(const DatasetSpec& spec) {
   std::sort(classes.begin(), classes.end());
   std::vector<int64_t> keep;
   for (int64_t i = 0; i < n; ++i)
-    if (classes.empty() || std::binary_search(classes.begin(), classes.end(), labels[i]))
+    if ((classes.empty() || std::binary_search(classes.begin(), classes.end(), labels[i])) &&
+        spec.keeps_row(i))
       keep.push_back(i);
   if (keep.empty()) throw UserError(spec.path + ": no samples with the requested classes");
 

@@ -70,11 +70,16 @@ struct StreamingDataset::Impl {
   bool included(int label) const {
     return std::binary_search(classes.begin(), classes.end(), label);
   }
+  // Class filter and held-out split together.
+  bool keeps(int64_t row, int label) const {
+    return (classes.empty() || included(label)) && spec.keeps_row(row);
+  }
   std::pair<int64_t, int64_t> block_range(int64_t b) const {
     return {b * block_rows, std::min(file.rows(), (b + 1) * block_rows)};
   }
 
   DatasetFile file;
+  DatasetSpec spec;
   StreamingOptions opt;
   std::vector<int> classes;  // sorted; empty: keep all
   int64_t floats = 0;
@@ -107,7 +112,7 @@ struct StreamingDataset::Impl {
 };
 
 StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& options)
-    : file(spec), opt(options), classes(spec.classes) {
+    : file(spec), spec(spec), opt(options), classes(spec.classes) {
   const std::string& path = spec.path;
   if (opt.world < 1 || opt.rank < 0 || opt.rank >= opt.world)
     throw UserError("rank " + std::to_string(opt.rank) + " of world size " +
@@ -136,18 +141,18 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
 
   const int64_t blocks = (file.rows() + block_rows - 1) / block_rows;
   block_counts.assign(blocks, 0);
-  if (classes.empty()) {
+  if (classes.empty() && spec.part == DatasetSpec::Part::kAll) {
     for (int64_t b = 0; b < blocks; ++b) {
       auto [begin, end] = block_range(b);
       block_counts[b] = end - begin;
     }
   } else {
     // Scan the labels block by block, within the buffer's share for raw rows.
-    std::vector<int> labels(block_rows);
+    std::vector<int> labels(block_rows, -1);
     for (int64_t b = 0; b < blocks; ++b) {
       auto [begin, end] = block_range(b);
-      file.read_labels(begin, end, labels.data());
-      for (int64_t i = 0; i < end - begin; ++i) block_counts[b] += included(labels[i]);
+      if (!classes.empty()) file.read_labels(begin, end, labels.data());
+      for (int64_t i = 0; i < end - begin; ++i) block_counts[b] += keeps(begin + i, labels[i]);
     }
   }
   for (int64_t c : block_counts) samples += c;
@@ -251,7 +256,7 @@ void StreamingDataset::Impl::produce_window(int64_t w) {
     if (file.has_labels()) file.read_labels(first, last, block_labels.data());
     for (int64_t row = first; row < last; ++row) {
       int label = file.has_labels() ? block_labels[row - first] : -1;
-      if (classes.empty() || included(label)) list[n++] = WindowSample{row, label};
+      if (keeps(row, label)) list[n++] = WindowSample{row, label};
     }
   }
   order->shuffle_window(w, list.data(), n);

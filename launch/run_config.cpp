@@ -54,6 +54,7 @@ const OptionSpec kTrainOptions[] = {
     {"labels-dataset", "labels", "name of the labels dataset"},
     {"classes", "", "train only on these labels, e.g. 0,4"},
     {"val-data", "", "validation set (HDF5), evaluated at each epoch's end"},
+    {"val-fraction", "0", "or hold out this share of --data for validation (a fixed split)"},
     {"epochs", "10", "passes over the data"},
     {"max-steps", "0", "stop after this many updates (0: no limit)"},
     {"batch", "128", "batch per rank (the global batch is ranks × batch)"},
@@ -165,10 +166,20 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.data.labels_name = get(vm, "labels-dataset");
   for (int64_t c : to_int_list(vm, "classes")) t.data.classes.push_back(static_cast<int>(c));
   t.val_data = get(vm, "val-data");
+  t.val_fraction = to_number(vm, "val-fraction");
+  if (!(t.val_fraction >= 0 && t.val_fraction < 1))
+    throw UserError("--val-fraction " + get(vm, "val-fraction") + ": expected a share in [0, 1)");
+  if (t.val_fraction > 0 && !t.val_data.empty())
+    throw UserError("--val-fraction and --val-data: give one or the other");
   t.epochs = to_int(vm, "epochs");
   t.max_steps = to_int(vm, "max-steps");
   t.batch = to_int(vm, "batch");
   t.seed = static_cast<uint64_t>(to_int(vm, "seed"));
+  if (t.val_fraction > 0) {  // train on the rest; the split is fixed by the seed
+    t.data.part = DatasetSpec::Part::kTrain;
+    t.data.holdout_fraction = t.val_fraction;
+    t.data.holdout_seed = t.seed;
+  }
   t.out = get(vm, "out");
   t.checkpoint_every = to_int(vm, "checkpoint-every");
   t.io_buffer_mb = to_number(vm, "io-buffer-mb");

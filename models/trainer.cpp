@@ -150,9 +150,22 @@ struct Trainer::Impl {
     }
   }
 
+  bool has_validation() const { return !opt.val_data.empty() || opt.val_fraction > 0; }
+
+  // The held-out part of the training file, or the validation file (same datasets, classes).
+  DatasetSpec validation_spec() const {
+    DatasetSpec v = opt.data;
+    if (opt.val_fraction > 0) {
+      v.part = DatasetSpec::Part::kHoldout;
+    } else {
+      v.path = opt.val_data;
+      v.part = DatasetSpec::Part::kAll;
+    }
+    return v;
+  }
+
   Metrics validate(int64_t epoch) {
-    StreamingDataset val(DatasetSpec{opt.val_data, opt.data.images_name, opt.data.labels_name, {}},
-                         stream_options(false));
+    StreamingDataset val(validation_spec(), stream_options(false));
     val.start_epoch(0);
     Tensor images;
     uint64_t first = 0;
@@ -274,13 +287,16 @@ struct Trainer::Impl {
       }
       if (pos.step_in_epoch < steps_per_epoch) break;  // stopped by --max-steps
       if (opt.progress_bar && writer) std::printf("\n");
-      if (!opt.val_data.empty()) summary.last_val = validate(pos.epoch);
+      if (has_validation()) summary.last_val = validate(pos.epoch);
       write_grids(pos.epoch);
       pos.step_in_epoch = 0;
       last_log = Clock::now();  // the next rate counts training only
     }
     if (opt.progress_bar && writer) std::printf("\n");
-    if (pos.step_in_epoch > 0) write_grids(pos.epoch);
+    if (pos.step_in_epoch > 0) {  // stopped inside an epoch: its end-of-run evaluation
+      if (has_validation()) summary.last_val = validate(pos.epoch);
+      write_grids(pos.epoch);
+    }
     save("final");
     summary.steps = pos.step - steps_at_start;
     summary.seconds = seconds_since(start);

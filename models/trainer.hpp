@@ -15,7 +15,8 @@ namespace latent {
 
 struct TrainOptions {
   DatasetSpec data;
-  std::string val_data;  // HDF5 file for validation; empty: none
+  std::string val_data;     // HDF5 file for validation; empty: none
+  double val_fraction = 0;  // or hold out this share of `data` (data.part must be kTrain)
   int64_t epochs = 10;
   int64_t max_steps = 0;  // stop after this many updates (0: no limit)
   int64_t batch = 128;    // per rank; the global batch is ranks × batch

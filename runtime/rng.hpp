@@ -48,6 +48,7 @@ enum RngStream : uint64_t {
   kStreamShuffle = 2,    // dataset order per epoch
   kStreamNoise = 3,      // VAE ε, denoising corruption
   kStreamLatent = 4,     // GAN / generation z
+  kStreamHoldout = 5,    // train / validation split of one file
   kStreamDropout = 1000  // + layer index
 };
 

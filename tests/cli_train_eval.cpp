@@ -80,6 +80,19 @@ TEST_F(CliTest, ConfigFileSetsOptionsAndTheCommandLineWins) {
   EXPECT_TRUE(nlohmann::json::parse(e.output).contains("d_acc"));
 }
 
+TEST_F(CliTest, ValFractionValidatesOnAHeldOutPart) {
+  auto r = run(std::string(kSmallVae) + " --max-steps 40 --val-fraction 0.2 --out run");
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto rows = rows_of(path("run/metrics.jsonl"));
+  ASSERT_EQ(rows.back()["split"], "val");
+  EXPECT_GT(rows.back()["loss"].get<double>(), 0.0);
+  // 8,000 training digits: 80 steps of 100 per epoch, give or take the random split.
+  EXPECT_EQ(rows.back()["step"], 40);
+  auto bad = run(std::string(kSmallVae) + " --val-fraction 0.2 --val-data mnist.h5 --out run2");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("--val-fraction"), std::string::npos) << bad.output;
+}
+
 TEST_F(CliTest, HelpDocumentsEveryOptionWithItsDefault) {
   auto r = run(" train --help");
   ASSERT_EQ(r.status, 0);
