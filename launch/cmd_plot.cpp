@@ -102,21 +102,23 @@ int cmd_plot(int argc, char** argv) {
        gnuplot_quote("losses of " + run.filename().string()) + " noenhanced\n";
   for (int p = 0; p < panels; ++p) {
     const Series& ser = series[keys[p]];
-    std::string file = scratch.path() + "/" + std::to_string(p) + ".dat";
-    std::ofstream data(file);
-    data.precision(9);
-    for (auto& [x, y] : ser.train) data << x << " " << y << "\n";
-    data << "\n\n";
-    for (auto& [x, y] : ser.val) data << x << " " << y << "\n";
-    data << "\n\n";
+    // One file per series (an empty series gets none: gnuplot refuses empty data).
+    auto write = [&](const std::vector<std::pair<double, double>>& points, const char* name) {
+      std::string file = scratch.path() + "/" + std::to_string(p) + name;
+      std::ofstream data(file);
+      data.precision(9);
+      for (auto& [x, y] : points) data << x << " " << y << "\n";
+      return file;
+    };
     s += "set ylabel " + gnuplot_quote(keys[p]) + " noenhanced\n";
     s += p + 1 == panels ? "set xlabel 'step'\n" : "unset xlabel\n";
     std::vector<std::string> parts;
     if (!ser.train.empty())
-      parts.push_back(gnuplot_quote(file) + " index 0 using 1:2 with lines lw 1.5 title 'train'");
+      parts.push_back(gnuplot_quote(write(ser.train, "train.dat")) +
+                      " using 1:2 with lines lw 1.5 title 'train'");
     if (!ser.val.empty())
-      parts.push_back(gnuplot_quote(file) +
-                      " index 1 using 1:2 with linespoints pt 7 ps 0.8 title 'validation'");
+      parts.push_back(gnuplot_quote(write(ser.val, "val.dat")) +
+                      " using 1:2 with linespoints pt 7 ps 0.8 title 'validation'");
     s += "plot ";
     for (size_t i = 0; i < parts.size(); ++i) s += (i ? ", " : "") + parts[i];
     s += "\n";

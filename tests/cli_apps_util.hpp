@@ -1,0 +1,64 @@
+#pragma once
+// Helpers for the application-command tests: the JSON a command prints, datasets of its output
+// file, PNG checks, and commands with an environment or under mpirun.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cli_run.hpp"
+#include "io/checkpoint_reader.hpp"
+#include "io/png_file.hpp"
+
+namespace latent::testing {
+
+// The last non-empty line (the JSON summary: progress lines come before it).
+inline nlohmann::json last_json(const std::string& output) {
+  std::istringstream in(output);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return nlohmann::json::parse(last);
+}
+
+inline Shape shape_of(const std::filesystem::path& file, const std::string& name) {
+  return CheckpointReader(file.string()).shape(name);
+}
+
+inline Tensor tensor_of(const std::filesystem::path& file, const std::string& name) {
+  return CheckpointReader(file.string()).read_tensor(name);
+}
+
+// Asserts a readable PNG of this size holding more than one value.
+inline void expect_png(const std::filesystem::path& file, int64_t width, int64_t height) {
+  ASSERT_TRUE(std::filesystem::exists(file)) << file;
+  PngImage img = read_png(file.string());
+  EXPECT_EQ(img.width, width) << file;
+  EXPECT_EQ(img.height, height) << file;
+  auto [lo, hi] = std::minmax_element(img.pixels.begin(), img.pixels.end());
+  EXPECT_LT(*lo, *hi) << file << " is one flat colour";
+}
+
+// `prefix` goes before the binary (environment variables, mpirun ...).
+inline RunResult run_with(const std::string& prefix, const std::string& args,
+                          const std::string& dir) {
+  std::string cmd =
+      "cd '" + dir + "' && OMP_NUM_THREADS=1 " + prefix + " " + LATENT_BIN + " " + args + " 2>&1";
+  RunResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+inline bool have_mpirun() {
+  return std::system("command -v mpirun >/dev/null 2>&1") == 0;
+}
+inline const char* kMpirun2 =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np 2 --oversubscribe";
+
+// Small models: a few hundred steps of 64 hidden units and an 8-d code at most.
+inline const char* kSmall = " --hidden 64 --latent 8 --batch 100 --log-every 50";
+
+}  // namespace latent::testing
