@@ -1,13 +1,17 @@
 #include "runtime/tensor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
 namespace latent {
 namespace {
 
+std::atomic<int64_t> allocations{0};
+
 std::shared_ptr<float> allocate(int64_t n, Device device) {
+  ++allocations;
   if (device != Device::kCpu)
     throw std::runtime_error("Tensor: this build allocates on the cpu device only");
   // 64-byte alignment suits oneDNN's vector kernels.
@@ -77,6 +81,10 @@ void Tensor::copy_from(const Tensor& src) {
     throw std::invalid_argument("Tensor::copy_from: " + src.shape().str() + " into " +
                                 shape_.str());
   if (src.data_ != data_) std::memcpy(data_, src.data_, numel() * sizeof(float));
+}
+
+int64_t Tensor::allocation_count() {
+  return allocations.load();
 }
 
 void Tensor::fill(float value) {

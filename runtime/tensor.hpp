@@ -49,6 +49,8 @@ class Tensor {
   void rebind(float* data);
 
   void copy_from(const Tensor& src);  // same numel, explicit copy
+  // Storage allocations made by all tensors so far (tests check steady-state steps make none).
+  static int64_t allocation_count();
   void fill(float value);
   void zero() { fill(0.0f); }
 

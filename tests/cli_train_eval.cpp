@@ -93,6 +93,22 @@ TEST_F(CliTest, ValFractionValidatesOnAHeldOutPart) {
   EXPECT_NE(bad.output.find("--val-fraction"), std::string::npos) << bad.output;
 }
 
+TEST_F(CliTest, GanPretrainsItsGeneratorAsADecoderFirst) {
+  auto r =
+      run(" train --data mnist.h5 --model gan --hidden 64 --latent 8 --batch 100 "
+          "--pretrain-epochs 2 --max-steps 10 --out run");
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto rows = rows_of(path("run/metrics.jsonl"));
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[0]["phase"], "pretrain");
+  EXPECT_EQ(rows[1]["phase"], "pretrain");
+  EXPECT_LT(rows[1]["recon"].get<double>(), rows[0]["recon"].get<double>());
+  EXPECT_TRUE(rows[2].contains("loss_g"));
+  // The pretraining encoder is part of the checkpoint, so a resumed run has all of it.
+  auto info = run(" info run/checkpoint.h5");
+  EXPECT_NE(info.output.find("/params/pretrain_encoder/"), std::string::npos);
+}
+
 TEST_F(CliTest, HelpDocumentsEveryOptionWithItsDefault) {
   auto r = run(" train --help");
   ASSERT_EQ(r.status, 0);

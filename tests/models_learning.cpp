@@ -135,6 +135,7 @@ TEST(ModelLearns, GanMlp) {
   ModelConfig c = base_config("gan", Shape{196});
   c.optimizer.beta1 = 0.5f;
   c.lr_d = c.lr_g = 1e-3f;
+  c.label_smoothing = 0.1f;
   auto model = make_model(c, 1);
   auto mean_gap = [&] {
     Tensor fake;
@@ -155,6 +156,35 @@ TEST(ModelLearns, GanMlp) {
   double acc = trace.last("d_acc", 20);
   EXPECT_GT(acc, 0.2);
   EXPECT_LT(acc, 1.0);  // neither side has won outright
+}
+
+TEST(ModelLearns, GanWithHingeLossAndTwoDiscriminatorSteps) {
+  Tensor data = mnist_subset(2048, true);
+  ModelConfig c = base_config("gan", Shape{196});
+  c.gan_loss = "hinge";
+  c.d_steps = 2;  // two D updates per G update
+  c.optimizer.beta1 = 0.5f;
+  c.lr_d = c.lr_g = 1e-3f;
+  auto model = make_model(c, 1);
+  Tensor before_images;
+  model->generate(256, 3, before_images);
+  auto trace = train_steps(*model, data, 64, 400);
+  Tensor after_images;
+  model->generate(256, 3, after_images);
+  auto gap = [&](const Tensor& fake) {
+    double g = 0;
+    for (int64_t j = 0; j < 196; ++j) {
+      double f = 0, r = 0;
+      for (int64_t n = 0; n < 256; ++n)
+        f += fake.data()[n * 196 + j], r += data.data()[n * 196 + j];
+      g += std::pow((f - r) / 256, 2);
+    }
+    return g;
+  };
+  EXPECT_LT(gap(after_images), 0.3 * gap(before_images));
+  // G updates only every second step.
+  EXPECT_FALSE(trace.steps[0].has("loss_g"));
+  EXPECT_TRUE(trace.steps[1].has("loss_g"));
 }
 
 TEST(ModelLearns, DcganRunsAndLearns) {
