@@ -36,7 +36,7 @@ const Subcommand kSubcommands[] = {
 void usage(FILE* out) {
   std::fprintf(out, "usage: latent <subcommand> [options]   (latent <subcommand> --help)\n\n");
   std::fprintf(out, "subcommands:\n");
-  for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
+  for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-13s %s\n", s.name, s.summary);
 }
 
 // One line naming the problem; under MPI it carries the rank and ends every rank of the job,
