@@ -29,10 +29,11 @@ double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
   const float *z = logits.data(), *t = target.data();
   float* g = grad ? grad->data() : nullptr;
   return per_sample_sum(logits, per_sample, [&](int64_t i) {
-    float zi = z[i];
-    if (g) g[i] = grad_scale * (1.0f / (1.0f + std::exp(-zi)) - t[i]);
-    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] +
-                               std::log1p(std::exp(-std::abs(zi))));
+    // One exponential serves both the loss and σ(z): with e = exp(-|z|),
+    // σ(z) = 1/(1+e) for z >= 0 and e/(1+e) below.
+    float zi = z[i], e = std::exp(-std::abs(zi));
+    if (g) g[i] = grad_scale * ((zi >= 0 ? 1.0f : e) / (1.0f + e) - t[i]);
+    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] + std::log1p(e));
   });
 }
 
