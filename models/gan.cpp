@@ -83,17 +83,20 @@ Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
   m.set("d_fake", fake_v.mean_prob);
   m.set("d_acc", (real.correct + fake_v.correct) / (2.0 * n));
   if ((info.step + 1) % config_.d_steps == 0) {
-    for (int g = 0; g < config_.g_steps; ++g) generator_step(info, g, m);
+    for (int g = 0; g < config_.g_steps; ++g) generator_step(info, g, g == 0 ? &fake : nullptr, m);
   }
   return m;
 }
 
-void Gan::generator_step(const BatchInfo& info, int g, Metrics& m) {
+void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake, Metrics& m) {
   float scale = 1.0f / static_cast<float>(info.global_batch);
   int64_t rows = z_.dim(0);  // this rank's share, as in the D step
-  // Stream per G update, so its z differ from the D step's and from each other.
+  // The first G update reuses the D step's fakes (G has not run since, so its layers still
+  // hold that forward pass, and G's parameters have not changed); later ones draw new z from
+  // a stream per update.
   const Tensor& fake =
-      generate_batch(rows, info.seed, kStreamLatent + 1 + g, info.first_index, true);
+      d_step_fake ? *d_step_fake
+                  : generate_batch(rows, info.seed, kStreamLatent + 1 + g, info.first_index, true);
   const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
   loss_grad_.resize(logits.shape());
   double loss;

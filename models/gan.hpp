@@ -41,7 +41,8 @@ class Gan : public Model {
   // G(z) for n codes drawn from (seed, stream), row i keyed by global index first_index + i.
   const Tensor& generate_batch(int64_t n, uint64_t seed, uint64_t stream, uint64_t first_index,
                                bool train);
-  void generator_step(const BatchInfo& info, int g, Metrics& m);
+  // d_step_fake: G(z) of the D step just taken, reused by the first G update.
+  void generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake, Metrics& m);
 
   Network generator_, discriminator_;
   std::optional<Network> pretrain_encoder_;
