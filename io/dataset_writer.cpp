@@ -32,22 +32,6 @@ h5::Handle create_growing(hid_t file, const char* name, hid_t type, const std::v
       std::string("H5Dcreate2 ") + name);
 }
 
-void append_rows(hid_t ds, hid_t mem_type, const std::vector<hsize_t>& row, int64_t at, int64_t n,
-                 const void* data) {
-  std::vector<hsize_t> dims = row, start(row.size(), 0), count = row;
-  dims[0] = static_cast<hsize_t>(at + n);
-  h5::check(H5Dset_extent(ds, dims.data()), "H5Dset_extent");
-  h5::Handle space = h5::dataspace(H5Dget_space(ds), "H5Dget_space");
-  start[0] = static_cast<hsize_t>(at);
-  count[0] = static_cast<hsize_t>(n);
-  h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                                nullptr),
-            "H5Sselect_hyperslab");
-  h5::Handle mem = h5::dataspace(
-      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "H5Screate");
-  h5::check(H5Dwrite(ds, mem_type, mem.get(), space.get(), H5P_DEFAULT, data), "H5Dwrite");
-}
-
 }  // namespace
 
 struct DatasetWriter::Impl {
@@ -66,11 +50,12 @@ struct DatasetWriter::Impl {
 
   void flush() {
     if (pending_rows == 0) return;
-    append_rows(images.get(), type == SampleType::kUint8 ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT,
-                image_row, written, pending_rows, pending.data());
+    h5::append_rows(images.get(), type == SampleType::kUint8 ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT,
+                    std::vector<int64_t>(image_row.begin() + 1, image_row.end()), written,
+                    pending_rows, pending.data());
     if (with_labels)
-      append_rows(labels.get(), H5T_NATIVE_INT, label_row, written, pending_rows,
-                  pending_labels.data());
+      h5::append_rows(labels.get(), H5T_NATIVE_INT, {}, written, pending_rows,
+                      pending_labels.data());
     written += pending_rows;
     pending_rows = 0;
   }

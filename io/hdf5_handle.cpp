@@ -138,4 +138,20 @@ std::string type_name(hid_t type) {
   }
 }
 
+void append_rows(hid_t ds, hid_t mem_type, const std::vector<int64_t>& row_dims, int64_t at,
+                 int64_t n, const void* data) {
+  std::vector<hsize_t> dims{static_cast<hsize_t>(at + n)}, start(row_dims.size() + 1, 0),
+      count{static_cast<hsize_t>(n)};
+  for (int64_t d : row_dims) dims.push_back(d), count.push_back(d);
+  check(H5Dset_extent(ds, dims.data()), "H5Dset_extent");
+  Handle space = dataspace(H5Dget_space(ds), "H5Dget_space");
+  start[0] = static_cast<hsize_t>(at);
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        "H5Sselect_hyperslab");
+  Handle mem = dataspace(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                         "H5Screate");
+  check(H5Dwrite(ds, mem_type, mem.get(), space.get(), H5P_DEFAULT, data), "H5Dwrite");
+}
+
 }  // namespace latent::h5

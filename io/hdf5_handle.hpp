@@ -67,4 +67,9 @@ std::string type_name(hid_t type);
 // Dataset path with a leading '/', as users see it.
 std::string absolute(const std::string& name);
 
+// Appends n rows at row `at` of an extendible dataset whose rows have dims `row_dims` (all
+// dimensions but the first): extends it, then writes the hyperslab.
+void append_rows(hid_t dataset, hid_t mem_type, const std::vector<int64_t>& row_dims, int64_t at,
+                 int64_t n, const void* data);
+
 }  // namespace latent::h5

@@ -35,21 +35,6 @@ h5::Handle create_growing(hid_t file, const std::string& name, hid_t type,
       "H5Dcreate2 " + name);
 }
 
-void append_rows(hid_t ds, hid_t mem_type, const std::vector<int64_t>& row_shape, int64_t at,
-                 int64_t n, const void* data) {
-  std::vector<hsize_t> dims = file_dims(row_shape, at + n), count = file_dims(row_shape, n);
-  std::vector<hsize_t> start(dims.size(), 0);
-  h5::check(H5Dset_extent(ds, dims.data()), "H5Dset_extent");
-  h5::Handle space = h5::dataspace(H5Dget_space(ds), "H5Dget_space");
-  start[0] = static_cast<hsize_t>(at);
-  h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                                nullptr),
-            "H5Sselect_hyperslab");
-  h5::Handle mem = h5::dataspace(
-      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), "H5Screate");
-  h5::check(H5Dwrite(ds, mem_type, mem.get(), space.get(), H5P_DEFAULT, data), "H5Dwrite");
-}
-
 }  // namespace
 
 int64_t TableColumn::row_floats() const {
@@ -74,10 +59,11 @@ struct TableWriter::Impl {
   void flush() {
     if (pending_rows == 0) return;
     for (size_t c = 0; c < columns.size(); ++c)
-      append_rows(datasets[c].get(), H5T_NATIVE_FLOAT, columns[c].row_shape, written, pending_rows,
-                  pending[c].data());
+      h5::append_rows(datasets[c].get(), H5T_NATIVE_FLOAT, columns[c].row_shape, written,
+                      pending_rows, pending[c].data());
     if (with_labels)
-      append_rows(labels.get(), H5T_NATIVE_INT, {}, written, pending_rows, pending_labels.data());
+      h5::append_rows(labels.get(), H5T_NATIVE_INT, {}, written, pending_rows,
+                      pending_labels.data());
     written += pending_rows;
     pending_rows = 0;
   }

@@ -40,16 +40,7 @@ inline void expect_png(const std::filesystem::path& file, int64_t width, int64_t
 // `prefix` goes before the binary (environment variables, mpirun ...).
 inline RunResult run_with(const std::string& prefix, const std::string& args,
                           const std::string& dir) {
-  std::string cmd =
-      "cd '" + dir + "' && OMP_NUM_THREADS=1 " + prefix + " " + LATENT_BIN + " " + args + " 2>&1";
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return run_latent(args, dir, prefix);
 }
 
 inline bool have_mpirun() {

@@ -18,9 +18,12 @@ struct RunResult {
   std::string output;  // stdout and stderr together
 };
 
-// `args` is appended to the binary's path; runs in `dir`.
-inline RunResult run_latent(const std::string& args, const std::string& dir) {
-  std::string cmd = "cd '" + dir + "' && OMP_NUM_THREADS=1 " + LATENT_BIN + " " + args + " 2>&1";
+// `args` is appended to the binary's path, `prefix` (environment, mpirun ...) goes before it;
+// runs in `dir`.
+inline RunResult run_latent(const std::string& args, const std::string& dir,
+                            const std::string& prefix = "") {
+  std::string cmd =
+      "cd '" + dir + "' && OMP_NUM_THREADS=1 " + prefix + " " + LATENT_BIN + " " + args + " 2>&1";
   RunResult r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 4096> buf;
