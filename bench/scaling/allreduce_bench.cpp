@@ -128,9 +128,12 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--out") out = value("--out");
-    else if (a == "--max-mib") max_mib = std::atof(value("--max-mib"));
-    else if (a == "--reps-scale") reps_scale = std::atof(value("--reps-scale"));
+    if (a == "--out")
+      out = value("--out");
+    else if (a == "--max-mib")
+      max_mib = std::atof(value("--max-mib"));
+    else if (a == "--reps-scale")
+      reps_scale = std::atof(value("--reps-scale"));
     else {
       if (rank == 0)
         std::fprintf(stderr,
@@ -194,24 +197,26 @@ int main(int argc, char** argv) {
       const char* name;
       long long lo, hi;
     };
-    const Regime regimes[] = {
-        {"small", 4, 2048}, {"large", 64 << 10, 4 << 20}, {"huge", 8 << 20, max_bytes},
-        {"all", 4, max_bytes}};
+    const Regime regimes[] = {{"small", 4, 2048},
+                              {"large", 64 << 10, 4 << 20},
+                              {"huge", 8 << 20, max_bytes},
+                              {"all", 4, max_bytes}};
     for (bool use_min : {false, true})
-    for (const char* op : {"allreduce", "iallreduce", "pingpong"})
-      for (const Regime& r : regimes) {
-        if (std::string(op) == "pingpong" && size < 2) continue;
-        Fit f = fit(pts, op, r.lo, r.hi, use_min);
-        const char* stat = use_min ? "min" : "median";
-        fcsv << op << ',' << size << ',' << stat << ',' << r.name << ',' << r.lo << ',' << r.hi << ','
-             << f.alpha << ',' << f.beta << ',' << (f.beta > 0 ? 1e-9 / f.beta : 0) << ','
-             << f.rms_rel << '\n';
-        std::fprintf(stderr,
-                     "fit %-6s %-10s %-5s alpha %8.2f us  beta %.3g s/B (1/beta %.2f GB/s)  rms rel "
-                     "err %.1f%%\n",
-                     stat, op, r.name, f.alpha * 1e6, f.beta, f.beta > 0 ? 1e-9 / f.beta : 0.0,
-                     100 * f.rms_rel);
-      }
+      for (const char* op : {"allreduce", "iallreduce", "pingpong"})
+        for (const Regime& r : regimes) {
+          if (std::string(op) == "pingpong" && size < 2) continue;
+          Fit f = fit(pts, op, r.lo, r.hi, use_min);
+          const char* stat = use_min ? "min" : "median";
+          fcsv << op << ',' << size << ',' << stat << ',' << r.name << ',' << r.lo << ',' << r.hi
+               << ',' << f.alpha << ',' << f.beta << ',' << (f.beta > 0 ? 1e-9 / f.beta : 0) << ','
+               << f.rms_rel << '\n';
+          std::fprintf(
+              stderr,
+              "fit %-6s %-10s %-5s alpha %8.2f us  beta %.3g s/B (1/beta %.2f GB/s)  rms rel "
+              "err %.1f%%\n",
+              stat, op, r.name, f.alpha * 1e6, f.beta, f.beta > 0 ? 1e-9 / f.beta : 0.0,
+              100 * f.rms_rel);
+        }
     std::fprintf(stderr, "wrote %s/allreduce.csv and %s/allreduce_fit.csv\n", out.c_str(),
                  out.c_str());
   }

@@ -64,7 +64,8 @@ void write_part(const std::string& path, const latent::LoadedDataset& all,
   w.close();
   std::printf("%s: %lld digits -> %s, per label [", name, static_cast<long long>(end - begin),
               path.c_str());
-  for (int d = 0; d < 10; ++d) std::printf("%s%lld", d ? ", " : "", static_cast<long long>(counts[d]));
+  for (int d = 0; d < 10; ++d)
+    std::printf("%s%lld", d ? ", " : "", static_cast<long long>(counts[d]));
   std::printf("], first indices %u %u %u, pixel mean %.6f\n", perm[begin], perm[begin + 1],
               perm[begin + 2], sum / static_cast<double>((end - begin) * per));
 }
@@ -99,7 +100,8 @@ int main(int argc, char** argv) {
     const uint32_t head[] = {9394, 898, 2398, 5906, 2343, 8225}, tail[] = {3477, 9567, 8284};
     for (int k = 0; k < 6; ++k)
       if (perm[k] != head[k]) {
-        std::fprintf(stderr, "permutation mismatch at %d: %u, numpy gives %u\n", k, perm[k], head[k]);
+        std::fprintf(stderr, "permutation mismatch at %d: %u, numpy gives %u\n", k, perm[k],
+                     head[k]);
         return 1;
       }
     for (int k = 0; k < 3; ++k)

@@ -31,9 +31,9 @@ void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, 
 
 void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum);
 void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const Tensor& scale,
-                                       const Tensor& mean, const Tensor& var,
-                                       const Tensor& sum_dy, const Tensor& sum_dy_xhat,
-                                       double count, Tensor& dx, float eps);
+                                       const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
+                                       const Tensor& sum_dy_xhat, double count, Tensor& dx,
+                                       float eps);
 
 void eltwise_forward(ops::Activation f, float alpha, const Tensor& x, Tensor& y);
 void eltwise_backward(ops::Activation f, float alpha, const Tensor& x, const Tensor& dy,
