@@ -48,7 +48,7 @@ TEST_F(CliTest, OneClassAutoencoderFlagsTheOtherDigits) {
 }
 
 TEST_F(CliTest, ShardedRanksWriteTheSameFileAsOneProcess) {
-  if (!testing::have_mpirun()) GTEST_SKIP() << "no mpirun";
+  ASSERT_TRUE(testing::have_mpirun()) << "no mpirun: scripts/setup.sh installs openmpi-bin";
   ASSERT_EQ(run(std::string(" train --data mnist.h5 --model vae --max-steps 20 --out run") + kSmall)
                 .status,
             0);
