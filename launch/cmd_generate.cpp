@@ -11,7 +11,6 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
-#include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
 
@@ -49,27 +48,22 @@ int cmd_generate(int argc, char** argv) {
 
   // Rank r takes the contiguous rows [r*n/size, (r+1)*n/size).
   const int64_t begin = n * comm.rank() / comm.size(), end = n * (comm.rank() + 1) / comm.size();
-  const int64_t k = model->config().latent;
   ShardedOutput output(vm["out"].as<std::string>(),
                        {{"images", row_dims(model->config().sample_shape)}}, false, comm);
   Progress progress("generate", n, comm);
-  CounterRng rng(vm["seed"].as<uint64_t>(), kStreamLatent);
-  Tensor z, images, preview;
+  const uint64_t seed = vm["seed"].as<uint64_t>();
+  Tensor images, preview;
   const int64_t png_count = std::min(n, vm["png-count"].as<int64_t>());
   for (int64_t at = begin; at < end; at += batch) {
     const int64_t rows = std::min(batch, end - at);
-    z.resize(Shape{rows, k});
-    rng.fill_normal(z, static_cast<uint64_t>(at));
-    model->decode(z, images);
+    model->generate(rows, seed, images, static_cast<uint64_t>(at));
     output.append(static_cast<uint64_t>(at), rows, {images.data()}, nullptr);
     progress.advance(rows);
   }
   int64_t written = output.finish();
   // The PNG shows the file's first samples (decoded again: cheap, and any rank may hold them).
   if (comm.rank() == 0 && vm.count("png")) {
-    z.resize(Shape{png_count, k});
-    rng.fill_normal(z, 0);
-    model->decode(z, preview);
+    model->generate(png_count, seed, preview);
     int64_t columns = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(png_count))));
     write_comparison_grid(vm["png"].as<std::string>(), {&preview}, png_count, columns);
   }

@@ -134,14 +134,6 @@ void Gan::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
   generate(batch.dim(0), info.seed, out);
 }
 
-void Gan::generate(int64_t n, uint64_t seed, Tensor& out) {
-  const Tensor& images = generate_batch(n, seed, kStreamLatent, 0, false);
-  out.resize(images.shape());
-  out.copy_from(images);
-  const Shape& s = config_.sample_shape;
-  out.reshape(s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]});
-}
-
 void Gan::decode(const Tensor& codes, Tensor& images) {
   const Tensor& g = generator_.forward(codes, PassContext{false, 0, 0});
   images.resize(g.shape());

@@ -20,7 +20,6 @@ class Gan : public Model {
   // Sums: loss_d, d_real, d_fake and d_acc (real vs as many generated samples).
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
   void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
-  void generate(int64_t n, uint64_t seed, Tensor& out) override;
   // G(z) for codes z.
   void decode(const Tensor& codes, Tensor& images) override;
   bool samples_from_prior() const override { return true; }

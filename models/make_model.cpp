@@ -2,6 +2,7 @@
 #include "models/gan.hpp"
 #include "models/vae.hpp"
 #include "runtime/error.hpp"
+#include "runtime/rng.hpp"
 
 namespace latent {
 
@@ -26,8 +27,12 @@ bool Metrics::has(const std::string& name) const {
   return false;
 }
 
-void Model::generate(int64_t, uint64_t, Tensor&) {
-  throw UserError("model " + kind() + " cannot generate samples (only vae and gan can)");
+void Model::generate(int64_t n, uint64_t seed, Tensor& out, uint64_t first_index) {
+  if (!samples_from_prior())
+    throw UserError("model " + kind() + " cannot generate samples (only vae and gan can)");
+  Tensor z(Shape{n, config_.latent});
+  CounterRng(seed, kStreamLatent).fill_normal(z, first_index);
+  decode(z, out);
 }
 
 Metrics Model::pretrain_step(const Tensor&, const BatchInfo&) {

@@ -48,8 +48,9 @@ class Model {
   // Images for the epoch's grid, values in [0, 1], shaped like the data: reconstructions of
   // `batch` (AE, VAE) or new samples (GAN); `out` is resized.
   virtual void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) = 0;
-  // New samples from the prior / generator (VAE, GAN); others throw UserError.
-  virtual void generate(int64_t n, uint64_t seed, Tensor& out);
+  // New samples from the prior / generator: codes z ~ N(0, I), row i keyed by (seed,
+  // first_index + i), decoded; UserError unless samples_from_prior() (VAE, GAN).
+  void generate(int64_t n, uint64_t seed, Tensor& out, uint64_t first_index = 0);
 
   // For the application commands (encode, decode, anomaly, ...). All run in inference mode.
   // Codes of `batch`, resized to (N, latent): the code (AE), μ (VAE); with `logvar` (VAE only,

@@ -143,7 +143,7 @@ struct Trainer::Impl {
       write_image_grid((out / ("reconstructions" + suffix)).string(), images);
       write_image_grid((out / "reconstructions.png").string(), images);
     }
-    if (model.kind() == "vae" || model.kind() == "gan") {
+    if (model.samples_from_prior()) {
       model.generate(opt.grid_images, opt.seed, images);
       write_image_grid((out / ("samples" + suffix)).string(), images);
       write_image_grid((out / "samples.png").string(), images);

@@ -103,12 +103,4 @@ void Vae::decode(const Tensor& codes, Tensor& images) {
   images.reshape(batch_shape(codes.dim(0)));
 }
 
-void Vae::generate(int64_t n, uint64_t seed, Tensor& out) {
-  Tensor z(Shape{n, config_.latent});
-  CounterRng(seed, kStreamLatent).fill_normal(z, 0);
-  recon_.to_images(decode(z), out);
-  const Shape& s = config_.sample_shape;
-  out.reshape(s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]});
-}
-
 }  // namespace latent

@@ -14,7 +14,6 @@ class Vae : public Model {
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
   void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
-  void generate(int64_t n, uint64_t seed, Tensor& out) override;
   std::vector<Network*> networks() override { return {&encoder_, &decoder_}; }
 
   // μ and log σ² of the last encode.
