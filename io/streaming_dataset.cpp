@@ -351,6 +351,13 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
   if (m.step >= m.plan.steps()) return false;
   auto [a, b] = m.plan.rank_range(m.step, m.opt.rank);
   const int64_t rows = b - a;
+  // Only the last, partial step of a drop_last = false epoch can leave a rank without rows
+  // (fewer leftover samples than ranks): that rank's epoch ends a step early rather than
+  // handing out an empty batch no model can run.
+  if (rows == 0) {
+    m.step = m.plan.steps();
+    return false;
+  }
   const Shape& s = m.file.sample_shape();
   if (s.rank() == 1) {
     images.resize(Shape{rows, s[0]});

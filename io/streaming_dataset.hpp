@@ -66,7 +66,8 @@ class StreamingDataset {
   // This rank's next batch: images resized to (rows, ...sample_shape), labels (if asked and the
   // file has them) resized to rows, and the global index of its first sample,
   // epoch * samples_per_epoch() + position in the epoch order; row i has index first + i.
-  // Returns false after the epoch's last step.
+  // Returns false after the epoch's last step, and (drop_last = false) instead of a last step
+  // that would give this rank no rows.
   bool next_batch(Tensor& images, std::vector<int>* labels, uint64_t* first_global_index);
 
   // Most bytes ever held by the prefetch buffer, and the limit it stays under.

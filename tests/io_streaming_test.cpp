@@ -144,6 +144,27 @@ TEST_F(IoStreaming, RanksTogetherSeeWhatOneRankWithTheGlobalBatchSees) {
   }
 }
 
+// 1000 samples, 3 ranks x 333: the last step holds one sample, so two ranks have no rows
+// there and their epochs end a step early; still every sample is seen exactly once.
+TEST_F(IoStreaming, RanksWithoutLeftoverRowsEndTheirEpochEarly) {
+  const int world = 3;
+  std::set<int64_t> seen;
+  int ranks_with_the_leftover = 0;
+  for (int rank = 0; rank < world; ++rank) {
+    StreamingDataset ds(file_spec(path_), options(rank, world, 333, /*drop_last=*/false));
+    auto batches = run_epoch(ds, 0);
+    ASSERT_GE(batches.size(), 1u);
+    ASSERT_LE(batches.size(), 2u);
+    ranks_with_the_leftover += batches.size() == 2;
+    for (const Batch& b : batches) {
+      EXPECT_FALSE(b.rows.empty()) << "rank " << rank;
+      for (int64_t r : b.rows) EXPECT_TRUE(seen.insert(r).second) << "row " << r << " twice";
+    }
+  }
+  EXPECT_EQ(ranks_with_the_leftover, 1);
+  EXPECT_EQ(static_cast<int64_t>(seen.size()), kN);
+}
+
 TEST_F(IoStreaming, OrderDependsOnSeedAndEpochOnly) {
   StreamingDataset a(file_spec(path_), options(0, 1, 10, true));
   StreamingDataset b(file_spec(path_), options(0, 1, 10, true));
