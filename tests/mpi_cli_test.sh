@@ -21,6 +21,19 @@ h5diff --delta=5e-6 one/checkpoint.h5 two/checkpoint.h5 /params /params ||
   fail "2 ranks x 32 differ from 1 rank x 64"
 echo "ok: 2 ranks x 32 == 1 rank x 64 (parameters within 5e-6)"
 
+# Validation on 7 samples with 2 ranks x 3: the last step has one sample, so one rank has none.
+python3 - <<'PY' 2>/dev/null || awk 'BEGIN{srand(1); for(i=0;i<7;i++){l=""; for(j=0;j<784;j++) l=l (j?",":"") rand(); print l}}' > seven.csv
+import random
+random.seed(1)
+with open("seven.csv", "w") as f:
+    for _ in range(7): f.write(",".join(str(random.random()) for _ in range(784)) + "\n")
+PY
+"$latent" convert --from csv seven.csv --out seven.h5 >/dev/null
+mpirun -np 2 --oversubscribe "$latent" $common --batch 3 --val-data seven.h5 \
+  --out uneven >/dev/null || fail "validation with an empty last share failed"
+grep -q '"split":"val"' uneven/metrics.jsonl || fail "no validation row"
+echo "ok: validation where one rank's last share is empty"
+
 # A bad input on every rank: one clear line per rank, non-zero status, no hang.
 if out=$(timeout 60 mpirun -np 2 --oversubscribe "$latent" train --data missing.h5 --out bad 2>&1); then
   fail "a missing data file did not fail"
