@@ -62,7 +62,7 @@ const OptionSpec kTrainOptions[] = {
     {"threads", "0", "compute threads per process (0: all cores)"},
     {"out", "runs/latest", "run folder: config.ini, metrics.jsonl, checkpoint.h5, PNG grids"},
     {"checkpoint-every", "0", "also write the checkpoint every N steps (0: only at the end)"},
-    {"io-buffer-mb", "256", "prefetch buffer per rank (MB)"},
+    {"io-buffer-mb", "256", "prefetch buffer per rank and dataset (training, validation), MB"},
     {"log-every", "50", "steps between metrics rows"},
     {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
     {"bucket-mb", "25", "gradient allreduce bucket size (MB)"},

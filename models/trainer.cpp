@@ -58,6 +58,7 @@ struct Trainer::Impl {
   std::unique_ptr<MetricsLog> log;
   TrainingPosition pos;
   Tensor grid_batch;  // the first images of the run, reconstructed in every epoch's grid
+  std::unique_ptr<StreamingDataset> validation_data;
 
   Impl(Model& m, Communicator& c, const TrainOptions& o, const std::string& text)
       : model(m), comm(c), opt(o), config_text(text), writer(c.rank() == 0), out(o.out) {}
@@ -107,10 +108,8 @@ struct Trainer::Impl {
     if (writer) log->write(row);
   }
 
-  void save(const std::string& why) {
-    if (!writer) return;
-    save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
-    (void)why;
+  void save() {
+    if (writer) save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
   }
 
   double comm_wait_seconds() {
@@ -165,7 +164,7 @@ struct Trainer::Impl {
   }
 
   Metrics validate(int64_t epoch) {
-    StreamingDataset val(validation_spec(), stream_options(false));
+    StreamingDataset& val = *validation_data;
     val.start_epoch(0);
     Tensor images;
     uint64_t first = 0;
@@ -221,9 +220,14 @@ struct Trainer::Impl {
   }
 
   TrainSummary run() {
-    prepare_run_folder();
+    // Every input is checked before the run folder is touched: bad input leaves an earlier
+    // run's files as they were.
     StreamingDataset data(opt.data, stream_options(true));
+    if (has_validation())
+      validation_data =
+          std::make_unique<StreamingDataset>(validation_spec(), stream_options(false));
     if (!opt.resume.empty()) pos = load_checkpoint(model, opt.resume);
+    prepare_run_folder();
     pos.seed = opt.seed;
     pos.world_size = comm.size();
     broadcast_state();
@@ -282,7 +286,7 @@ struct Trainer::Impl {
           last_log = Clock::now();
           samples_since_log = 0;
         }
-        if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save("periodic");
+        if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save();
         wait_start = Clock::now();
       }
       if (pos.step_in_epoch < steps_per_epoch) break;  // stopped by --max-steps
@@ -297,7 +301,7 @@ struct Trainer::Impl {
       if (has_validation()) summary.last_val = validate(pos.epoch);
       write_grids(pos.epoch);
     }
-    save("final");
+    save();
     summary.steps = pos.step - steps_at_start;
     summary.seconds = seconds_since(start);
     summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);

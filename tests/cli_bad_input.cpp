@@ -43,6 +43,18 @@ TEST_F(CliTest, ConvOnFlatDataSaysWhatItNeeds) {
   expect_refused(run(" train --data flat.h5 --arch conv --batch 10 --out run"), {"conv", "(3)"});
 }
 
+TEST_F(CliTest, BadInputLeavesAnEarlierRunsFilesAsTheyWere) {
+  ASSERT_EQ(run(" train --data mnist.h5 --model ae --hidden 32 --latent 4 --max-steps 5 --out run")
+                .status,
+            0);
+  std::string config = read_text(path("run/config.ini"));
+  std::string metrics = read_text(path("run/metrics.jsonl"));
+  expect_refused(run(" train --data nowhere.h5 --model vae --out run"), {"nowhere.h5"});
+  expect_refused(run(" train --data mnist.h5 --val-data gone.h5 --out run"), {"gone.h5"});
+  EXPECT_EQ(read_text(path("run/config.ini")), config);
+  EXPECT_EQ(read_text(path("run/metrics.jsonl")), metrics);
+}
+
 TEST_F(CliTest, ResumingFromAnotherModelLeavesTheCheckpointIntact) {
   ASSERT_EQ(run(" train --data mnist.h5 --model vae --hidden 32 --latent 4 --max-steps 5 --out run")
                 .status,
