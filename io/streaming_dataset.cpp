@@ -54,6 +54,7 @@ struct Window {
   MeteredBuffer<int> labels;
   int64_t size = 0;
   int64_t consumed = 0;
+  int64_t epoch = 0;  // the epoch whose samples it holds
 };
 
 }  // namespace
@@ -63,9 +64,11 @@ struct StreamingDataset::Impl {
   ~Impl() { stop(); }
 
   void start(int64_t epoch);
+  // True when the producer is already streaming epoch e (the one after a finished epoch).
+  bool streaming_ahead_into(int64_t e);
   void stop();
-  void produce();
-  void produce_window(int64_t w);
+  void produce(int64_t first_epoch);
+  void produce_window(int64_t w, int64_t e);
   std::unique_ptr<Window> take_window();
   bool included(int label) const {
     return std::binary_search(classes.begin(), classes.end(), label);
@@ -97,9 +100,10 @@ struct StreamingDataset::Impl {
   MeteredBuffer<WindowSample> list{meter};
   MeteredBuffer<Wanted> wanted{meter};
 
-  // The current epoch.
+  // The epoch the consumer is in, and its next step.
   int64_t epoch = -1;
   int64_t step = 0;
+  // The order of the epoch the producer is on (the consumer's, or the next one's).
   std::unique_ptr<EpochOrder> order;
   std::thread producer;
   std::mutex mu;
@@ -183,23 +187,46 @@ void StreamingDataset::Impl::stop() {
 }
 
 void StreamingDataset::Impl::start(int64_t e) {
+  if (streaming_ahead_into(e)) {
+    epoch = e;
+    step = 0;
+    return;
+  }
   stop();
   epoch = e;
   step = 0;
-  order = std::make_unique<EpochOrder>(block_counts, window_samples, opt.seed,
-                                       static_cast<uint64_t>(e), opt.shuffle);
-  producer = std::thread([this] { produce(); });
+  producer = std::thread([this, e] { produce(e); });
 }
 
-void StreamingDataset::Impl::produce() {
+// A shuffled (training) stream goes on into the next epoch once it has produced the current
+// one, so the next epoch's first window is ready when the trainer asks for it instead of
+// stalling every epoch start. Its windows queue behind the current epoch's, within the same
+// two-window budget; if the caller asks for any other epoch, the producer restarts.
+bool StreamingDataset::Impl::streaming_ahead_into(int64_t e) {
+  if (!opt.shuffle || !producer.joinable() || epoch < 0 || e != epoch + 1 || step < plan.steps())
+    return false;
+  std::lock_guard<std::mutex> lock(mu);
+  if (error || done) return false;
+  for (const auto& w : queue)
+    if (w->epoch != e) return false;
+  return true;
+}
+
+void StreamingDataset::Impl::produce(int64_t first_epoch) {
   try {
     raw.ensure(block_rows * file.raw_sample_bytes());
     block_labels.ensure(block_rows);
-    for (int64_t w = 0; w < order->num_windows(); ++w) {
-      if (order->window_begin(w) >= plan.epoch_samples()) break;
-      produce_window(w);
-      std::lock_guard<std::mutex> lock(mu);
-      if (cancel) break;
+    bool cancelled = false;
+    for (int64_t e = first_epoch; !cancelled; ++e) {
+      order = std::make_unique<EpochOrder>(block_counts, window_samples, opt.seed,
+                                           static_cast<uint64_t>(e), opt.shuffle);
+      for (int64_t w = 0; w < order->num_windows() && !cancelled; ++w) {
+        if (order->window_begin(w) >= plan.epoch_samples()) break;
+        produce_window(w, e);
+        std::lock_guard<std::mutex> lock(mu);
+        cancelled = cancel;
+      }
+      if (!opt.shuffle) break;  // inference passes read one epoch
     }
   } catch (...) {
     std::lock_guard<std::mutex> lock(mu);
@@ -220,7 +247,7 @@ std::unique_ptr<Window> StreamingDataset::Impl::take_window() {
   return w;
 }
 
-void StreamingDataset::Impl::produce_window(int64_t w) {
+void StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   // This rank's positions in the window: its slice of each global batch overlapping it.
   const int64_t begin = order->window_begin(w);
   const int64_t end = std::min(begin + order->window_size(w), plan.epoch_samples());
@@ -246,6 +273,7 @@ void StreamingDataset::Impl::produce_window(int64_t w) {
   window->labels.ensure(mine);
   window->size = mine;
   window->consumed = 0;
+  window->epoch = e;
 
   // The window's samples in block order, then shuffled: the same list on every rank.
   list.ensure(order->window_size(w));

@@ -24,6 +24,9 @@ struct Batch {
   std::vector<int64_t> rows;
   std::vector<int> labels;
   uint64_t first = 0;
+  bool operator==(const Batch& o) const {
+    return rows == o.rows && labels == o.labels && first == o.first;
+  }
 };
 
 std::vector<Batch> run_epoch(StreamingDataset& ds, int64_t epoch) {
@@ -163,6 +166,29 @@ TEST_F(IoStreaming, RanksWithoutLeftoverRowsEndTheirEpochEarly) {
   }
   EXPECT_EQ(ranks_with_the_leftover, 1);
   EXPECT_EQ(static_cast<int64_t>(seen.size()), kN);
+}
+
+// A training stream reads ahead into the next epoch; what it hands out must be exactly what a
+// fresh start of each epoch gives, also after an epoch left unfinished or a jump back.
+TEST_F(IoStreaming, ReadingAheadIntoTheNextEpochChangesNothing) {
+  for (int world : {1, 3}) {
+    for (int rank = 0; rank < world; ++rank) {
+      StreamingDataset running(file_spec(path_), options(rank, world, 16, true));
+      auto fresh = [&](int64_t epoch) {
+        StreamingDataset ds(file_spec(path_), options(rank, world, 16, true));
+        return run_epoch(ds, epoch);
+      };
+      for (int64_t epoch : {0, 1, 2}) EXPECT_EQ(run_epoch(running, epoch), fresh(epoch));
+      // Stop epoch 3 early, then go on: epoch 4 restarts cleanly.
+      running.start_epoch(3);
+      Tensor images;
+      uint64_t first = 0;
+      ASSERT_TRUE(running.next_batch(images, nullptr, &first));
+      EXPECT_EQ(run_epoch(running, 4), fresh(4));
+      EXPECT_EQ(run_epoch(running, 1), fresh(1));  // back to an earlier epoch
+      EXPECT_LE(running.buffer_high_water_bytes(), running.buffer_limit_bytes());
+    }
+  }
 }
 
 TEST_F(IoStreaming, OrderDependsOnSeedAndEpochOnly) {
