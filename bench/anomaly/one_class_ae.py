@@ -43,14 +43,11 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    common.pin_threads(args.threads)
+    torch = common.start_torch(args.threads)
     import numpy as np
-    import torch
     import torch.nn as nn
     import mnist_split
 
-    torch.set_num_threads(args.threads)
-    torch.set_num_interop_threads(args.threads)
     x_tr, y_tr, x_te, y_te = mnist_split.load_split()
     x_te_t = torch.from_numpy(x_te)
     result = {"framework": "pytorch", "model": "ae 784-400-32 bce", "epochs": args.epochs,

@@ -11,6 +11,21 @@ def pin_threads(n):
         os.environ[var] = str(n)
 
 
+def start_torch(threads, seed=None):
+    """Pins the thread pools, imports torch with them and seeds it; returns the torch module."""
+    pin_threads(threads)
+    import torch
+
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(threads)
+    except RuntimeError:  # already set once in this process
+        pass
+    if seed is not None:
+        torch.manual_seed(seed)
+    return torch
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:

@@ -55,19 +55,11 @@ def parse_args():
 
 def main():
     a = parse_args()
-    common.pin_threads(a.threads)
+    torch = common.start_torch(a.threads, a.seed)
     import numpy as np  # noqa: F401  (after pinning: numpy may load OpenBLAS too)
-    import torch
     import torch.nn as nn
     import torch.nn.functional as F
     import mnist_split
-
-    torch.set_num_threads(a.threads)
-    try:
-        torch.set_num_interop_threads(a.threads)
-    except RuntimeError:
-        pass
-    torch.manual_seed(a.seed)
 
     xtr_np, _, xte_np, _ = mnist_split.load_split(a.data_dir)
     xtr = torch.from_numpy(xtr_np).contiguous()
