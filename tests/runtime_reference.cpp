@@ -69,64 +69,63 @@ int64_t at(const Shape& s, int64_t a, int64_t b, int64_t c, int64_t d) {
   return ((a * s[1] + b) * s[2] + c) * s[3] + d;
 }
 
-TEST(Reference, Conv2dForwardAndBackward) {
-  ConvCase cc{2, 3, 4, 4, 2, 1, 4, 8};  // x [2,3,8,8] → y [2,4,4,4]
+// Forward, backward-data and backward-weights (with bias) of a convolution, or of a transposed
+// one, against the taps of `cc`; weight gradients must accumulate.
+void expect_conv_matches_reference(const ConvCase& cc, bool transposed, uint64_t seed) {
   ops::ConvGeometry g{cc.stride, cc.pad};
-  Tensor x = random_tensor(Shape{2, 3, 8, 8}, 1), w = random_tensor(Shape{4, 3, 4, 4}, 2);
-  Tensor b = random_tensor(Shape{4}, 3), dy = random_tensor(Shape{2, 4, 4, 4}, 4);
+  int64_t x_hw = transposed ? cc.small_hw : cc.big_hw, y_hw = transposed ? cc.big_hw : cc.small_hw;
+  Tensor x = random_tensor(Shape{cc.n, cc.c, x_hw, x_hw}, seed);
+  Tensor w = random_tensor(Shape{cc.o, cc.c, cc.k, cc.k}, seed + 1);
+  Tensor b = random_tensor(Shape{cc.o}, seed + 2);
+  Tensor dy = random_tensor(Shape{cc.n, cc.o, y_hw, y_hw}, seed + 3);
   Tensor y(dy.shape()), dx(x.shape()), dw(w.shape()), db(b.shape());
-  std::vector<double> y_ref(y.numel()), dx_ref(x.numel()), dw_ref(w.numel()), db_ref(4);
+  std::vector<double> y_ref(y.numel()), dx_ref(x.numel()), dw_ref(w.numel()), db_ref(cc.o);
   for (int64_t i = 0; i < y.numel(); ++i) {
-    y_ref[i] = b.data()[(i / 16) % 4];
-    db_ref[(i / 16) % 4] += dy.data()[i];
+    int64_t channel = (i / (y_hw * y_hw)) % cc.o;
+    y_ref[i] = b.data()[channel];
+    db_ref[channel] += dy.data()[i];
   }
   cc.for_each_tap([&](int64_t n, int64_t o, int64_t c, int64_t sh, int64_t sw, int64_t bh,
                       int64_t bw, int64_t kh, int64_t kw) {
-    int64_t yi = at(y.shape(), n, o, sh, sw), xi = at(x.shape(), n, c, bh, bw);
+    // The input is the big side of a convolution and the small side of a transposed one.
+    int64_t xi = transposed ? at(x.shape(), n, c, sh, sw) : at(x.shape(), n, c, bh, bw);
+    int64_t yi = transposed ? at(y.shape(), n, o, bh, bw) : at(y.shape(), n, o, sh, sw);
     int64_t wi = at(w.shape(), o, c, kh, kw);
     y_ref[yi] += x.data()[xi] * w.data()[wi];
     dx_ref[xi] += dy.data()[yi] * w.data()[wi];
     dw_ref[wi] += dy.data()[yi] * x.data()[xi];
   });
-  ops::conv2d_forward(x, w, &b, y, g);
-  ops::conv2d_backward_data(dy, w, dx, g);
-  ops::conv2d_backward_weights(x, dy, dw, &db, g);
-  expect_close(y, y_ref, "conv forward");
-  expect_close(dx, dx_ref, "conv backward data");
-  expect_close(dw, dw_ref, "conv backward weights");
-  expect_close(db, db_ref, "conv backward bias");
-  // Weight gradients accumulate.
-  ops::conv2d_backward_weights(x, dy, dw, &db, g);
+  auto backward_weights = [&] {
+    if (transposed)
+      ops::deconv2d_backward_weights(x, dy, dw, &db, g);
+    else
+      ops::conv2d_backward_weights(x, dy, dw, &db, g);
+  };
+  if (transposed) {
+    ops::deconv2d_forward(x, w, &b, y, g);
+    ops::deconv2d_backward_data(dy, w, dx, g);
+  } else {
+    ops::conv2d_forward(x, w, &b, y, g);
+    ops::conv2d_backward_data(dy, w, dx, g);
+  }
+  backward_weights();
+  expect_close(y, y_ref, "forward");
+  expect_close(dx, dx_ref, "backward data");
+  expect_close(dw, dw_ref, "backward weights");
+  expect_close(db, db_ref, "backward bias");
+  backward_weights();
   for (auto& v : dw_ref) v *= 2;
-  expect_close(dw, dw_ref, "conv backward weights accumulates");
+  expect_close(dw, dw_ref, "backward weights accumulate");
+}
+
+TEST(Reference, Conv2dForwardAndBackward) {
+  expect_conv_matches_reference({2, 3, 4, 4, 2, 1, 4, 8}, false, 1);   // [2,3,8,8] → [2,4,4,4]
+  expect_conv_matches_reference({2, 2, 3, 3, 1, 1, 6, 6}, false, 11);  // same-size 3×3
 }
 
 TEST(Reference, ConvTranspose2dForwardAndBackward) {
-  ConvCase cc{2, 4, 3, 4, 2, 1, 4, 8};  // x [2,4,4,4] → y [2,3,8,8], w [3,4,4,4]
-  ops::ConvGeometry g{cc.stride, cc.pad};
-  Tensor x = random_tensor(Shape{2, 4, 4, 4}, 5), w = random_tensor(Shape{3, 4, 4, 4}, 6);
-  Tensor b = random_tensor(Shape{3}, 7), dy = random_tensor(Shape{2, 3, 8, 8}, 8);
-  Tensor y(dy.shape()), dx(x.shape()), dw(w.shape()), db(b.shape());
-  std::vector<double> y_ref(y.numel()), dx_ref(x.numel()), dw_ref(w.numel()), db_ref(3);
-  for (int64_t i = 0; i < y.numel(); ++i) {
-    y_ref[i] = b.data()[(i / 64) % 3];
-    db_ref[(i / 64) % 3] += dy.data()[i];
-  }
-  cc.for_each_tap([&](int64_t n, int64_t o, int64_t c, int64_t sh, int64_t sw, int64_t bh,
-                      int64_t bw, int64_t kh, int64_t kw) {
-    int64_t xi = at(x.shape(), n, c, sh, sw), yi = at(y.shape(), n, o, bh, bw);
-    int64_t wi = at(w.shape(), o, c, kh, kw);
-    y_ref[yi] += x.data()[xi] * w.data()[wi];
-    dx_ref[xi] += dy.data()[yi] * w.data()[wi];
-    dw_ref[wi] += dy.data()[yi] * x.data()[xi];
-  });
-  ops::deconv2d_forward(x, w, &b, y, g);
-  ops::deconv2d_backward_data(dy, w, dx, g);
-  ops::deconv2d_backward_weights(x, dy, dw, &db, g);
-  expect_close(y, y_ref, "deconv forward");
-  expect_close(dx, dx_ref, "deconv backward data");
-  expect_close(dw, dw_ref, "deconv backward weights");
-  expect_close(db, db_ref, "deconv backward bias");
+  expect_conv_matches_reference({2, 4, 3, 4, 2, 1, 4, 8}, true, 5);   // [2,4,4,4] → [2,3,8,8]
+  expect_conv_matches_reference({2, 3, 2, 3, 1, 1, 5, 5}, true, 15);  // same-size 3×3
 }
 
 TEST(Reference, BatchNormTrainingAndInference) {
