@@ -76,7 +76,7 @@ TEST(ModelLearns, SparseAutoencoderL1GivesAMostlyZeroCode) {
   ModelConfig c = base_config("sparse-ae", Shape{196});
   c.latent = 256;  // wider than the input
   c.sparsity = "l1";
-  c.sparsity_weight = 0.1f;
+  c.sparsity_weight = 0.2f;
   auto model = make_model(c, 1);
   auto trace = train_steps(*model, data, 64, 600);
   EXPECT_LT(trace.last("recon"), 0.6 * trace.first("recon"));
