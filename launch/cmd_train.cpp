@@ -26,7 +26,9 @@ int cmd_train(int argc, char** argv) {
   set_num_threads(rc.threads > 0 ? rc.threads : std::max(1, num_threads() / comm.local_size()));
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
   auto model = make_model(rc.model, rc.train.seed);
-  rc.train.progress_bar = isatty(STDOUT_FILENO) && comm.rank() == 0;
+  // mpirun hands its ranks a terminal of their own even when its output goes to a file, so
+  // under MPI the progress is plain lines.
+  rc.train.progress_bar = isatty(STDOUT_FILENO) && !launched_by_mpi();
   TrainSummary s = Trainer(*model, comm, rc.train, rc.resolved_text).run();
   if (comm.rank() == 0) {
     std::printf("trained %s: %lld steps in %.1f s (%.0f samples/s)\n", rc.model.kind.c_str(),

@@ -45,5 +45,7 @@ std::unique_ptr<Communicator> make_single_process_communicator();
 std::unique_ptr<Communicator> make_mpi_communicator();
 // MPI when started by mpirun / srun, the single process otherwise (plain `latent`).
 std::unique_ptr<Communicator> make_communicator();
+// Started by mpirun / srun (or another PMI launcher)?
+bool launched_by_mpi();
 
 }  // namespace latent

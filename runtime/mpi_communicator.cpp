@@ -112,21 +112,20 @@ class MpiCommunicator : public Communicator {
   std::string node_name_;
 };
 
-// Launched by mpirun / srun (or a PMI-based launcher)?
-bool under_mpi_launcher() {
+}  // namespace
+
+bool launched_by_mpi() {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "SLURM_STEP_NUM_TASKS"})
     if (std::getenv(v)) return true;
   return false;
 }
-
-}  // namespace
 
 std::unique_ptr<Communicator> make_mpi_communicator() {
   return std::make_unique<MpiCommunicator>();
 }
 
 std::unique_ptr<Communicator> make_communicator() {
-  if (under_mpi_launcher()) return make_mpi_communicator();
+  if (launched_by_mpi()) return make_mpi_communicator();
   return make_single_process_communicator();
 }
 
