@@ -128,7 +128,7 @@ ConvertSummary convert_idx(const std::string& images_path, const std::string& la
                            const std::string& out) {
   IdxFile images(images_path);
   const std::vector<int64_t>& d = images.dims();
-  if (d.size() < 2)
+  if (d.size() < 2 || d.size() > 4)
     throw UserError(images_path + ": IDX of " + std::to_string(d.size()) +
                     " dimension(s); expected images (N, H, W), (N, C, H, W) or (N, D)");
   if (!images.is_float() && images.type() != 0x08)
@@ -137,9 +137,7 @@ ConvertSummary convert_idx(const std::string& images_path, const std::string& la
                     "float");
   const int64_t n = d[0];
   ConvertSummary summary;
-  summary.sample_shape = d.size() == 2   ? Shape{d[1]}
-                         : d.size() == 3 ? Shape{1, d[1], d[2]}
-                                         : Shape{d[1], d[2], d[3]};
+  summary.sample_shape = Shape::sample_of_dims(d);
   summary.type = images.is_float() ? "float32" : "uint8";
 
   std::vector<int> labels;

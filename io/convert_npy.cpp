@@ -120,9 +120,7 @@ ConvertSummary convert_npy(const std::string& images_path, const std::string& la
                     " dimension(s); expected (N, D), (N, H, W) or (N, C, H, W)");
   const int64_t n = d[0];
   ConvertSummary summary;
-  summary.sample_shape = d.size() == 2   ? Shape{d[1]}
-                         : d.size() == 3 ? Shape{1, d[1], d[2]}
-                                         : Shape{d[1], d[2], d[3]};
+  summary.sample_shape = Shape::sample_of_dims(d);
   summary.type = u8 ? "uint8" : "float32";
 
   std::vector<int> labels;

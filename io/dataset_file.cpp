@@ -40,13 +40,8 @@ DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
   const std::string iname = h5::absolute(spec.images_name);
 
   std::vector<int64_t> d = h5::dims(images_.get());
-  if (d.size() == 2) {
-    sample_shape_ = Shape{d[1]};
-  } else if (d.size() == 3) {
-    sample_shape_ = Shape{1, d[1], d[2]};
-  } else if (d.size() == 4) {
-    sample_shape_ = Shape{d[1], d[2], d[3]};
-  } else {
+  sample_shape_ = Shape::sample_of_dims(d);
+  if (sample_shape_.rank() == 0) {
     throw UserError(path + ": " + iname + " has rank " + std::to_string(d.size()) + ", shape " +
                     dims_str(d) + "; expected (N, C, H, W), (N, H, W) or (N, D)");
   }

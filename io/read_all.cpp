@@ -25,7 +25,7 @@ LoadedDataset read_all(const DatasetSpec& spec) {
   LoadedDataset out;
   const Shape& s = file.sample_shape();
   const int64_t kept = static_cast<int64_t>(keep.size());
-  out.images = s.rank() == 1 ? Tensor(Shape{kept, s[0]}) : Tensor(Shape{kept, s[0], s[1], s[2]});
+  out.images = Tensor(s.batch_of(kept));
   // A bounded slice at a time, so the raw copy never doubles the memory of a large file.
   const int64_t raw_bytes = file.raw_sample_bytes();
   const int64_t rows_per_read = std::max<int64_t>(1, (16 << 20) / raw_bytes);

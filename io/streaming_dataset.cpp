@@ -386,12 +386,7 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
     m.step = m.plan.steps();
     return false;
   }
-  const Shape& s = m.file.sample_shape();
-  if (s.rank() == 1) {
-    images.resize(Shape{rows, s[0]});
-  } else {
-    images.resize(Shape{rows, s[0], s[1], s[2]});
-  }
+  images.resize(m.file.sample_shape().batch_of(rows));
   if (labels) labels->resize(m.file.has_labels() ? rows : 0);
   if (first_global_index)
     *first_global_index = static_cast<uint64_t>(m.epoch * m.plan.epoch_samples() + a);

@@ -30,7 +30,7 @@ latent::Tensor read_two_rows(const latent::DatasetSpec& spec, int64_t from, int6
                       std::to_string(data->size()) + " samples: 0 to " +
                       std::to_string(data->size() - 1) + ")");
   Shape s = data->sample_shape();
-  Tensor pair(s.rank() == 3 ? Shape{2, s[0], s[1], s[2]} : Shape{2, s[0]});
+  Tensor pair(s.batch_of(2));
   const int64_t per = s.numel();
   Tensor batch;
   uint64_t first = 0;

@@ -15,8 +15,7 @@ void Model::decode(const Tensor&, Tensor&) {
 }
 
 Shape Model::batch_shape(int64_t n) const {
-  const Shape& s = config_.sample_shape;
-  return s.rank() == 3 ? Shape{n, s[0], s[1], s[2]} : Shape{n, s[0]};
+  return config_.sample_shape.batch_of(n);
 }
 
 void Model::score(const Tensor& batch, const BatchInfo& info, Tensor& scores) {

@@ -41,4 +41,20 @@ std::string Shape::str() const {
   return s + ")";
 }
 
+Shape Shape::batch_of(int64_t n) const {
+  Shape b;
+  b.rank_ = rank_ + 1;
+  if (b.rank_ > kMaxRank) throw std::invalid_argument("Shape::batch_of: " + str() + " has no room");
+  b.dims_[0] = n;
+  for (int i = 0; i < rank_; ++i) b.dims_[i + 1] = dims_[i];
+  return b;
+}
+
+Shape Shape::sample_of_dims(const std::vector<int64_t>& d) {
+  if (d.size() == 2) return Shape{d[1]};
+  if (d.size() == 3) return Shape{1, d[1], d[2]};
+  if (d.size() == 4) return Shape{d[1], d[2], d[3]};
+  return Shape();
+}
+
 }  // namespace latent

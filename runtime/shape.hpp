@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace latent {
 
@@ -22,6 +23,12 @@ class Shape {
   bool operator==(const Shape& o) const;
   bool operator!=(const Shape& o) const { return !(*this == o); }
   std::string str() const;  // "(128, 1, 28, 28)"
+
+  // n samples of this (per-sample) shape: (D) → (n, D), (C, H, W) → (n, C, H, W).
+  Shape batch_of(int64_t n) const;
+  // The per-sample shape of a dataset of these dims: (N, D) → (D), (N, H, W) → (1, H, W) (one
+  // channel), (N, C, H, W) → (C, H, W); an empty Shape for any other rank.
+  static Shape sample_of_dims(const std::vector<int64_t>& dims);
 
  private:
   int rank_ = 0;

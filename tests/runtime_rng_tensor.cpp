@@ -57,6 +57,17 @@ TEST(Tensor, ViewsAliasAndCopiesAreExplicit) {
   EXPECT_THROW(t.slice(2, 5), std::out_of_range);
 }
 
+TEST(Shape, BatchOfAndSampleOfDimsAreInverse) {
+  EXPECT_EQ(Shape({784}).batch_of(5), (Shape{5, 784}));
+  EXPECT_EQ(Shape({1, 28, 28}).batch_of(5), (Shape{5, 1, 28, 28}));
+  EXPECT_EQ(Shape::sample_of_dims({9, 784}), (Shape{784}));
+  EXPECT_EQ(Shape::sample_of_dims({9, 28, 28}), (Shape{1, 28, 28}));  // one channel
+  EXPECT_EQ(Shape::sample_of_dims({9, 3, 8, 8}), (Shape{3, 8, 8}));
+  EXPECT_EQ(Shape::sample_of_dims({9}).rank(), 0);
+  EXPECT_EQ(Shape::sample_of_dims({9, 1, 2, 3, 4}).rank(), 0);
+  EXPECT_THROW(Shape({1, 2, 3, 4}).batch_of(2), std::invalid_argument);
+}
+
 TEST(Tensor, ResizeReusesTheAllocation) {
   Tensor t(Shape{10, 10});
   const float* before = t.data();
