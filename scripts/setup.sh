@@ -5,8 +5,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+# ocl-icd-opencl-dev: oneDNN's CMake package calls find_package(OpenCL REQUIRED), and its
+# headers are only a Recommends of libdnnl-dev, which --no-install-recommends skips.
+# librandom123-dev: Philox4x32-10 (header-only; the CUDA backend draws the same numbers).
 packages=(build-essential cmake pkg-config git
-  libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev
+  libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev ocl-icd-opencl-dev
+  librandom123-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox)
 
