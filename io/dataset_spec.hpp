@@ -18,7 +18,7 @@ struct DatasetSpec {
   enum class Part { kAll, kTrain, kHoldout };
   Part part = Part::kAll;
   double holdout_fraction = 0.0;
-  uint64_t holdout_seed = 0;
+  uint32_t holdout_seed = 0;
   bool keeps_row(int64_t row) const;
 };
 

@@ -7,7 +7,7 @@
 namespace latent {
 
 EpochOrder::EpochOrder(const std::vector<int64_t>& block_sizes, int64_t window_samples,
-                       uint64_t seed, uint64_t epoch, bool shuffle)
+                       uint32_t seed, uint64_t epoch, bool shuffle)
     : seed_(seed), epoch_(epoch), shuffle_(shuffle) {
   blocks_.resize(block_sizes.size());
   std::iota(blocks_.begin(), blocks_.end(), int64_t{0});

@@ -19,7 +19,7 @@ namespace latent {
 class EpochOrder {
  public:
   // block_sizes[b]: samples (after label filtering) in block b.
-  EpochOrder(const std::vector<int64_t>& block_sizes, int64_t window_samples, uint64_t seed,
+  EpochOrder(const std::vector<int64_t>& block_sizes, int64_t window_samples, uint32_t seed,
              uint64_t epoch, bool shuffle);
 
   int64_t num_samples() const { return total_; }
@@ -36,7 +36,8 @@ class EpochOrder {
  private:
   uint64_t draw(uint64_t element, uint64_t bound) const;  // uniform in [0, bound)
 
-  uint64_t seed_, epoch_;
+  uint32_t seed_;
+  uint64_t epoch_;
   bool shuffle_;
   int64_t total_ = 0;
   std::vector<int64_t> blocks_;        // permuted block ids

@@ -33,7 +33,7 @@ namespace latent {
 struct StreamingOptions {
   int rank = 0;
   int world = 1;
-  uint64_t seed = 0;
+  uint32_t seed = 0;
   int64_t batch_per_rank = 64;
   double buffer_mb = 256;  // prefetch buffer per rank (--io-buffer-mb)
   bool shuffle = true;

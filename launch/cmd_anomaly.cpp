@@ -15,6 +15,7 @@
 #include "launch/world.hpp"
 #include "models/anomaly_metrics.hpp"
 #include "runtime/error.hpp"
+#include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
 
@@ -107,7 +108,7 @@ int cmd_anomaly(int argc, char** argv) {
   std::string out = vm["out"].as<std::string>();
   ShardedOutput output(out, {{"score", {}}}, data->has_labels(), comm);
   Progress progress("anomaly", data->size(), comm);
-  const uint64_t seed = vm["seed"].as<uint64_t>();
+  const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
   Tensor images, scores;
   std::vector<int> labels;
   uint64_t first = 0;

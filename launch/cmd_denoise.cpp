@@ -14,6 +14,7 @@
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
 #include "runtime/noise.hpp"
+#include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
 
@@ -67,7 +68,7 @@ int cmd_denoise(int argc, char** argv) {
   ShardedOutput output(vm["out"].as<std::string>(),
                        {{"noisy", row}, {"images", row}, {"error", {}}}, data->has_labels(), comm);
   Progress progress("denoise", data->size(), comm);
-  CounterRng rng(vm["seed"].as<uint64_t>(), kStreamNoise);
+  CounterRng rng(checked_seed(vm["seed"].as<uint64_t>()), kStreamNoise);
   Tensor clean, noisy, codes, denoised;
   std::vector<int> labels;
   std::vector<float> error, noisy_error;

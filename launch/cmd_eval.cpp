@@ -10,6 +10,7 @@
 #include "models/metrics_accumulator.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
+#include "runtime/rng.hpp"
 #include "runtime/threads.hpp"
 
 namespace po = boost::program_options;
@@ -56,7 +57,7 @@ int cmd_eval(int argc, char** argv) {
   Tensor images;
   uint64_t first = 0;
   MetricsAccumulator acc;
-  uint64_t seed = vm["seed"].as<uint64_t>();
+  uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
   int64_t samples = 0;
   while (data.next_batch(images, nullptr, &first)) {
     acc.add(model->evaluate(images, BatchInfo{first, images.dim(0), seed, 1.0f, 0}, nullptr),

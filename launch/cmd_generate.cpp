@@ -11,6 +11,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
+#include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
 
@@ -51,7 +52,7 @@ int cmd_generate(int argc, char** argv) {
   ShardedOutput output(vm["out"].as<std::string>(),
                        {{"images", row_dims(model->config().sample_shape)}}, false, comm);
   Progress progress("generate", n, comm);
-  const uint64_t seed = vm["seed"].as<uint64_t>();
+  const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
   Tensor images, preview;
   const int64_t png_count = std::min(n, vm["png-count"].as<int64_t>());
   for (int64_t at = begin; at < end; at += batch) {

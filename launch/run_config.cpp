@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "runtime/error.hpp"
+#include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
 
@@ -174,7 +175,7 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.epochs = to_int(vm, "epochs");
   t.max_steps = to_int(vm, "max-steps");
   t.batch = to_int(vm, "batch");
-  t.seed = static_cast<uint64_t>(to_int(vm, "seed"));
+  t.seed = checked_seed(static_cast<uint64_t>(to_int(vm, "seed")));
   if (t.val_fraction > 0) {  // train on the rest; the split is fixed by the seed
     t.data.part = DatasetSpec::Part::kTrain;
     t.data.holdout_fraction = t.val_fraction;

@@ -17,8 +17,7 @@ ConvLayerBase::ConvLayerBase(int64_t in_channels, int64_t out_channels, int64_t 
 void ConvLayerBase::init_params(const CounterRng& rng) {
   float bound = 1.0f / std::sqrt(static_cast<float>(fan_in()));
   rng.fill_uniform_range(weight_.value, -bound, bound);
-  if (has_bias_)
-    CounterRng(rng.seed(), rng.stream() + 1).fill_uniform_range(bias_.value, -bound, bound);
+  if (has_bias_) rng.fill_uniform_range(bias_.value, -bound, bound, 1);
 }
 
 std::vector<Param*> ConvLayerBase::params() {

@@ -6,7 +6,7 @@
 
 namespace latent {
 
-Dropout::Dropout(float p, uint64_t stream) : p_(p), stream_(stream) {
+Dropout::Dropout(float p, StreamId stream) : p_(p), stream_(stream) {
   if (!(p >= 0.0f && p < 1.0f))
     throw std::invalid_argument("dropout: probability " + std::to_string(p) + " not in [0, 1)");
 }

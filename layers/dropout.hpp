@@ -8,8 +8,9 @@ namespace latent {
 
 class Dropout : public Layer {
  public:
-  // `stream` separates this layer's masks from every other random use (kStreamDropout + index).
-  Dropout(float p, uint64_t stream);
+  // `stream` separates this layer's masks from every other random use
+  // (derive_stream(kStreamDropout, "<network>/<layer>")).
+  Dropout(float p, StreamId stream);
   std::string kind() const override { return "dropout"; }
   const Tensor& forward(const Tensor& x, const PassContext& ctx) override;
   const Tensor& backward(const Tensor& dy, bool need_dx) override;
@@ -17,7 +18,7 @@ class Dropout : public Layer {
 
  private:
   float p_;
-  uint64_t stream_;
+  StreamId stream_;
   bool train_ = false;
   Tensor mask_, y_, dx_;
 };

@@ -18,7 +18,7 @@ namespace latent {
 // What a forward pass needs to know beyond its input.
 struct PassContext {
   bool train = true;
-  uint64_t seed = 0;
+  uint32_t seed = 0;
   // Global index of the first sample of this batch, so per-sample randomness (dropout masks)
   // is keyed by the sample and not by how the global batch is split across ranks.
   uint64_t first_sample = 0;

@@ -17,8 +17,7 @@ Linear::Linear(int64_t in_features, int64_t out_features, bool bias)
 void Linear::init_params(const CounterRng& rng) {
   float bound = 1.0f / std::sqrt(static_cast<float>(in_));
   rng.fill_uniform_range(weight_.value, -bound, bound);
-  if (has_bias_)
-    CounterRng(rng.seed(), rng.stream() + 1).fill_uniform_range(bias_.value, -bound, bound);
+  if (has_bias_) rng.fill_uniform_range(bias_.value, -bound, bound, 1);
 }
 
 std::vector<Param*> Linear::params() {

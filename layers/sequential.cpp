@@ -27,7 +27,7 @@ const Tensor& Sequential::backward(const Tensor& dy, bool need_dx) {
 
 void Sequential::init_params(const CounterRng& rng) {
   for (size_t i = 0; i < layers_.size(); ++i)
-    layers_[i]->init_params(CounterRng(rng.seed(), (rng.stream() << 20) + 16 * i));
+    layers_[i]->init_params(CounterRng(rng.seed(), derive_stream(rng.stream(), layer_name(i))));
 }
 
 std::vector<Param*> Sequential::params() {

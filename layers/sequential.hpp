@@ -20,7 +20,7 @@ class Sequential : public Layer {
   std::string kind() const override { return "sequential"; }
   const Tensor& forward(const Tensor& x, const PassContext& ctx) override;
   const Tensor& backward(const Tensor& dy, bool need_dx) override;
-  // Layer i's parameters drawn from stream kStreamInit·2²⁰ + 16·i of `seed`'s generator.
+  // Layer i's parameters drawn from the stream derive_stream(rng.stream(), layer_name(i)).
   void init_params(const CounterRng& rng) override;
   std::vector<Param*> params() override;
   std::vector<StateTensor> state() override;

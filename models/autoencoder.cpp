@@ -19,10 +19,10 @@ std::unique_ptr<Sequential> encoder_for(const ModelConfig& c) {
 
 }  // namespace
 
-Autoencoder::Autoencoder(const ModelConfig& c, uint64_t seed)
+Autoencoder::Autoencoder(const ModelConfig& c, uint32_t seed)
     : Model(c),
-      encoder_("encoder", encoder_for(c), c.optimizer, seed, kStreamInit),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, kStreamInit + 1),
+      encoder_("encoder", encoder_for(c), c.optimizer, seed),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed),
       recon_(c.recon),
       noise_(c.kind == "denoising-ae" ? parse_noise(c.noise) : NoiseKind::kNone) {}
 
@@ -32,6 +32,12 @@ const Tensor& Autoencoder::model_input(const Tensor& batch, const BatchInfo& inf
   corrupt(noise_, config_.noise_level, CounterRng(info.seed, kStreamNoise), batch, noisy_,
           info.first_index);
   return noisy_;
+}
+
+std::vector<StreamId> Autoencoder::random_streams() {
+  auto streams = Model::random_streams();
+  if (noise_ != NoiseKind::kNone) streams.push_back(kStreamNoise);  // corruption
+  return streams;
 }
 
 double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale) {

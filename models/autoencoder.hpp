@@ -12,11 +12,12 @@ namespace latent {
 
 class Autoencoder : public Model {
  public:
-  Autoencoder(const ModelConfig& c, uint64_t seed);
+  Autoencoder(const ModelConfig& c, uint32_t seed);
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
   void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
   std::vector<Network*> networks() override { return {&encoder_, &decoder_}; }
+  std::vector<StreamId> random_streams() override;
 
   // The code of the last forward pass (for tests and `latent encode`).
   const Tensor& encode(const Tensor& batch);

@@ -16,17 +16,32 @@ std::unique_ptr<Sequential> generator_for(const ModelConfig& c) {
   return g;
 }
 
+// z of the g-th generator update of a round (g >= 1; the first reuses the D step's z), and of
+// evaluation's fakes.
+StreamId g_step_stream(int g) {
+  return derive_stream(kStreamLatent, "g-step/" + std::to_string(g));
+}
+const StreamId kEvaluateStream = derive_stream(kStreamLatent, "evaluate");
+
 }  // namespace
 
-Gan::Gan(const ModelConfig& c, uint64_t seed)
+Gan::Gan(const ModelConfig& c, uint32_t seed)
     : Model(c),
-      generator_("generator", generator_for(c), c.optimizer, seed, kStreamInit),
+      generator_("generator", generator_for(c), c.optimizer, seed),
       discriminator_("discriminator", build_encoder(c, 1, HiddenActivation::kDiscriminator),
-                     c.optimizer, seed, kStreamInit + 1) {
+                     c.optimizer, seed) {
   if (c.pretrain_epochs > 0)
     pretrain_encoder_.emplace("pretrain_encoder",
                               build_encoder(c, c.latent, HiddenActivation::kConfigured),
-                              c.optimizer, seed, kStreamInit + 2);
+                              c.optimizer, seed);
+}
+
+std::vector<StreamId> Gan::random_streams() {
+  auto streams = Model::random_streams();
+  streams.push_back(kStreamLatent);
+  streams.push_back(kEvaluateStream);
+  for (int g = 1; g < config_.g_steps; ++g) streams.push_back(g_step_stream(g));
+  return streams;
 }
 
 std::vector<Network*> Gan::networks() {
@@ -35,7 +50,7 @@ std::vector<Network*> Gan::networks() {
   return n;
 }
 
-const Tensor& Gan::generate_batch(int64_t n, uint64_t seed, uint64_t stream, uint64_t first_index,
+const Tensor& Gan::generate_batch(int64_t n, uint32_t seed, StreamId stream, uint64_t first_index,
                                   bool train) {
   z_.resize(Shape{n, config_.latent});
   CounterRng(seed, stream).fill_normal(z_, first_index);
@@ -96,7 +111,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
   // a stream per update.
   const Tensor& fake =
       d_step_fake ? *d_step_fake
-                  : generate_batch(rows, info.seed, kStreamLatent + 1 + g, info.first_index, true);
+                  : generate_batch(rows, info.seed, g_step_stream(g), info.first_index, true);
   const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
   loss_grad_.resize(logits.shape());
   double loss;
@@ -119,7 +134,7 @@ Metrics Gan::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sa
   int64_t n = batch.dim(0);
   // per_sample: D's loss on each real sample, how unreal D finds it.
   Verdict real = judge(batch, true, 1.0f, 0.0f, false, info.first_index, per_sample);
-  const Tensor& fake = generate_batch(n, info.seed, kStreamLatent + 64, info.first_index, false);
+  const Tensor& fake = generate_batch(n, info.seed, kEvaluateStream, info.first_index, false);
   Verdict fake_v = judge(fake, false, 0.0f, 0.0f, false, info.first_index);
   Metrics m;
   m.set("loss", real.loss + fake_v.loss);

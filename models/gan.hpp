@@ -15,7 +15,7 @@ namespace latent {
 
 class Gan : public Model {
  public:
-  Gan(const ModelConfig& c, uint64_t seed);
+  Gan(const ModelConfig& c, uint32_t seed);
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   // Sums: loss_d, d_real, d_fake and d_acc (real vs as many generated samples).
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
@@ -26,6 +26,7 @@ class Gan : public Model {
   // Refused: D's verdict is no calibrated per-sample score.
   void score(const Tensor& batch, const BatchInfo& info, Tensor& scores) override;
   std::vector<Network*> networks() override;
+  std::vector<StreamId> random_streams() override;
   int pretrain_epochs() const override { return config_.pretrain_epochs; }
   Metrics pretrain_step(const Tensor& batch, const BatchInfo& info) override;
 
@@ -38,7 +39,7 @@ class Gan : public Model {
   Verdict judge(const Tensor& x, bool real, float target, float grad_scale, bool train,
                 uint64_t first_index, Tensor* per_sample = nullptr);
   // G(z) for n codes drawn from (seed, stream), row i keyed by global index first_index + i.
-  const Tensor& generate_batch(int64_t n, uint64_t seed, uint64_t stream, uint64_t first_index,
+  const Tensor& generate_batch(int64_t n, uint32_t seed, StreamId stream, uint64_t first_index,
                                bool train);
   // d_step_fake: G(z) of the D step just taken, reused by the first G update.
   void generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake, Metrics& m);

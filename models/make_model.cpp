@@ -27,11 +27,11 @@ bool Metrics::has(const std::string& name) const {
   return false;
 }
 
-void Model::generate(int64_t n, uint64_t seed, Tensor& out, uint64_t first_index) {
+void Model::generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index) {
   if (!samples_from_prior())
     throw UserError("model " + kind() + " cannot generate samples (only vae and gan can)");
   Tensor z(Shape{n, config_.latent});
-  CounterRng(seed, kStreamLatent).fill_normal(z, first_index);
+  CounterRng(seed, kStreamGenerate).fill_normal(z, first_index);
   decode(z, out);
 }
 
@@ -39,7 +39,7 @@ Metrics Model::pretrain_step(const Tensor&, const BatchInfo&) {
   throw UserError("model " + kind() + " has no pretraining phase");
 }
 
-std::unique_ptr<Model> make_model(const ModelConfig& config, uint64_t seed) {
+std::unique_ptr<Model> make_model(const ModelConfig& config, uint32_t seed) {
   validate(config);
   if (config.kind == "vae") return std::make_unique<Vae>(config, seed);
   if (config.kind == "gan") return std::make_unique<Gan>(config, seed);

@@ -28,7 +28,7 @@ class Metrics {
 struct BatchInfo {
   uint64_t first_index = 0;  // global index of row 0 (row i is first_index + i)
   int64_t global_batch = 0;  // rows in this step over all ranks
-  uint64_t seed = 0;
+  uint32_t seed = 0;
   float lr_scale = 1.0f;  // warm-up factor on the configured learning rates
   int64_t step = 0;       // updates done before this one (the GAN's D/G phase follows it)
 };
@@ -50,7 +50,7 @@ class Model {
   virtual void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) = 0;
   // New samples from the prior / generator: codes z ~ N(0, I), row i keyed by (seed,
   // first_index + i), decoded; UserError unless samples_from_prior() (VAE, GAN).
-  void generate(int64_t n, uint64_t seed, Tensor& out, uint64_t first_index = 0);
+  void generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index = 0);
 
   // For the application commands (encode, decode, anomaly, ...). All run in inference mode.
   // Codes of `batch`, resized to (N, latent): the code (AE), μ (VAE); with `logvar` (VAE only,
@@ -70,6 +70,9 @@ class Model {
   virtual void score(const Tensor& batch, const BatchInfo& info, Tensor& scores);
 
   virtual std::vector<Network*> networks() = 0;
+  // Every random stream the model draws from: its networks' initialisation (one per layer) and
+  // its noise (VAE ε, corruption, GAN z, generation). Tests check that they are all distinct.
+  virtual std::vector<StreamId> random_streams();
   // Epochs the trainer runs before the main training (GAN pretraining); 0 for others.
   virtual int pretrain_epochs() const { return 0; }
   virtual Metrics pretrain_step(const Tensor& batch, const BatchInfo& info);
@@ -82,6 +85,6 @@ class Model {
 };
 
 // Builds the model `config.kind` (validated first).
-std::unique_ptr<Model> make_model(const ModelConfig& config, uint64_t seed);
+std::unique_ptr<Model> make_model(const ModelConfig& config, uint32_t seed);
 
 }  // namespace latent

@@ -14,6 +14,14 @@ void Model::decode(const Tensor&, Tensor&) {
   throw UserError("model " + kind() + " cannot decode codes");
 }
 
+std::vector<StreamId> Model::random_streams() {
+  std::vector<StreamId> streams{kStreamGenerate};
+  for (Network* net : networks())
+    for (size_t i = 0; i < net->layers().size(); ++i)
+      streams.push_back(derive_stream(net->init_stream(), net->layers().layer_name(i)));
+  return streams;
+}
+
 Shape Model::batch_shape(int64_t n) const {
   return config_.sample_shape.batch_of(n);
 }

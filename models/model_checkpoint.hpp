@@ -16,7 +16,7 @@ struct TrainingPosition {
   int64_t step = 0;   // updates done
   int64_t epoch = 0;  // epoch the next update belongs to
   int64_t step_in_epoch = 0;
-  uint64_t seed = 0;
+  uint32_t seed = 0;
   int world_size = 1;
 };
 

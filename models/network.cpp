@@ -3,9 +3,9 @@
 namespace latent {
 
 Network::Network(std::string name, std::unique_ptr<Sequential> layers,
-                 const OptimizerConfig& optimizer, uint64_t seed, uint64_t init_stream)
+                 const OptimizerConfig& optimizer, uint32_t seed)
     : name_(std::move(name)), layers_(std::move(layers)) {
-  layers_->init_params(CounterRng(seed, init_stream));
+  layers_->init_params(CounterRng(seed, init_stream()));
   // Reverse layer order in the store: what backward finishes first sits at the front.
   ready_offset_.assign(layers_->size(), 0);
   int64_t offset = 0;

@@ -15,11 +15,14 @@ namespace latent {
 
 class Network {
  public:
-  // Initialises parameters from (seed, stream) and adopts them into the store.
+  // Initialises parameters from (seed, stream "init"/name: every network its own) and adopts
+  // them into the store.
   Network(std::string name, std::unique_ptr<Sequential> layers, const OptimizerConfig& optimizer,
-          uint64_t seed, uint64_t init_stream);
+          uint32_t seed);
 
   const std::string& name() const { return name_; }
+  // The parent of its layers' initialisation streams.
+  StreamId init_stream() const { return derive_stream(kStreamInit, name_); }
   Sequential& layers() { return *layers_; }
   ParamStore& store() { return store_; }
   Optimizer& optimizer() { return *optimizer_; }

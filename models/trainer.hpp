@@ -20,7 +20,7 @@ struct TrainOptions {
   int64_t epochs = 10;
   int64_t max_steps = 0;  // stop after this many updates (0: no limit)
   int64_t batch = 128;    // per rank; the global batch is ranks × batch
-  uint64_t seed = 1;
+  uint32_t seed = 1;
   std::string out = "runs/latest";
   int64_t checkpoint_every = 0;  // steps; 0: only at the end
   std::string resume;            // checkpoint to continue from

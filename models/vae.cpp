@@ -5,11 +5,11 @@
 
 namespace latent {
 
-Vae::Vae(const ModelConfig& c, uint64_t seed)
+Vae::Vae(const ModelConfig& c, uint32_t seed)
     : Model(c),
       encoder_("encoder", build_encoder(c, 2 * c.latent, HiddenActivation::kConfigured),
-               c.optimizer, seed, kStreamInit),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, kStreamInit + 1),
+               c.optimizer, seed),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed),
       recon_(c.recon) {}
 
 void Vae::encode(const Tensor& batch, bool train, const BatchInfo& info) {
@@ -39,6 +39,12 @@ std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchIn
       kl_.forward(mu_, logvar_, grad_scale * config_.beta, per_sample ? &kl_per_sample_ : nullptr);
   if (per_sample) ops::axpy(config_.beta, kl_per_sample_, *per_sample);
   return {recon, kl};
+}
+
+std::vector<StreamId> Vae::random_streams() {
+  auto streams = Model::random_streams();
+  streams.push_back(kStreamNoise);  // ε
+  return streams;
 }
 
 Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {

@@ -10,11 +10,12 @@ namespace latent {
 
 class Vae : public Model {
  public:
-  Vae(const ModelConfig& c, uint64_t seed);
+  Vae(const ModelConfig& c, uint32_t seed);
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
   void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
   std::vector<Network*> networks() override { return {&encoder_, &decoder_}; }
+  std::vector<StreamId> random_streams() override;
 
   // μ and log σ² of the last encode.
   void encode(const Tensor& batch, bool train, const BatchInfo& info);

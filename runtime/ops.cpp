@@ -247,6 +247,26 @@ double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
   return cpu::negated_sum_loss(logits, grad, grad_scale);
 }
 
+void random_uniform(Tensor& t, RandomKey key, uint64_t first_index, float lo, float hi) {
+  on_cpu("random_uniform", {&t});
+  cpu::random_uniform(t, key, first_index, lo, hi);
+}
+void random_normal(Tensor& t, RandomKey key, uint64_t first_index, float mean, float stddev) {
+  on_cpu("random_normal", {&t});
+  cpu::random_normal(t, key, first_index, mean, stddev);
+}
+void dropout_mask(Tensor& mask, RandomKey key, uint64_t first_index, float p) {
+  on_cpu("dropout_mask", {&mask});
+  expect(p >= 0 && p < 1, "dropout_mask", "probability " + std::to_string(p) + " not in [0, 1)");
+  cpu::dropout_mask(mask, key, first_index, p);
+}
+void corrupt(Noise kind, float level, RandomKey key, const Tensor& x, Tensor& y,
+             uint64_t first_index) {
+  on_cpu("corrupt", {&x, &y});
+  same_numel("corrupt", x, y);
+  cpu::corrupt(kind, level, key, x, y, first_index);
+}
+
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
                 float weight_decay) {
   on_cpu("sgd_update", {&params, &grads, &velocity});

@@ -114,4 +114,24 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
 double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
+// ---- random numbers (Philox4x32-10, runtime/philox.hpp) ------------------------------------
+// Element j of row n of t[N, ...] is the draw (key, index first_index + n, element j): a row's
+// numbers depend on its global sample index only, never on the batch split or the device.
+struct RandomKey {
+  uint32_t seed;
+  uint32_t stream;
+};
+// t = lo + (hi - lo)·u, u uniform in [0, 1)
+void random_uniform(Tensor& t, RandomKey key, uint64_t first_index, float lo, float hi);
+// t = mean + stddev·z, z standard normal
+void random_normal(Tensor& t, RandomKey key, uint64_t first_index, float mean, float stddev);
+// Inverted dropout: mask = 0 where u < p, else 1/(1-p).
+void dropout_mask(Tensor& mask, RandomKey key, uint64_t first_index, float p);
+
+// Input corruption of denoising autoencoders: gaussian y = x + level·z; masking y = 0 where
+// u < level; salt-pepper y = 0 where u < level/2, 1 where level/2 <= u < level; none: y = x.
+enum class Noise { kNone, kGaussian, kMasking, kSaltPepper };
+void corrupt(Noise kind, float level, RandomKey key, const Tensor& x, Tensor& y,
+             uint64_t first_index);
+
 }  // namespace latent::ops

@@ -26,7 +26,7 @@ inline Tensor rows_of(const Tensor& data, int64_t begin, int64_t n) {
 
 // `steps` updates with batches taken in order, wrapping around the data.
 inline TrainTrace train_steps(Model& model, const Tensor& data, int64_t batch, int steps,
-                              uint64_t seed = 7, uint64_t first_step = 0) {
+                              uint32_t seed = 7, uint64_t first_step = 0) {
   TrainTrace trace;
   int64_t per_epoch = data.dim(0) / batch;
   for (int s = 0; s < steps; ++s) {

@@ -5,10 +5,49 @@
 
 #include "layers/linear.hpp"
 #include "layers/sequential.hpp"
+#include "runtime/philox.hpp"
 #include "runtime/rng.hpp"
 
 namespace latent {
 namespace {
+
+// Random123's known-answer vectors for Philox4x32-10 (kat_vectors): counter (c0, c1, c2, c3)
+// and key (k0, k1) map to our (index lo, index hi, block, purpose) and (seed, stream).
+TEST(Rng, Philox4x32MatchesRandom123KnownAnswers) {
+  struct Kat {
+    uint32_t ctr[4], key[2], out[4];
+  };
+  const Kat kats[] = {
+      {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
+      {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+       {0xffffffff, 0xffffffff},
+       {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
+      {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+       {0xa4093822, 0x299f31d0},
+       {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+  };
+  for (const Kat& k : kats) {
+    uint64_t index = k.ctr[0] | (static_cast<uint64_t>(k.ctr[1]) << 32);
+    philox::Words w = philox::block(k.key[0], k.key[1], index, k.ctr[2], k.ctr[3]);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(w.w[i], k.out[i]) << "word " << i;
+  }
+}
+
+// The portable log and sincos behind the normals (identical on CPU and GPU) are accurate.
+TEST(Rng, PortableTranscendentalsMatchTheCLibrary) {
+  double worst_log = 0, worst_trig = 0;
+  for (uint32_t k = 0; k < (1u << 24); k += 97) {
+    float u = philox::unit_open0(k << 8);
+    worst_log = std::max(worst_log, std::abs(philox::log_unit(u) - std::log(double{u})));
+    float v = philox::unit(k << 8), s, c;
+    philox::sincos_2pi(v, s, c);
+    double angle = 6.283185307179586 * v;
+    worst_trig =
+        std::max({worst_trig, std::abs(s - std::sin(angle)), std::abs(c - std::cos(angle))});
+  }
+  EXPECT_LT(worst_log, 2e-6);  // absolute, |ln u| up to 16.6
+  EXPECT_LT(worst_trig, 1e-6);
+}
 
 TEST(Rng, SameKeySameNumbersDifferentStreamsDiffer) {
   CounterRng a(42, kStreamNoise), b(42, kStreamNoise), c(42, kStreamLatent), d(43, kStreamNoise);
@@ -32,6 +71,11 @@ TEST(Rng, MomentsOfUniformAndNormal) {
   EXPECT_NEAR(su / n, 0.5, 0.005);
   EXPECT_NEAR(sn / n, 0.0, 0.01);
   EXPECT_NEAR(snn / n, 1.0, 0.02);
+}
+
+TEST(Rng, SeedsAreThirtyTwoBits) {
+  EXPECT_EQ(checked_seed(4294967295u), 4294967295u);
+  EXPECT_THROW(checked_seed(4294967296u), std::runtime_error);
 }
 
 TEST(Rng, RowsAreKeyedByGlobalIndexNotBySplit) {

@@ -69,6 +69,12 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
 double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
+void random_uniform(Tensor& t, ops::RandomKey key, uint64_t first_index, float lo, float hi);
+void random_normal(Tensor& t, ops::RandomKey key, uint64_t first_index, float mean, float stddev);
+void dropout_mask(Tensor& mask, ops::RandomKey key, uint64_t first_index, float p);
+void corrupt(ops::Noise kind, float level, ops::RandomKey key, const Tensor& x, Tensor& y,
+             uint64_t first_index);
+
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
                 float weight_decay);
 void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,

@@ -1,0 +1,80 @@
+// Random fills and input corruption: Philox4x32-10 per (row's global index, element block), the
+// same formulas the CUDA kernels use (runtime/philox.hpp). Scaling is an explicit fma, as on
+// the GPU, so both devices round alike.
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/philox.hpp"
+
+namespace latent::cpu {
+namespace {
+
+// Calls f(i, u) for every element i of t[N, ...] with its uniform draw u, a block at a time.
+template <class F>
+void for_each_uniform(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
+  const int64_t rows = t.dim(0), cols = t.shape().per_sample();
+  for (int64_t n = 0; n < rows; ++n)
+    for (int64_t j = 0; j < cols; j += 4) {
+      philox::Words b = philox::block(key.seed, key.stream, first_index + n,
+                                      static_cast<uint32_t>(j >> 2), philox::kUniform);
+      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, philox::unit(b.w[k - j]));
+    }
+}
+
+template <class F>
+void for_each_normal(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
+  const int64_t rows = t.dim(0), cols = t.shape().per_sample();
+  float z[4];
+  for (int64_t n = 0; n < rows; ++n)
+    for (int64_t j = 0; j < cols; j += 4) {
+      philox::normal4(key.seed, key.stream, first_index + n, static_cast<uint32_t>(j >> 2), z);
+      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, z[k - j]);
+    }
+}
+
+}  // namespace
+
+void random_uniform(Tensor& t, ops::RandomKey key, uint64_t first_index, float lo, float hi) {
+  float* p = t.data();
+  const float width = hi - lo;
+  for_each_uniform(t, key, first_index, [&](int64_t i, float u) { p[i] = std::fma(width, u, lo); });
+}
+
+void random_normal(Tensor& t, ops::RandomKey key, uint64_t first_index, float mean, float stddev) {
+  float* p = t.data();
+  for_each_normal(t, key, first_index,
+                  [&](int64_t i, float z) { p[i] = std::fma(stddev, z, mean); });
+}
+
+void dropout_mask(Tensor& mask, ops::RandomKey key, uint64_t first_index, float p) {
+  float* m = mask.data();
+  const float keep = 1.0f / (1.0f - p);
+  for_each_uniform(mask, key, first_index, [&](int64_t i, float u) { m[i] = u < p ? 0.0f : keep; });
+}
+
+void corrupt(ops::Noise kind, float level, ops::RandomKey key, const Tensor& x, Tensor& y,
+             uint64_t first_index) {
+  const float* px = x.data();
+  float* py = y.data();
+  switch (kind) {
+    case ops::Noise::kNone:
+      if (px != py) std::copy_n(px, x.numel(), py);
+      break;
+    case ops::Noise::kGaussian:
+      for_each_normal(x, key, first_index,
+                      [&](int64_t i, float z) { py[i] = std::fma(level, z, px[i]); });
+      break;
+    case ops::Noise::kMasking:
+      for_each_uniform(x, key, first_index,
+                       [&](int64_t i, float u) { py[i] = u < level ? 0.0f : px[i]; });
+      break;
+    case ops::Noise::kSaltPepper:
+      for_each_uniform(x, key, first_index, [&](int64_t i, float u) {
+        py[i] = u < level ? (u < 0.5f * level ? 0.0f : 1.0f) : px[i];
+      });
+      break;
+  }
+}
+
+}  // namespace latent::cpu
