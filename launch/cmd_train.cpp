@@ -10,6 +10,7 @@
 #include "launch/run_config.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
+#include "models/model_checkpoint.hpp"
 #include "models/trainer.hpp"
 #include "runtime/communicator.hpp"
 #include "runtime/threads.hpp"
@@ -22,6 +23,9 @@ int cmd_train(int argc, char** argv) {
     return 0;
   }
   Communicator& comm = world();
+  if (!rc.train.resume.empty())
+    rc = resume_run_config(rc, checkpoint_config_text(rc.train.resume),
+                           checkpoint_world_size(rc.train.resume), comm.size());
   // Default: the node's cores shared among its ranks, so ranks and threads never fight.
   set_num_threads(rc.threads > 0 ? rc.threads : std::max(1, num_threads() / comm.local_size()));
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);

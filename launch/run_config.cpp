@@ -12,10 +12,15 @@ namespace po = boost::program_options;
 namespace latent {
 namespace {
 
+// On --resume an option either shapes the computation, so the checkpoint's value holds and a
+// different one is refused, or only extends / observes the run and may change.
+enum class OnResume { kCheckpointHolds, kMayChange };
+
 struct OptionSpec {
   const char* name;
   const char* default_value;
   const char* help;
+  OnResume on_resume = OnResume::kCheckpointHolds;
 };
 
 // Every option, its default and what it means. Values are strings here and are converted with
@@ -50,24 +55,29 @@ const OptionSpec kModelOptions[] = {
 };
 
 const OptionSpec kTrainOptions[] = {
-    {"data", "", "training set (HDF5, /images (N,C,H,W) or (N,D))"},
+    // A path: the file may have moved between scratch folders (its shape is still checked).
+    {"data", "", "training set (HDF5, /images (N,C,H,W) or (N,D))", OnResume::kMayChange},
     {"dataset", "images", "name of the images dataset in the file"},
     {"labels-dataset", "labels", "name of the labels dataset"},
     {"classes", "", "train only on these labels, e.g. 0,4"},
-    {"val-data", "", "validation set (HDF5), evaluated at each epoch's end"},
+    {"val-data", "", "validation set (HDF5), evaluated at each epoch's end", OnResume::kMayChange},
     {"val-fraction", "0", "or hold out this share of --data for validation (a fixed split)"},
-    {"epochs", "10", "passes over the data"},
-    {"max-steps", "0", "stop after this many updates (0: no limit)"},
+    {"epochs", "10", "passes over the data", OnResume::kMayChange},
+    {"max-steps", "0", "stop after this many updates (0: no limit)", OnResume::kMayChange},
     {"batch", "128", "batch per rank (the global batch is ranks × batch)"},
     {"seed", "1", "seed of every random stream (init, order, noise)"},
-    {"threads", "0", "compute threads per process (0: all cores)"},
-    {"out", "runs/latest", "run folder: config.ini, metrics.jsonl, checkpoint.h5, PNG grids"},
-    {"checkpoint-every", "0", "also write the checkpoint every N steps (0: only at the end)"},
+    {"threads", "0", "compute threads per process (0: all cores)", OnResume::kMayChange},
+    {"out", "runs/latest", "run folder: config.ini, metrics.jsonl, checkpoint.h5, PNG grids",
+     OnResume::kMayChange},
+    {"checkpoint-every", "0", "also write the checkpoint every N steps (0: only at the end)",
+     OnResume::kMayChange},
+    // It sizes the shuffle window, so it shapes the data order: the checkpoint's value holds.
     {"io-buffer-mb", "256", "prefetch buffer per rank and dataset (training, validation), MB"},
-    {"log-every", "50", "steps between metrics rows"},
+    {"log-every", "50", "steps between metrics rows", OnResume::kMayChange},
     {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
-    {"bucket-mb", "25", "gradient allreduce bucket size (MB)"},
-    {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)"},
+    {"bucket-mb", "25", "gradient allreduce bucket size (MB)", OnResume::kMayChange},
+    {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)",
+     OnResume::kMayChange},
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
 };
 
@@ -220,6 +230,50 @@ po::options_description all_options() {
   return all;
 }
 
+// Calls f(spec) for every model and training option.
+template <class F>
+void for_each_option(F f) {
+  for (const OptionSpec& o : kModelOptions) f(o);
+  for (const OptionSpec& o : kTrainOptions) f(o);
+}
+
+// Every option's value in an INI text (defaults for the ones it lacks, e.g. an older
+// checkpoint's config).
+po::variables_map variables_from_text(const std::string& text, const std::string& source) {
+  std::istringstream in(text);
+  po::variables_map vm;
+  try {
+    po::store(po::parse_config_file(in, all_options()), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(source + ": " + e.what());
+  }
+  return vm;
+}
+
+RunConfig run_config_from(const po::variables_map& vm) {
+  RunConfig rc;
+  rc.model = model_from(vm);
+  rc.train = train_from(vm);
+  rc.threads = static_cast<int>(to_int(vm, "threads"));
+  rc.resolved_text = resolved_text(vm);
+  return rc;
+}
+
+// The value the option means: numbers compare as numbers, Adam's "auto" β1 as what it picks.
+std::string effective_value(const std::string& name, const std::string& value,
+                            const std::string& model) {
+  const std::string v =
+      name == "adam-beta1" && value == "auto" ? (model == "gan" ? "0.5" : "0.9") : value;
+  try {
+    size_t used = 0;
+    double d = std::stod(v, &used);
+    if (used == v.size()) return std::to_string(d);
+  } catch (const std::exception&) {
+  }
+  return v;
+}
+
 }  // namespace
 
 RunConfig parse_train_args(int argc, char** argv) {
@@ -250,24 +304,63 @@ RunConfig parse_train_args(int argc, char** argv) {
     rc.help_text = help.str();
     return rc;
   }
-  rc.model = model_from(vm);
-  rc.train = train_from(vm);
-  if (vm.count("resume")) rc.train.resume = vm["resume"].as<std::string>();
-  rc.threads = static_cast<int>(to_int(vm, "threads"));
-  rc.resolved_text = resolved_text(vm);
+  std::map<std::string, std::string> given;
+  for_each_option([&](const OptionSpec& o) {
+    if (!vm[o.name].defaulted()) given[o.name] = get(vm, o.name);
+  });
+  if (vm.count("resume")) {  // the rest comes from the checkpoint: resume_run_config
+    rc.given = given;
+    rc.train.resume = vm["resume"].as<std::string>();
+    return rc;
+  }
+  rc = run_config_from(vm);
+  rc.given = given;
+  return rc;
+}
+
+RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoint_text,
+                            int checkpoint_world, int world) {
+  const std::string& path = given.train.resume;
+  po::variables_map saved = variables_from_text(checkpoint_text, "checkpoint " + path + " config");
+  const std::string model = get(saved, "model");
+  std::string text;
+  for_each_option([&](const OptionSpec& o) {
+    if (std::string(o.name) == "batch") return;  // below
+    std::string value = get(saved, o.name);
+    auto it = given.given.find(o.name);
+    if (it != given.given.end()) {
+      if (o.on_resume == OnResume::kMayChange)
+        value = it->second;
+      else if (effective_value(o.name, it->second, model) != effective_value(o.name, value, model))
+        throw UserError("--resume " + path + ": --" + o.name + " " + it->second +
+                        " differs from the checkpoint's " + value +
+                        "; a resumed run keeps the settings it was trained with (leave the " +
+                        "option out, or start a new run)");
+    }
+    text += std::string(o.name) + " = " + value + "\n";
+  });
+  // The global batch is the checkpoint's; each rank takes its share.
+  const int64_t global = to_int(saved, "batch") * checkpoint_world;
+  int64_t batch = global / world;
+  auto it = given.given.find("batch");
+  if (it != given.given.end())
+    batch = to_int(variables_from_text("batch = " + it->second, "--batch"), "batch");
+  if (batch * world != global)
+    throw UserError("--resume " + path + ": the checkpoint's global batch is " +
+                    std::to_string(global) + " (" + std::to_string(checkpoint_world) + " ranks x " +
+                    get(saved, "batch") + "), which " + std::to_string(world) + " ranks x " +
+                    std::to_string(batch) +
+                    " would change; leave --batch out (then each rank takes global / ranks) " +
+                    "or run on a rank count that divides it");
+  text += "batch = " + std::to_string(batch) + "\n";
+  RunConfig rc = run_config_from(variables_from_text(text, "resumed config"));
+  rc.given = given.given;
+  rc.train.resume = path;
   return rc;
 }
 
 ModelConfig model_config_from_text(const std::string& text) {
-  std::istringstream in(text);
-  po::variables_map vm;
-  try {
-    po::store(po::parse_config_file(in, all_options()), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError(std::string("checkpoint config: ") + e.what());
-  }
-  return model_from(vm);
+  return model_from(variables_from_text(text, "checkpoint config"));
 }
 
 }  // namespace latent

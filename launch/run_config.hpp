@@ -2,6 +2,7 @@
 // `latent train` options: one table drives the command line, the INI config file (--config,
 // the command line wins), --help, and the resolved OUT/config.ini, which is also stored in
 // checkpoints so `latent eval` rebuilds the same model.
+#include <map>
 #include <string>
 
 #include "models/model_config.hpp"
@@ -14,6 +15,8 @@ struct RunConfig {
   TrainOptions train;
   int threads = 0;
   std::string resolved_text;  // "key = value" for every option
+  // The options given on the command line or in --config (not defaulted), by name.
+  std::map<std::string, std::string> given;
   bool help = false;
   std::string help_text;
 };
@@ -21,6 +24,14 @@ struct RunConfig {
 // Parses `latent train` arguments (argv[0] is "train"); UserError naming the option on bad
 // values.
 RunConfig parse_train_args(int argc, char** argv);
+
+// The run a resume continues: every setting that shapes the computation (model, optimizer,
+// seed, data selection, global batch, ...) comes from the checkpoint's config; options given
+// now that differ from it are refused (UserError naming the option and both values). Options
+// that only extend or observe the run (epochs, max-steps, out, log-every, threads, val-data,
+// ...) may change. The per-rank batch follows from the checkpoint's global batch and `world`.
+RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoint_text,
+                            int checkpoint_world, int world);
 
 // The model part of a resolved config (from a checkpoint's /meta config).
 ModelConfig model_config_from_text(const std::string& resolved_text);

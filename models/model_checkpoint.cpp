@@ -57,6 +57,10 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path) {
   return p;
 }
 
+int checkpoint_world_size(const std::string& path) {
+  return static_cast<int>(CheckpointReader(path).meta_int("world_size"));
+}
+
 std::string checkpoint_config_text(const std::string& path) {
   CheckpointReader r(path);
   if (!r.has_meta("config"))

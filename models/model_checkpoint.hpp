@@ -30,5 +30,7 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path);
 
 // The resolved config text stored in a checkpoint (to rebuild its model).
 std::string checkpoint_config_text(const std::string& path);
+// The world size of the run that wrote it (its global batch is world size × batch).
+int checkpoint_world_size(const std::string& path);
 
 }  // namespace latent

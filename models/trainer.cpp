@@ -227,6 +227,11 @@ struct Trainer::Impl {
       validation_data =
           std::make_unique<StreamingDataset>(validation_spec(), stream_options(false));
     if (!opt.resume.empty()) pos = load_checkpoint(model, opt.resume);
+    // A resumed run continues the checkpoint's random streams (launch/ takes its seed).
+    if (!opt.resume.empty() && pos.seed != opt.seed)
+      throw UserError("--resume " + opt.resume + ": the checkpoint was trained with seed " +
+                      std::to_string(pos.seed) + ", this run has seed " +
+                      std::to_string(opt.seed));
     prepare_run_folder();
     pos.seed = opt.seed;
     pos.world_size = comm.size();

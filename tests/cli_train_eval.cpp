@@ -19,6 +19,19 @@ std::vector<nlohmann::json> rows_of(const fs::path& metrics) {
   return rows;
 }
 
+// Parameters and optimizer state of two checkpoints are bit-identical.
+void expect_same_checkpoints(const fs::path& a_path, const fs::path& b_path) {
+  CheckpointReader a(a_path.string()), b(b_path.string());
+  EXPECT_EQ(a.meta_int("step"), b.meta_int("step"));
+  for (const std::string& name : a.tensor_names()) {
+    if (name.rfind("/params/", 0) != 0 && name.rfind("/optim/", 0) != 0) continue;
+    Tensor ta = a.read_tensor(name), tb = b.read_tensor(name);
+    ASSERT_EQ(ta.numel(), tb.numel()) << name;
+    for (int64_t i = 0; i < ta.numel(); ++i)
+      ASSERT_EQ(ta.data()[i], tb.data()[i]) << name << " " << i;
+  }
+}
+
 const char* kSmallVae = " train --data mnist.h5 --model vae --hidden 64 --latent 8 --batch 100";
 
 TEST_F(CliTest, TrainWritesTheRunFolderAndEvalReportsTheLoss) {
@@ -51,16 +64,36 @@ TEST_F(CliTest, ResumeContinuesExactlyAsIfNeverStopped) {
   auto r = run(std::string(kSmallVae) +
                " --epochs 2 --max-steps 130 --out split --resume split/checkpoint.h5");
   ASSERT_EQ(r.status, 0) << r.output;
-  CheckpointReader a(path("straight/checkpoint.h5").string()),
-      b(path("split/checkpoint.h5").string());
-  EXPECT_EQ(b.meta_int("step"), 130);
-  for (const std::string& name : a.tensor_names()) {
-    if (name.rfind("/params/", 0) != 0 && name.rfind("/optim/", 0) != 0) continue;
-    Tensor ta = a.read_tensor(name), tb = b.read_tensor(name);
-    ASSERT_EQ(ta.numel(), tb.numel()) << name;
-    for (int64_t i = 0; i < ta.numel(); ++i)
-      ASSERT_EQ(ta.data()[i], tb.data()[i]) << name << " " << i;
+  EXPECT_EQ(CheckpointReader(path("split/checkpoint.h5").string()).meta_int("step"), 130);
+  expect_same_checkpoints(path("straight/checkpoint.h5"), path("split/checkpoint.h5"));
+}
+
+// Resume needs only the checkpoint: seed, model and optimizer come from it, so a run of seed 7
+// continues as seed 7 without repeating the flag; a differing value is refused by name.
+TEST_F(CliTest, ResumeTakesTheSeedAndSettingsFromTheCheckpoint) {
+  const std::string seven = std::string(kSmallVae) + " --seed 7 --optimizer sgd --lr 0.01";
+  ASSERT_EQ(run(seven + " --max-steps 40 --out straight").status, 0);
+  ASSERT_EQ(run(seven + " --max-steps 25 --out split").status, 0);
+  auto r = run(" train --max-steps 40 --out split --resume split/checkpoint.h5");
+  ASSERT_EQ(r.status, 0) << r.output;
+  expect_same_checkpoints(path("straight/checkpoint.h5"), path("split/checkpoint.h5"));
+  EXPECT_NE(read_text(path("split/config.ini")).find("seed = 7"), std::string::npos);
+
+  for (auto [option, expect] : {std::pair{" --seed 8", "--seed 8 differs from the checkpoint's 7"},
+                                {" --hidden 32", "--hidden 32 differs from the checkpoint's 64"},
+                                {" --lr 0.02", "--lr 0.02 differs from the checkpoint's 0.01"},
+                                {" --batch 50", "global batch is 100"}}) {
+    auto bad =
+        run(std::string(" train --max-steps 50 --out bad --resume split/checkpoint.h5") + option);
+    EXPECT_NE(bad.status, 0) << option;
+    EXPECT_NE(bad.output.find(expect), std::string::npos) << bad.output;
+    EXPECT_FALSE(fs::exists(path("bad"))) << option << ": refused runs touch nothing";
   }
+  // Repeating a value the checkpoint holds, however written, is fine.
+  auto same =
+      run(" train --max-steps 41 --out split --resume split/checkpoint.h5 --lr 1e-2 "
+          "--seed 7 --model vae");
+  EXPECT_EQ(same.status, 0) << same.output;
 }
 
 TEST_F(CliTest, ConfigFileSetsOptionsAndTheCommandLineWins) {
