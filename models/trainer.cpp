@@ -230,8 +230,7 @@ struct Trainer::Impl {
     // A resumed run continues the checkpoint's random streams (launch/ takes its seed).
     if (!opt.resume.empty() && pos.seed != opt.seed)
       throw UserError("--resume " + opt.resume + ": the checkpoint was trained with seed " +
-                      std::to_string(pos.seed) + ", this run has seed " +
-                      std::to_string(opt.seed));
+                      std::to_string(pos.seed) + ", this run has seed " + std::to_string(opt.seed));
     prepare_run_folder();
     pos.seed = opt.seed;
     pos.world_size = comm.size();
