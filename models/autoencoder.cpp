@@ -3,6 +3,7 @@
 #include "layers/activation.hpp"
 #include "models/architectures.hpp"
 #include "runtime/error.hpp"
+#include "runtime/ops.hpp"
 
 namespace latent {
 namespace {
@@ -40,17 +41,28 @@ std::vector<StreamId> Autoencoder::random_streams() {
   return streams;
 }
 
-double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale) {
+double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale,
+                            int64_t global_rows) {
   if (config_.kind != "sparse-ae") return 0.0;
   Tensor scratch;
-  if (!grad) {  // evaluation: value only
+  const bool training = grad != nullptr;
+  if (!training) {  // evaluation: value only, ρ̂ of this batch
     scratch = Tensor(code.shape());
     grad = &scratch;
   }
-  if (config_.sparsity == "kl")
-    return kl_sparsity_penalty(code, config_.sparsity_target, config_.sparsity_weight, *grad,
-                               grad_scale);
-  return l1_activation_penalty(code, config_.sparsity_weight, *grad, grad_scale);
+  if (config_.sparsity != "kl")
+    return l1_activation_penalty(code, config_.sparsity_weight, *grad, grad_scale);
+  const Tensor* global_mean = nullptr;
+  if (training && rank_sum_) {
+    // ρ̂ is a statistic of the global batch: Σ over every rank's rows, then the mean.
+    mean_code_.resize(Shape{code.shape().per_sample()});
+    ops::sum_rows(code, mean_code_, false);
+    rank_sum_(mean_code_.data(), mean_code_.numel());
+    ops::scale(mean_code_, 1.0f / static_cast<float>(global_rows));
+    global_mean = &mean_code_;
+  }
+  return kl_sparsity_penalty(code, config_.sparsity_target, config_.sparsity_weight, *grad,
+                             grad_scale, global_mean);
 }
 
 Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
@@ -64,7 +76,7 @@ Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
   decoder_.zero_grad();
   dcode_.resize(code.shape());
   dcode_.copy_from(decoder_.backward(recon_.grad(), true));
-  double pen = penalty(code, &dcode_, scale);
+  double pen = penalty(code, &dcode_, scale, info.global_batch);
   encoder_.backward(dcode_, false);
   float lr = config_.lr * info.lr_scale;
   decoder_.step(lr);
@@ -85,7 +97,7 @@ Metrics Autoencoder::evaluate(const Tensor& batch, const BatchInfo& info, Tensor
   const Tensor& code = encoder_.forward(model_input(batch, info), ctx);
   const Tensor& out = decoder_.forward(code, ctx);
   double recon = recon_.loss(out, batch, 0.0f, per_sample);
-  double pen = penalty(code, nullptr, 0.0f);
+  double pen = penalty(code, nullptr, 0.0f, batch.dim(0));
   double n = static_cast<double>(batch.dim(0));
   Metrics m;
   m.set("loss", recon + (config_.sparsity == "kl" && config_.kind == "sparse-ae" ? pen * n : pen));

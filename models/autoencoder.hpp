@@ -27,12 +27,14 @@ class Autoencoder : public Model {
  private:
   // Corrupts the batch for the denoising model; the batch itself otherwise.
   const Tensor& model_input(const Tensor& batch, const BatchInfo& info);
-  double penalty(const Tensor& code, Tensor* grad, float grad_scale);
+  // The sparsity penalty on the code (0 for the other kinds). Training (grad given): the KL
+  // penalty's ρ̂ is the mean over the global batch of `global_rows` samples, summed over ranks.
+  double penalty(const Tensor& code, Tensor* grad, float grad_scale, int64_t global_rows);
 
   Network encoder_, decoder_;
   Reconstruction recon_;
   NoiseKind noise_;
-  Tensor noisy_, dcode_;
+  Tensor noisy_, dcode_, mean_code_;
 };
 
 }  // namespace latent

@@ -70,6 +70,10 @@ class Model {
   virtual void score(const Tensor& batch, const BatchInfo& info, Tensor& scores);
 
   virtual std::vector<Network*> networks() = 0;
+  // Data-parallel training: statistics of the global batch that a loss needs (the KL sparsity
+  // penalty's mean activation) are summed over ranks with `sum`. Unset: this rank's batch is
+  // the global batch.
+  void set_rank_sum(SumAcrossRanks sum) { rank_sum_ = std::move(sum); }
   // Every random stream the model draws from: its networks' initialisation (one per layer) and
   // its noise (VAE ε, corruption, GAN z, generation). Tests check that they are all distinct.
   virtual std::vector<StreamId> random_streams();
@@ -82,6 +86,7 @@ class Model {
   // (n, ...sample_shape): the shape of n samples of the data.
   Shape batch_shape(int64_t n) const;
   ModelConfig config_;
+  SumAcrossRanks rank_sum_;
 };
 
 // Builds the model `config.kind` (validated first).

@@ -7,7 +7,20 @@
 namespace latent {
 namespace {
 
-constexpr int64_t kFormatVersion = 1;
+// 2: the optimizer's step count is an integer array /optim/<net>/step_count (1: a float tensor
+// /optim/<net>/step, still read).
+constexpr int64_t kFormatVersion = 2;
+
+std::string step_count_path(Network& net) {
+  return "/optim/" + net.name() + "/step_count";
+}
+
+int64_t read_step_count(const CheckpointReader& r, Network& net) {
+  if (r.has(step_count_path(net))) return r.read_ints(step_count_path(net)).at(0);
+  Tensor old(Shape{1});
+  r.read_tensor("/optim/" + net.name() + "/step", old);
+  return static_cast<int64_t>(old.data()[0]);
+}
 
 // Visits every tensor a checkpoint holds for `model`, with its path.
 template <class F>
@@ -37,6 +50,8 @@ void save_checkpoint(Model& model, const std::string& path, const std::string& c
   w.set_meta("world_size", static_cast<int64_t>(p.world_size));
   for_each_model_tensor(model,
                         [&](const std::string& name, Tensor& t) { w.write_tensor(name, t); });
+  for (Network* net : model.networks())
+    w.write_ints(step_count_path(*net), {net->optimizer().steps()});
   w.write_ints("/rng/seed", {static_cast<int64_t>(p.seed)});
   w.write_ints("/rng/position", {p.step, p.epoch, p.step_in_epoch});
   w.commit();
@@ -48,6 +63,7 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path) {
   r.expect_meta("arch", model.config().arch);
   r.expect_meta("sample_shape", model.config().sample_shape.str());
   for_each_model_tensor(model, [&](const std::string& name, Tensor& t) { r.read_tensor(name, t); });
+  for (Network* net : model.networks()) net->optimizer().set_steps(read_step_count(r, *net));
   TrainingPosition p;
   p.step = r.meta_int("step");
   p.epoch = r.meta_int("epoch");

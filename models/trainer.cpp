@@ -96,12 +96,17 @@ struct Trainer::Impl {
       comm.broadcast(net->store().values().data(), net->store().numel(), 0);
       for (auto& s : net->layers().state()) comm.broadcast(s.tensor->data(), s.tensor->numel(), 0);
       for (auto& [name, t] : net->optimizer().state()) comm.broadcast(t->data(), t->numel(), 0);
+      int64_t steps = net->optimizer().steps();
+      comm.broadcast(&steps, 1, 0);
+      net->optimizer().set_steps(steps);
       net->enable_gradient_sync(comm, static_cast<int64_t>(opt.bucket_mb * 1024 * 1024),
                                 opt.overlap);
       if (opt.sync_bn)
         net->layers().sync_batch_statistics(
             [this](float* data, size_t n) { comm.allreduce_sum(data, n); });
     }
+    // Global-batch statistics of the losses (KL sparsity's ρ̂) are always summed over ranks.
+    model.set_rank_sum([this](float* data, size_t n) { comm.allreduce_sum(data, n); });
   }
 
   void write_row(nlohmann::ordered_json row) {

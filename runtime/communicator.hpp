@@ -2,6 +2,7 @@
 // Communicator: the collectives data-parallel training needs. Implementations: a single
 // process (plain `latent`), MPI (runtime/mpi_communicator.*), NCCL for GPU buffers.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,7 @@ class Communicator {
   // Max over ranks of an int (agreeing on errors and stop flags).
   virtual int allreduce_max(int value) = 0;
   virtual void broadcast(float* data, size_t n, int root) = 0;
+  virtual void broadcast(int64_t* data, size_t n, int root) = 0;
   virtual void broadcast(std::string& text, int root) = 0;
   virtual void barrier() = 0;
   // Ends every rank of the job with `code` (a lost or failing rank never leaves others hanging).

@@ -89,6 +89,9 @@ class MpiCommunicator : public Communicator {
   void broadcast(float* data, size_t n, int root) override {
     check(MPI_Bcast(data, count(n), MPI_FLOAT, root, MPI_COMM_WORLD), "MPI_Bcast");
   }
+  void broadcast(int64_t* data, size_t n, int root) override {
+    check(MPI_Bcast(data, count(n), MPI_INT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+  }
   void broadcast(std::string& text, int root) override {
     int len = static_cast<int>(text.size());
     check(MPI_Bcast(&len, 1, MPI_INT, root, MPI_COMM_WORLD), "MPI_Bcast");

@@ -11,40 +11,32 @@ namespace {
 // v = μ·v + (g + λ·p);  p -= lr·v
 class Sgd : public Optimizer {
  public:
-  Sgd(const OptimizerConfig& c, int64_t n) : c_(c), velocity_(Shape{n}), step_(Shape{1}) {}
+  Sgd(const OptimizerConfig& c, int64_t n) : c_(c), velocity_(Shape{n}) {}
   void step(Tensor& values, const Tensor& grads, float lr) override {
-    steps_ = static_cast<int64_t>(step_.data()[0]) + 1;
-    step_.data()[0] = static_cast<float>(steps_);
+    ++steps_;
     ops::sgd_update(values, grads, velocity_, lr, c_.momentum, c_.weight_decay);
   }
-  std::map<std::string, Tensor*> state() override {
-    return {{"momentum", &velocity_}, {"step", &step_}};
-  }
+  std::map<std::string, Tensor*> state() override { return {{"momentum", &velocity_}}; }
 
  private:
   OptimizerConfig c_;
   Tensor velocity_;
-  Tensor step_;
 };
 
 // Adam (Kingma & Ba) with bias correction; weight decay as L2 on the gradient.
 class Adam : public Optimizer {
  public:
-  Adam(const OptimizerConfig& c, int64_t n) : c_(c), m_(Shape{n}), v_(Shape{n}), step_(Shape{1}) {}
+  Adam(const OptimizerConfig& c, int64_t n) : c_(c), m_(Shape{n}), v_(Shape{n}) {}
   void step(Tensor& values, const Tensor& grads, float lr) override {
-    // The step count lives in a tensor so that a checkpoint restores it with m and v.
-    steps_ = static_cast<int64_t>(step_.data()[0]) + 1;
-    step_.data()[0] = static_cast<float>(steps_);
+    ++steps_;
     ops::adam_update(values, grads, m_, v_, lr, c_.beta1, c_.beta2, c_.eps, c_.weight_decay,
                      steps_);
   }
-  std::map<std::string, Tensor*> state() override {
-    return {{"m", &m_}, {"v", &v_}, {"step", &step_}};
-  }
+  std::map<std::string, Tensor*> state() override { return {{"m", &m_}, {"v", &v_}}; }
 
  private:
   OptimizerConfig c_;
-  Tensor m_, v_, step_;
+  Tensor m_, v_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Optimizers over a parameter store's flat buffers: one update loop per step, no per-tensor
-// calls. State (momentum, Adam's m and v, the step count) is flat too and saved in checkpoints.
+// calls. State (momentum, Adam's m and v) is flat too and saved in checkpoints with the step
+// count, an integer (a float count stops advancing at 2^24 steps).
 #include <map>
 #include <memory>
 #include <string>
@@ -21,9 +22,11 @@ class Optimizer {
   virtual ~Optimizer() = default;
   // values -= update(grads); grads are left untouched.
   virtual void step(Tensor& values, const Tensor& grads, float lr) = 0;
-  // Named state tensors, for checkpoints ("m", "v", "momentum", "step").
+  // Named state tensors, for checkpoints ("m", "v", "momentum").
   virtual std::map<std::string, Tensor*> state() = 0;
+  // Updates done so far (Adam's bias correction depends on it); restored from checkpoints.
   int64_t steps() const { return steps_; }
+  void set_steps(int64_t steps) { steps_ = steps; }
 
  protected:
   int64_t steps_ = 0;

@@ -30,6 +30,7 @@ class SingleProcess : public Communicator {
   void allreduce_sum(double*, size_t) override {}
   int allreduce_max(int value) override { return value; }
   void broadcast(float*, size_t, int) override {}
+  void broadcast(int64_t*, size_t, int) override {}
   void broadcast(std::string&, int) override {}
   void barrier() override {}
   [[noreturn]] void abort(int code) override { std::exit(code); }

@@ -5,6 +5,8 @@
 
 #include "mnist_data.hpp"
 #include "model_training.hpp"
+#include "io/checkpoint_reader.hpp"
+#include "io/checkpoint_writer.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
 
@@ -73,6 +75,50 @@ INSTANTIATE_TEST_SUITE_P(
         if (ch == '-') ch = '_';
       return n;
     });
+
+// The optimizer's step count is an integer (a float stops counting at 2^24 = 16,777,216), and
+// checkpoints of format 1, which stored it as a float tensor /optim/<net>/step, still load.
+TEST(Checkpoint, StepCountIsAnIntegerAndOldFloatCountsStillLoad) {
+  auto model = make_model(small_config("vae", "mlp"), 1);
+  for (Network* net : model->networks()) net->optimizer().set_steps((int64_t{1} << 24) + 1);
+  std::string path = temp_path("steps.h5");
+  save_checkpoint(*model, path, "", TrainingPosition{});
+  auto back = make_model(small_config("vae", "mlp"), 1);
+  load_checkpoint(*back, path);
+  for (Network* net : back->networks())
+    EXPECT_EQ(net->optimizer().steps(), (int64_t{1} << 24) + 1) << net->name();
+
+  // Rewrite it as format 1: every dataset but the integer counts, plus the float ones.
+  std::string old_path = temp_path("steps-v1.h5");
+  {
+    CheckpointReader r(path);
+    CheckpointWriter w(old_path);
+    for (const std::string& key : r.meta_keys())
+      if (key == "config" || key == "model" || key == "arch" || key == "sample_shape")
+        w.set_meta(key, r.meta_string(key));
+      else
+        w.set_meta(key, r.meta_int(key));
+    w.set_meta("format_version", int64_t{1});
+    for (const std::string& name : r.tensor_names()) {
+      if (name.find("step_count") != std::string::npos) continue;
+      if (name.rfind("/rng/", 0) == 0)
+        w.write_ints(name, r.read_ints(name));
+      else
+        w.write_tensor(name, r.read_tensor(name));
+    }
+    for (Network* net : model->networks()) {
+      Tensor step(Shape{1});
+      step.fill(1234.0f);
+      w.write_tensor("/optim/" + net->name() + "/step", step);
+    }
+    w.commit();
+  }
+  auto old = make_model(small_config("vae", "mlp"), 1);
+  load_checkpoint(*old, old_path);
+  for (Network* net : old->networks()) EXPECT_EQ(net->optimizer().steps(), 1234) << net->name();
+  fs::remove(path);
+  fs::remove(old_path);
+}
 
 TEST(Checkpoint, OfAnotherModelIsRefusedWithAClearMessage) {
   Tensor data = testing::mnist_subset(64, false);

