@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
-#include "mnist_data.hpp"
-#include "model_training.hpp"
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
+#include "mnist_data.hpp"
+#include "model_training.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
 
