@@ -38,7 +38,7 @@ bool parse_number(const std::string& s, double& v) {
 }  // namespace
 
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
-                           const std::string& out) {
+                           const std::string& out, const StorageOptions& storage) {
   std::ifstream in(csv);
   if (!in) throw UserError(csv + ": no such file (expected a CSV file)");
   std::string line;
@@ -77,7 +77,7 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
       summary.type = "float32";
       summary.labels = label_col >= 0;
       writer = std::make_unique<DatasetWriter>(out, summary.sample_shape, SampleType::kFloat32,
-                                               summary.labels, csv);
+                                               summary.labels, csv, storage);
       values.resize(d);
     }
     if (static_cast<int64_t>(f.size()) != columns)

@@ -125,7 +125,7 @@ class IdxFile {
 }  // namespace
 
 ConvertSummary convert_idx(const std::string& images_path, const std::string& labels_path,
-                           const std::string& out) {
+                           const std::string& out, const StorageOptions& storage) {
   IdxFile images(images_path);
   const std::vector<int64_t>& d = images.dims();
   if (d.size() < 2 || d.size() > 4)
@@ -156,7 +156,7 @@ ConvertSummary convert_idx(const std::string& images_path, const std::string& la
 
   DatasetWriter writer(out, summary.sample_shape,
                        images.is_float() ? SampleType::kFloat32 : SampleType::kUint8,
-                       summary.labels, images_path);
+                       summary.labels, images_path, storage);
   const int64_t per = images.per_item();
   const int64_t batch = std::max<int64_t>(1, (4 << 20) / per);
   std::vector<uint8_t> bytes;
@@ -176,6 +176,7 @@ ConvertSummary convert_idx(const std::string& images_path, const std::string& la
       writer.append(bytes.data(), m, l);
     }
   }
+  summary.type = writer.stored_type();
   writer.close();
   summary.samples = n;
   return summary;

@@ -10,7 +10,8 @@
 
 namespace latent {
 
-ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out) {
+ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out,
+                                  const StorageOptions& storage) {
   constexpr int64_t kSide = 28, kPixels = kSide * kSide;
   if (!std::filesystem::is_directory(dir))
     throw UserError(dir +
@@ -20,7 +21,7 @@ ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out
   summary.sample_shape = Shape{1, kSide, kSide};
   summary.type = "float32";
   summary.labels = true;
-  DatasetWriter writer(out, summary.sample_shape, SampleType::kFloat32, true, dir);
+  DatasetWriter writer(out, summary.sample_shape, SampleType::kFloat32, true, dir, storage);
   std::vector<float> pixels;
   std::vector<int> labels;
   int files = 0;

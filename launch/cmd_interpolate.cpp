@@ -99,8 +99,8 @@ int cmd_interpolate(int argc, char** argv) {
   if (steps < 2)
     throw UserError("interpolate: --steps must be at least 2, got " + std::to_string(steps));
   Communicator& comm = world();
+  use_threads(vm["threads"].as<int>(), comm);
   if (comm.rank() == 0) {
-    use_threads(vm["threads"].as<int>(), comm);
     std::string ckpt = vm["checkpoint"].as<std::string>();
     auto model = load_model(ckpt);
     DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};

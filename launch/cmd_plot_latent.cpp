@@ -121,13 +121,13 @@ int cmd_plot_latent(int argc, char** argv) {
       vm["height"].as<int>() < 64)
     throw UserError("plot-latent: --max-points must be >= 1 and --width/--height >= 64");
   Communicator& comm = world();
+  use_threads(vm["threads"].as<int>(), comm);
   std::string png = vm["png"].as<std::string>(), codes_path, title;
   bool temporary_codes = false;
   if (from_codes) {
     codes_path = vm["latent"].as<std::string>();
     title = fs::path(codes_path).filename().string();
   } else {
-    use_threads(vm["threads"].as<int>(), comm);
     std::string ckpt = vm["checkpoint"].as<std::string>();
     auto model = load_model(ckpt);
     DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "launch/app_support.hpp"
 #include "launch/data_shape.hpp"
 #include "launch/run_config.hpp"
 #include "launch/subcommands.hpp"
@@ -26,8 +27,7 @@ int cmd_train(int argc, char** argv) {
   if (!rc.train.resume.empty())
     rc = resume_run_config(rc, checkpoint_config_text(rc.train.resume),
                            checkpoint_world_size(rc.train.resume), comm.size());
-  // Default: the node's cores shared among its ranks, so ranks and threads never fight.
-  set_num_threads(rc.threads > 0 ? rc.threads : std::max(1, num_threads() / comm.local_size()));
+  use_threads(rc.threads, comm, /*announce=*/true);
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
   auto model = make_model(rc.model, rc.train.seed);
   // mpirun hands its ranks a terminal of their own even when its output goes to a file, so

@@ -33,6 +33,9 @@ class Communicator {
   virtual void allreduce_sum(double* data, size_t n) = 0;
   // Max over ranks of an int (agreeing on errors and stop flags).
   virtual int allreduce_max(int value) = 0;
+  // How many ranks on this node (this one included) hold the same `key` (e.g. the same CPU
+  // affinity mask). Collective over the node.
+  virtual int local_count_of(uint64_t key) = 0;
   virtual void broadcast(float* data, size_t n, int root) = 0;
   virtual void broadcast(int64_t* data, size_t n, int root) = 0;
   virtual void broadcast(std::string& text, int root) = 0;

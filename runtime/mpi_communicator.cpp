@@ -1,10 +1,12 @@
 // The MPI communicator (OpenMPI): one rank per process, started by mpirun or srun.
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "runtime/communicator.hpp"
 
@@ -46,17 +48,19 @@ class MpiCommunicator : public Communicator {
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &local_rank_);
-    MPI_Comm_size(node, &local_size_);
-    MPI_Comm_free(&node);
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node_);
+    MPI_Comm_set_errhandler(node_, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(node_, &local_rank_);
+    MPI_Comm_size(node_, &local_size_);
     char name[MPI_MAX_PROCESSOR_NAME];
     int len = 0;
     MPI_Get_processor_name(name, &len);
     node_name_.assign(name, len);
   }
   ~MpiCommunicator() override {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Comm_free(&node_);
     if (owns_init_) MPI_Finalize();
   }
 
@@ -86,6 +90,12 @@ class MpiCommunicator : public Communicator {
           "MPI_Allreduce");
     return value;
   }
+  int local_count_of(uint64_t key) override {
+    std::vector<uint64_t> keys(local_size_);
+    check(MPI_Allgather(&key, 1, MPI_UINT64_T, keys.data(), 1, MPI_UINT64_T, node_),
+          "MPI_Allgather");
+    return static_cast<int>(std::count(keys.begin(), keys.end(), key));
+  }
   void broadcast(float* data, size_t n, int root) override {
     check(MPI_Bcast(data, count(n), MPI_FLOAT, root, MPI_COMM_WORLD), "MPI_Bcast");
   }
@@ -111,6 +121,7 @@ class MpiCommunicator : public Communicator {
     return static_cast<int>(n);
   }
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
+  MPI_Comm node_ = MPI_COMM_NULL;  // the ranks sharing this node's memory
   bool owns_init_ = false;
   std::string node_name_;
 };

@@ -29,6 +29,7 @@ class SingleProcess : public Communicator {
   }
   void allreduce_sum(double*, size_t) override {}
   int allreduce_max(int value) override { return value; }
+  int local_count_of(uint64_t) override { return 1; }
   void broadcast(float*, size_t, int) override {}
   void broadcast(int64_t*, size_t, int) override {}
   void broadcast(std::string&, int) override {}

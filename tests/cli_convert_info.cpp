@@ -47,8 +47,42 @@ TEST_F(CliTest, InfoOfACheckpointNamesItsModelAndStep) {
             0);
   auto info = run(" info run/checkpoint.h5");
   ASSERT_EQ(info.status, 0) << info.output;
-  for (auto s : {"ae", "7", "/params/encoder/0_linear/weight"})
+  for (auto s : {"checkpoint: model ae, arch mlp, step 7", "/params/encoder/0_linear/weight"})
     EXPECT_NE(info.output.find(s), std::string::npos) << s << " in " << info.output;
+}
+
+// --compression none writes chunks a rank reads without decompressing; --dtype float32 stores
+// uint8 scaled as the reader scales it, so both files hold the same values.
+TEST_F(CliTest, ConvertChoosesCompressionAndType) {
+  std::vector<uint8_t> pixels(6 * 4 * 5);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 7);
+  write_idx(path("img-idx3-ubyte"), {6, 4, 5}, pixels);
+  auto plain = run(" convert --from idx img-idx3-ubyte --out plain.h5 --compression none");
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  EXPECT_NE(plain.output.find("uint8, no labels, uncompressed"), std::string::npos) << plain.output;
+  auto info = run(" info plain.h5");
+  EXPECT_EQ(info.output.find("gzip"), std::string::npos) << info.output;
+
+  auto f32 =
+      run(" convert --from idx img-idx3-ubyte --out f32.h5 --compression gzip=9 "
+          "--dtype float32");
+  ASSERT_EQ(f32.status, 0) << f32.output;
+  EXPECT_NE(f32.output.find("float32, no labels, gzip level 9"), std::string::npos) << f32.output;
+  info = run(" info f32.h5");
+  EXPECT_NE(info.output.find("float32"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("gzip 9"), std::string::npos) << info.output;
+  LoadedDataset a = read_all(DatasetSpec{path("plain.h5").string(), "images", "labels", {}});
+  LoadedDataset b = read_all(DatasetSpec{path("f32.h5").string(), "images", "labels", {}});
+  ASSERT_EQ(a.images.numel(), b.images.numel());
+  for (int64_t i = 0; i < a.images.numel(); ++i)
+    ASSERT_EQ(a.images.data()[i], b.images.data()[i]) << i;
+
+  for (auto bad : {" --compression zip", " --compression gzip=0", " --dtype float64"}) {
+    auto r = run(std::string(" convert --from idx img-idx3-ubyte --out bad.h5") + bad);
+    EXPECT_NE(r.status, 0) << bad;
+    EXPECT_NE(r.output.find(std::string(bad).substr(1, 9)), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(path("bad.h5"))) << bad;
+  }
 }
 
 TEST_F(CliTest, ConvertRefusesATruncatedIdxNamingIt) {

@@ -1,5 +1,6 @@
 // `latent train` and `latent eval` end to end on real MNIST.
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli_run.hpp"
 #include "io/checkpoint_reader.hpp"
@@ -144,6 +145,36 @@ TEST_F(CliTest, GanPretrainsItsGeneratorAsADecoderFirst) {
   // The pretraining encoder is part of the checkpoint, so a resumed run has all of it.
   auto info = run(" info run/checkpoint.h5");
   EXPECT_NE(info.output.find("/params/pretrain_encoder/"), std::string::npos);
+}
+
+// The default thread count is the CPUs a rank may use (its affinity mask, which taskset, mpirun
+// --bind-to and srun set) divided among the ranks of the node bound to that same mask.
+TEST_F(CliTest, DefaultThreadsFollowTheAffinityMask) {
+  const std::string args = std::string(kSmallVae) + " --max-steps 2 --out run";
+  auto one_cpu = testing::run_latent(args, dir_.string(), "taskset -c 0");
+  ASSERT_EQ(one_cpu.status, 0) << one_cpu.output;
+  EXPECT_NE(one_cpu.output.find("threads: 1 per rank (automatic; 1 CPU in the affinity mask, 1 "
+                                "rank on it)"),
+            std::string::npos)
+      << one_cpu.output;
+  if (std::thread::hardware_concurrency() < 2) GTEST_SKIP() << "needs 2 CPUs for the rest";
+  auto two_cpus = testing::run_latent(args, dir_.string(), "taskset -c 0,1");
+  EXPECT_NE(two_cpus.output.find("threads: 2 per rank (automatic; 2 CPUs in the affinity mask, "
+                                 "1 rank on it)"),
+            std::string::npos)
+      << two_cpus.output;
+  // Two ranks on the same two CPUs share them: one thread each.
+  auto ranks = testing::run_latent(args, dir_.string(),
+                                   "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+                                   "taskset -c 0,1 mpirun -np 2 --bind-to none");
+  ASSERT_EQ(ranks.status, 0) << ranks.output;
+  EXPECT_NE(ranks.output.find("threads: 1 per rank (automatic; 2 CPUs in the affinity mask, 2 "
+                              "ranks on it)"),
+            std::string::npos)
+      << ranks.output;
+  auto bad = run(args + " --threads -2");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("--threads -2"), std::string::npos) << bad.output;
 }
 
 TEST_F(CliTest, HelpDocumentsEveryOptionWithItsDefault) {
