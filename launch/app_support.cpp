@@ -64,6 +64,7 @@ int use_threads(int requested, Communicator& comm, bool announce) {
     std::printf("threads: %d per rank (%s; %d CPU%s in the affinity mask, %d rank%s on it)\n",
                 threads, requested > 0 ? "--threads" : "automatic", cpus, cpus == 1 ? "" : "s",
                 sharing, sharing == 1 ? "" : "s");
+  if (announce && comm.rank() == 0) std::fflush(stdout);  // before any later error on stderr
   return threads;
 }
 
