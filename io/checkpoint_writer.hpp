@@ -1,7 +1,7 @@
 #pragma once
 // Writes a checkpoint: named float tensors and integer arrays at HDF5 paths such as
 // /params/<network>/<layer>/<name>, /optim/<network>/..., /rng/..., plus string and integer
-// attributes on the /meta group (model, architecture, config, step, epoch, world size).
+// attributes on the /meta group (model, arch, config, step, epoch, world size).
 //
 // io knows tensors, not models: the model decides the names. Plain datasets and attributes
 // (UTF-8 variable-length strings, int64, float32), so h5py reads it with no help.

@@ -39,7 +39,7 @@ void write_example(const std::string& path, float start, int64_t step) {
   w.write_tensor("/optim/encoder/m", filled(Shape{104}, start + 3));
   w.write_ints("/rng/state", {42, step, -7});
   w.set_meta("model", "vae");
-  w.set_meta("architecture", "mlp");
+  w.set_meta("arch", "mlp");
   w.set_meta("config", "[model]\nkind = vae\nbeta = 1\n");
   w.set_meta("step", step);
   w.set_meta("epoch", int64_t{3});
@@ -75,8 +75,7 @@ TEST(IoCheckpoint, SaveThenLoadIsIdentical) {
   EXPECT_TRUE(r.has_meta("epoch"));
   EXPECT_FALSE(r.has_meta("world_size"));
   std::string info = describe_file(path);
-  EXPECT_NE(info.find("checkpoint: model vae, architecture mlp, step 1200, epoch 3"),
-            std::string::npos)
+  EXPECT_NE(info.find("checkpoint: model vae, arch mlp, step 1200, epoch 3"), std::string::npos)
       << info;
   // Only the checkpoint remains in the folder: no temporary files.
   int files = 0;
