@@ -95,8 +95,22 @@ inline void expect_layer_gradients(Layer& layer, const Shape& in, GradCheckOptio
   std::vector<std::vector<float>> dparams;
   for (Param* p : layer.params()) dparams.push_back(copy_of(p->grad));
 
-  expect_matches_numeric(layer.kind() + " dx", x, dx, objective, o);
+  // The gradient rule: a second backward ADDS to the parameter gradients (they double) and
+  // OVERWRITES dx (it stays the same). The GAN relies on the first: D's gradients from the real
+  // and the fake batch accumulate.
+  std::vector<float> dx_again = copy_of(layer.backward(probe, true));
+  for (size_t i = 0; i < dx.size(); ++i)
+    ASSERT_NEAR(dx_again[i], dx[i], 1e-6 * (1 + std::abs(dx[i])))
+        << layer.kind() << " dx changed on a second backward (element " << i << ")";
   auto params = layer.params();
+  for (size_t k = 0; k < params.size(); ++k)
+    for (int64_t i = 0; i < params[k]->grad.numel(); ++i)
+      ASSERT_NEAR(params[k]->grad.data()[i], 2 * dparams[k][i],
+                  1e-5 * (1 + std::abs(dparams[k][i])))
+          << layer.kind() << " d" << params[k]->name << " element " << i
+          << " did not accumulate over two backward passes";
+
+  expect_matches_numeric(layer.kind() + " dx", x, dx, objective, o);
   for (size_t k = 0; k < params.size(); ++k)
     expect_matches_numeric(layer.kind() + " d" + params[k]->name, params[k]->value, dparams[k],
                            objective, o);

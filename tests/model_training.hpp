@@ -1,6 +1,8 @@
 #pragma once
 // Drives a model through steps over an in-memory dataset (the trainer streams HDF5; the model
 // tests only need batches).
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "models/model.hpp"
@@ -36,6 +38,49 @@ inline TrainTrace train_steps(Model& model, const Tensor& data, int64_t batch, i
     trace.steps.push_back(model.train_step(x, info));
   }
   return trace;
+}
+
+// Per-sample BCE (nats) of predicting every sample by the data's mean image: what a decoder
+// that ignores its code reaches at best. A model learns when it gets well below this.
+inline double mean_image_bce(const Tensor& data) {
+  const int64_t n = data.dim(0), d = data.shape().per_sample();
+  double total = 0;
+  for (int64_t j = 0; j < d; ++j) {
+    double m = 0;
+    for (int64_t i = 0; i < n; ++i) m += data.data()[i * d + j];
+    m = std::clamp(m / n, 1e-6, 1 - 1e-6);
+    for (int64_t i = 0; i < n; ++i) {
+      double x = data.data()[i * d + j];
+      total -= x * std::log(m) + (1 - x) * std::log(1 - m);
+    }
+  }
+  return total / n;
+}
+
+// How generated samples compare with real ones: the squared distance between their mean images
+// (a generator that learns moves it towards 0), and the mean per-pixel variance of the samples
+// over that of the data (a generator collapsed to one image has ~0).
+struct SampleStats {
+  double mean_gap = 0, variance_ratio = 0;
+};
+inline SampleStats compare_samples(const Tensor& fake, const Tensor& real) {
+  const int64_t d = real.shape().per_sample(), nf = fake.dim(0), nr = real.dim(0);
+  double gap = 0, var_f = 0, var_r = 0;
+  for (int64_t j = 0; j < d; ++j) {
+    double sf = 0, sff = 0, sr = 0, srr = 0;
+    for (int64_t i = 0; i < nf; ++i) {
+      double v = fake.data()[i * d + j];
+      sf += v, sff += v * v;
+    }
+    for (int64_t i = 0; i < nr; ++i) {
+      double v = real.data()[i * d + j];
+      sr += v, srr += v * v;
+    }
+    gap += std::pow(sf / nf - sr / nr, 2);
+    var_f += sff / nf - std::pow(sf / nf, 2);
+    var_r += srr / nr - std::pow(sr / nr, 2);
+  }
+  return {gap, var_f / var_r};
 }
 
 // Σ metrics over the data in batches, divided by the samples.
