@@ -26,6 +26,8 @@ class EpochOrder {
   int64_t num_windows() const { return static_cast<int64_t>(window_start_.size()) - 1; }
   // Blocks of window w, in visiting order.
   std::vector<int64_t> window_blocks(int64_t w) const;
+  // Where window w's first block is in the epoch's block order (its blocks follow it).
+  int64_t window_first_block(int64_t w) const { return window_start_[w]; }
   // Position in the epoch of the window's first sample, and its sample count.
   int64_t window_begin(int64_t w) const { return window_pos_[w]; }
   int64_t window_size(int64_t w) const { return window_pos_[w + 1] - window_pos_[w]; }

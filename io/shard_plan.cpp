@@ -28,4 +28,15 @@ std::pair<int64_t, int64_t> ShardPlan::rank_range(int64_t step, int rank) const 
   return {start + rank * rows / world_, start + (rank + 1) * rows / world_};
 }
 
+int ShardPlan::rank_of(int64_t position) const {
+  const int64_t step = position / global_batch();
+  if (global_batch_rows(step) == global_batch())
+    return static_cast<int>((position - step * global_batch()) / batch_);
+  int rank = static_cast<int>((position - step * global_batch()) * world_ /
+                              global_batch_rows(step));  // about right; correct by a step
+  while (rank > 0 && rank_range(step, rank).first > position) --rank;
+  while (rank + 1 < world_ && rank_range(step, rank).second <= position) ++rank;
+  return rank;
+}
+
 }  // namespace latent

@@ -33,6 +33,8 @@ class ShardPlan {
   int64_t global_batch_rows(int64_t step) const;
   // Positions [first, second) of the epoch order that `rank` takes in step `step`.
   std::pair<int64_t, int64_t> rank_range(int64_t step, int rank) const;
+  // The rank that takes position `position` (< epoch_samples()).
+  int rank_of(int64_t position) const;
 
  private:
   int64_t batch_ = 1;

@@ -1,10 +1,13 @@
 #include "io/streaming_dataset.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -21,23 +24,12 @@ namespace {
 // Contiguous files are cut into blocks of about this many raw bytes.
 constexpr int64_t kContiguousBlockBytes = 256 << 10;
 
-// A sample of a window before sharding: its file row and label.
-struct WindowSample {
-  int64_t row;
-  int32_t label;
-};
-
-// A sample this rank keeps: its file row and its slot in the rank's window buffer.
-struct Wanted {
-  int64_t row;
-  int64_t slot;
-};
-
 // Bytes per window sample, charged to each of the two windows that may be live: the decoded
-// floats and label (this rank's share, at most the whole window), and the producer's sample
-// list and wanted list (one of each, so charging them twice is conservative).
+// floats and label (a rank's share, at most the whole window), and the window's bookkeeping
+// (order, routes). The window size follows from it and the buffer alone, never from the
+// number of ranks, so the order does not depend on it.
 int64_t window_bytes_per_sample(int64_t floats) {
-  return floats * 4 + 4 + static_cast<int64_t>(sizeof(WindowSample) + sizeof(Wanted));
+  return floats * 4 + 4 + 32;
 }
 
 std::string classes_str(const std::vector<int>& classes) {
@@ -46,29 +38,62 @@ std::string classes_str(const std::vector<int>& classes) {
   return s;
 }
 
-// This rank's decoded samples of one window, in the order it consumes them. Its buffers come
-// from a pool and go back to it, so steady state allocates nothing.
+// A sample as the prefetcher hands it around: its label, then its floats.
+struct RecordLayout {
+  int64_t floats = 0;
+  int64_t bytes() const { return 4 + floats * 4; }
+};
+
+// This rank's samples of one window, in the order it consumes them: slot s points at its
+// record, in `records` or in the kept samples. Buffers come from a pool and go back to it.
 struct Window {
-  explicit Window(MemoryMeter& meter) : images(meter), labels(meter) {}
-  MeteredBuffer<float> images;
-  MeteredBuffer<int> labels;
+  explicit Window(MemoryMeter& meter) : records(meter), slots(meter) {}
+  MeteredBuffer<uint8_t> records;
+  MeteredBuffer<const uint8_t*> slots;
   int64_t size = 0;
   int64_t consumed = 0;
   int64_t epoch = 0;  // the epoch whose samples it holds
+};
+
+// A sample the prefetcher must produce: the k-th kept row of the window's i-th block, for
+// (exchange) rank `dest` as its `index`-th record from this rank, or (local) for slot `index`.
+struct Route {
+  int32_t block;  // index into the window's blocks
+  int32_t dest;
+  int32_t k;
+  int32_t index;
 };
 
 }  // namespace
 
 struct StreamingDataset::Impl {
   Impl(const DatasetSpec& spec, const StreamingOptions& options);
-  ~Impl() { stop(); }
+  ~Impl() { stop(std::uncaught_exceptions() > 0); }
 
   void start(int64_t epoch);
   // True when the producer is already streaming epoch e (the one after a finished epoch).
   bool streaming_ahead_into(int64_t e);
-  void stop();
+  // Ends the producer. Exchanging producers go on until they have made every window that some
+  // rank still needs before this point of the consumer's (the same point on every rank), then
+  // agree to stop, so all take part in the same exchanges. `abandon` (unwinding an error, the
+  // job is about to abort) leaves at once instead.
+  void stop(bool abandon = false);
   void produce(int64_t first_epoch);
-  void produce_window(int64_t w, int64_t e);
+  // Prepares window w of epoch e; false when the ranks agreed to stop.
+  bool produce_window(int64_t w, int64_t e);
+  void fill_local(Window& window, int64_t w, int64_t begin, int64_t end);
+  bool fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin, int64_t end);
+  // The window's i-th block as records: decoded once into the kept samples (returned), or
+  // loaded into the scratch block (null; decode_kept() then decodes its rows).
+  const uint8_t* block_records(int64_t block);
+  void load_block(int64_t block);
+  void decode_kept(int64_t k, uint8_t* record);
+  int owner(int64_t e, int64_t w, int64_t i, int64_t block) const;
+  // Waits for a collective of the exchange, polling (a blocking MPI call would spin on the core
+  // the compute thread needs); false when abandoned.
+  bool wait_for(Communicator::Request& request);
+  // Every rank's producer says whether it is done; false (stop) when any is.
+  bool agree_to_continue(bool done_here);
   std::unique_ptr<Window> take_window();
   bool included(int label) const {
     return std::binary_search(classes.begin(), classes.end(), label);
@@ -80,11 +105,14 @@ struct StreamingDataset::Impl {
   std::pair<int64_t, int64_t> block_range(int64_t b) const {
     return {b * block_rows, std::min(file.rows(), (b + 1) * block_rows)};
   }
+  void count_kept_samples(int64_t blocks);
 
   DatasetFile file;
   DatasetSpec spec;
   StreamingOptions opt;
-  std::vector<int> classes;  // sorted; empty: keep all
+  Communicator* exchange = nullptr;  // set when ranks read once and exchange
+  std::vector<int> classes;          // sorted; empty: keep all
+  RecordLayout record;
   int64_t floats = 0;
   int64_t limit_bytes = 0;
   int64_t block_rows = 0;
@@ -93,12 +121,28 @@ struct StreamingDataset::Impl {
   int64_t samples = 0;
   ShardPlan plan;
   MemoryMeter meter;
-  // The producer's scratch, reused window after window: one block of raw rows and its labels,
-  // the window's sample list, this rank's wanted rows.
+  // Image reads, by the epoch they were read for (the producer reads ahead into the next).
+  mutable std::mutex reads_mu;
+  std::map<int64_t, ReadCounts> reads;
+  int64_t reading_epoch = 0;
+
+  // Kept samples (the epoch is one window): this rank's blocks decoded once.
+  bool keep = false;
+  MeteredBuffer<uint8_t> kept{meter};
+  std::vector<int64_t> kept_offset;  // per block: its records in `kept`, -1 if not this rank's
+  std::vector<bool> kept_ready;
+
+  // The producer's scratch, reused window after window: one block of raw rows, its labels and
+  // which of its rows are kept; the window's shuffle, routes and outgoing records.
   MeteredBuffer<uint8_t> raw{meter};
   MeteredBuffer<int> block_labels{meter};
-  MeteredBuffer<WindowSample> list{meter};
-  MeteredBuffer<Wanted> wanted{meter};
+  MeteredBuffer<int32_t> block_kept{meter};  // rows (within the loaded block) that are kept
+  int64_t loaded_block = -1;
+  MeteredBuffer<int64_t> perm{meter};
+  MeteredBuffer<Route> routes{meter};
+  MeteredBuffer<Route> sorted_routes{meter};
+  MeteredBuffer<int32_t> slot_source{meter};
+  MeteredBuffer<uint8_t> outgoing{meter};
 
   // The epoch the consumer is in, and its next step.
   int64_t epoch = -1;
@@ -112,6 +156,9 @@ struct StreamingDataset::Impl {
   std::vector<std::unique_ptr<Window>> pool;  // consumed windows, buffers kept for reuse
   bool done = false;
   bool cancel = false;
+  // Where the consumer stopped: windows holding earlier positions are still made (exchange).
+  int64_t stop_epoch = 0, stop_position = 0;
+  std::atomic<bool> abandoned{false};
   std::exception_ptr error;
 };
 
@@ -125,11 +172,20 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
     throw UserError("batch size " + std::to_string(opt.batch_per_rank) + ": expected >= 1");
   if (!(opt.buffer_mb > 0))
     throw UserError("io buffer " + std::to_string(opt.buffer_mb) + " MB: expected > 0");
+  if (opt.exchange && opt.world > 1) {
+    if (opt.exchange->size() != opt.world || opt.exchange->rank() != opt.rank)
+      throw std::logic_error("StreamingDataset: the exchange communicator is not rank " +
+                             std::to_string(opt.rank) + " of " + std::to_string(opt.world));
+    if (!opt.exchange->concurrent_threads())
+      throw std::logic_error("StreamingDataset: the exchange needs MPI_THREAD_MULTIPLE");
+    exchange = opt.exchange;
+  }
   std::sort(classes.begin(), classes.end());
 
   floats = file.sample_floats();
+  record.floats = floats;
   limit_bytes = static_cast<int64_t>(opt.buffer_mb * (1 << 20));
-  const int64_t raw = file.raw_sample_bytes();
+  const int64_t raw_bytes = file.raw_sample_bytes();
   // Budget: two windows of at most 3/8 of the buffer each; one block of raw rows and their
   // labels in at most 1/8.
   window_samples = limit_bytes * 3 / 8 / window_bytes_per_sample(floats);
@@ -138,27 +194,13 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
                     " MB cannot hold samples of " + std::to_string(floats * 4) +
                     " bytes; expected at least " +
                     std::to_string((window_bytes_per_sample(floats) * 8 / 3 >> 20) + 1) + " MB");
-  block_rows =
-      file.chunk_rows() > 0 ? file.chunk_rows() : std::max<int64_t>(1, kContiguousBlockBytes / raw);
-  block_rows =
-      std::min({block_rows, std::max<int64_t>(1, limit_bytes / 8 / (raw + 4)), window_samples});
+  block_rows = file.chunk_rows() > 0 ? file.chunk_rows()
+                                     : std::max<int64_t>(1, kContiguousBlockBytes / raw_bytes);
+  block_rows = std::min(
+      {block_rows, std::max<int64_t>(1, limit_bytes / 8 / (raw_bytes + 4)), window_samples});
 
   const int64_t blocks = (file.rows() + block_rows - 1) / block_rows;
-  block_counts.assign(blocks, 0);
-  if (classes.empty() && spec.part == DatasetSpec::Part::kAll) {
-    for (int64_t b = 0; b < blocks; ++b) {
-      auto [begin, end] = block_range(b);
-      block_counts[b] = end - begin;
-    }
-  } else {
-    // Scan the labels block by block, within the buffer's share for raw rows.
-    std::vector<int> labels(block_rows, -1);
-    for (int64_t b = 0; b < blocks; ++b) {
-      auto [begin, end] = block_range(b);
-      if (!classes.empty()) file.read_labels(begin, end, labels.data());
-      for (int64_t i = 0; i < end - begin; ++i) block_counts[b] += keeps(begin + i, labels[i]);
-    }
-  }
+  count_kept_samples(blocks);
   for (int64_t c : block_counts) samples += c;
 
   const int64_t global = opt.batch_per_rank * opt.world;
@@ -170,13 +212,55 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
                     std::to_string(opt.batch_per_rank) + "); expected at least that many");
   }
   plan = ShardPlan(samples, opt.batch_per_rank, opt.world, opt.drop_last);
+
+  // An epoch that is one window holds every sample: keep what this rank decodes (its blocks
+  // when exchanging, all of them alone) instead of reading it again next epoch. Within the
+  // budget: the kept samples replace a window's records.
+  keep = samples <= window_samples && (opt.world == 1 || exchange);
+  if (keep) {
+    kept_offset.assign(blocks, -1);
+    kept_ready.assign(blocks, false);
+    int64_t total = 0;
+    for (int64_t b = 0; b < blocks; ++b)
+      if (!exchange || b % opt.world == opt.rank) {
+        kept_offset[b] = total;
+        total += block_counts[b] * record.bytes();
+      }
+    kept.ensure(static_cast<size_t>(std::max<int64_t>(total, 1)));
+  }
 }
 
-void StreamingDataset::Impl::stop() {
+// Samples per block after filtering. Without a filter that is the block's size; with one, the
+// labels are scanned (by every rank alone, or each rank its share of the blocks, summed).
+void StreamingDataset::Impl::count_kept_samples(int64_t blocks) {
+  block_counts.assign(blocks, 0);
+  if (classes.empty() && spec.part == DatasetSpec::Part::kAll) {
+    for (int64_t b = 0; b < blocks; ++b) {
+      auto [begin, end] = block_range(b);
+      block_counts[b] = end - begin;
+    }
+    return;
+  }
+  std::vector<int> labels(block_rows, -1);
+  std::vector<double> counts(blocks, 0.0);
+  for (int64_t b = 0; b < blocks; ++b) {
+    if (exchange && b % opt.world != opt.rank) continue;
+    auto [begin, end] = block_range(b);
+    if (!classes.empty()) file.read_labels(begin, end, labels.data());
+    for (int64_t i = 0; i < end - begin; ++i) counts[b] += keeps(begin + i, labels[i]);
+  }
+  if (exchange) exchange->allreduce_sum(counts.data(), counts.size());
+  for (int64_t b = 0; b < blocks; ++b) block_counts[b] = static_cast<int64_t>(counts[b]);
+}
+
+void StreamingDataset::Impl::stop(bool abandon) {
   {
     std::lock_guard<std::mutex> lock(mu);
     cancel = true;
+    stop_epoch = epoch;
+    stop_position = step * plan.global_batch();
   }
+  if (abandon) abandoned = true;
   cv.notify_all();
   if (producer.joinable()) producer.join();
   for (auto& w : queue) pool.push_back(std::move(w));
@@ -216,15 +300,14 @@ void StreamingDataset::Impl::produce(int64_t first_epoch) {
   try {
     raw.ensure(block_rows * file.raw_sample_bytes());
     block_labels.ensure(block_rows);
-    bool cancelled = false;
-    for (int64_t e = first_epoch; !cancelled; ++e) {
+    block_kept.ensure(block_rows);
+    bool go_on = true;
+    for (int64_t e = first_epoch; go_on; ++e) {
       order = std::make_unique<EpochOrder>(block_counts, window_samples, opt.seed,
                                            static_cast<uint64_t>(e), opt.shuffle);
-      for (int64_t w = 0; w < order->num_windows() && !cancelled; ++w) {
+      for (int64_t w = 0; w < order->num_windows() && go_on; ++w) {
         if (order->window_begin(w) >= plan.epoch_samples()) break;
-        produce_window(w, e);
-        std::lock_guard<std::mutex> lock(mu);
-        cancelled = cancel;
+        go_on = produce_window(w, e);
       }
       if (!opt.shuffle) break;  // inference passes read one epoch
     }
@@ -247,88 +330,273 @@ std::unique_ptr<Window> StreamingDataset::Impl::take_window() {
   return w;
 }
 
-void StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
-  // This rank's positions in the window: its slice of each global batch overlapping it.
-  const int64_t begin = order->window_begin(w);
-  const int64_t end = std::min(begin + order->window_size(w), plan.epoch_samples());
-  const int64_t g = plan.global_batch();
-  std::vector<std::pair<int64_t, int64_t>> spans;
-  int64_t mine = 0;
-  for (int64_t k = begin / g; k * g < end; ++k) {
-    auto [a, b] = plan.rank_range(k, opt.rank);
-    a = std::max(a, begin);
-    b = std::min(b, end);
-    if (a < b) spans.emplace_back(a, b), mine += b - a;
+int StreamingDataset::Impl::owner(int64_t e, int64_t w, int64_t i, int64_t block) const {
+  if (!exchange) return opt.rank;
+  const int64_t p = opt.world;
+  // Kept samples stay with the rank that decoded them, so their owner may not change with the
+  // epoch. Streamed blocks are dealt in visiting order, carried on from epoch to epoch, so each
+  // window, each epoch and the whole run split evenly (within a block).
+  if (keep) return static_cast<int>(block % p);
+  const int64_t blocks = static_cast<int64_t>(block_counts.size());
+  return static_cast<int>(((e % p) * (blocks % p) + order->window_first_block(w) + i) % p);
+}
+
+bool StreamingDataset::Impl::wait_for(Communicator::Request& request) {
+  auto pause = std::chrono::microseconds(20);
+  while (!request.test()) {
+    if (abandoned) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(1000));
   }
-  if (mine == 0) return;
+  return true;
+}
+
+bool StreamingDataset::Impl::agree_to_continue(bool done_here) {
+  int stop_flag = done_here ? 1 : 0;
+  auto request = exchange->allreduce_max_async(&stop_flag);
+  return wait_for(*request) && stop_flag == 0;
+}
+
+bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
+  const int64_t begin = order->window_begin(w);
+  const int64_t size = order->window_size(w);
+  const int64_t end = std::min(begin + size, plan.epoch_samples());
+  // This rank's positions in the window: its slice of each global batch overlapping it.
+  int64_t mine = 0;
+  for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k) {
+    auto [a, b] = plan.rank_range(k, opt.rank);
+    mine += std::max<int64_t>(0, std::min(b, end) - std::max(a, begin));
+  }
+  if (mine == 0 && !exchange) return true;
 
   // Wait until at most one window is queued, so two live windows stay within budget.
+  bool done_here = false;
   {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return cancel || queue.size() <= 1; });
-    if (cancel) return;
+    // A window with positions before the consumer's stop may still be another rank's need.
+    done_here = cancel && !(e < stop_epoch || (e == stop_epoch && begin < stop_position));
+    if (cancel && !exchange) return false;
   }
+  // Exchanging ranks go on only together: each says whether it is done, all stop when one is.
+  if (exchange && !agree_to_continue(done_here)) return false;
+
+  // The window's samples in block order, k-th kept row of each block, then shuffled: position
+  // begin + p takes sample perm[p]. The same on every rank.
+  reading_epoch = e;
+  loaded_block = -1;  // a block is read once per epoch (counted for it), never carried over
+  perm.ensure(static_cast<size_t>(size));
+  for (int64_t p = 0; p < size; ++p) perm[p] = p;
+  order->shuffle_window(w, perm.data(), size);
+
   std::unique_ptr<Window> window = take_window();
-  window->images.ensure(mine * floats);
-  window->labels.ensure(mine);
+  window->slots.ensure(static_cast<size_t>(std::max<int64_t>(mine, 1)));
   window->size = mine;
   window->consumed = 0;
   window->epoch = e;
-
-  // The window's samples in block order, then shuffled: the same list on every rank.
-  list.ensure(order->window_size(w));
-  int64_t n = 0;
-  for (int64_t blk : order->window_blocks(w)) {
-    if (block_counts[blk] == 0) continue;
-    auto [first, last] = block_range(blk);
-    if (file.has_labels()) file.read_labels(first, last, block_labels.data());
-    for (int64_t row = first; row < last; ++row) {
-      int label = file.has_labels() ? block_labels[row - first] : -1;
-      if (keeps(row, label)) list[n++] = WindowSample{row, label};
-    }
-  }
-  order->shuffle_window(w, list.data(), n);
-
-  wanted.ensure(mine);
-  int64_t slot = 0;
-  for (auto [a, b] : spans) {
-    for (int64_t p = a; p < b; ++p, ++slot) {
-      const WindowSample& s = list[p - begin];
-      wanted[slot] = Wanted{s.row, slot};
-      window->labels[slot] = s.label;
-    }
-  }
-
-  // Read block by block in file order.
-  Wanted* want = wanted.data();
-  std::sort(want, want + mine, [](const Wanted& x, const Wanted& y) { return x.row < y.row; });
-  const int64_t raw_bytes = file.raw_sample_bytes();
-  for (int64_t i = 0; i < mine;) {
-    const int64_t blk = want[i].row / block_rows;
-    int64_t j = i;
-    while (j < mine && want[j].row / block_rows == blk) ++j;
-    auto [first, last] = block_range(blk);
-    // The whole block in one chunk-aligned hyperslab, keeping this rank's rows. HDF5 decodes a
-    // compressed chunk whole even for one row, and selecting single scattered rows measured
-    // 10-30x slower than reading whole blocks (bench/RESULTS.md), so a rank reads every block
-    // holding one of its samples: with a shuffled window that is every block of the window.
-    file.read_raw_range(first, last, raw.data());
-    for (int64_t k = i; k < j; ++k)
-      file.to_float(raw.data() + (want[k].row - first) * raw_bytes, want[k].row,
-                    window->images.data() + want[k].slot * floats);
-    i = j;
-    std::lock_guard<std::mutex> lock(mu);
-    if (cancel) {
-      pool.push_back(std::move(window));
-      return;
-    }
-  }
-
+  bool complete = true;
+  if (exchange)
+    complete = fill_exchanged(*window, e, w, begin, end);
+  else
+    fill_local(*window, w, begin, end);
   {
     std::lock_guard<std::mutex> lock(mu);
+    if (!complete || mine == 0 || cancel) {  // made for another rank's need, or abandoned
+      pool.push_back(std::move(window));
+      return complete && !(cancel && !exchange);
+    }
     queue.push_back(std::move(window));
   }
   cv.notify_all();
+  return true;
+}
+
+namespace {
+
+// Window-local block of sample j (in block order) and its row among the block's kept rows.
+struct BlockRow {
+  int32_t block;
+  int64_t k;
+};
+BlockRow locate(const std::vector<int64_t>& starts, int64_t j) {
+  auto it = std::upper_bound(starts.begin(), starts.end(), j) - 1;
+  return {static_cast<int32_t>(it - starts.begin()), j - *it};
+}
+
+// Where each block's samples start in the window's block order.
+std::vector<int64_t> block_starts(const std::vector<int64_t>& blocks,
+                                  const std::vector<int64_t>& counts) {
+  std::vector<int64_t> starts;
+  int64_t at = 0;
+  for (int64_t b : blocks) {
+    starts.push_back(at);
+    at += counts[b];
+  }
+  return starts;
+}
+
+// Routes ordered by block (stable: within a block, in the order they were made).
+void sort_by_block(const Route* in, int64_t n, int64_t blocks, Route* out) {
+  std::vector<int64_t> start(blocks + 1, 0);
+  for (int64_t i = 0; i < n; ++i) ++start[in[i].block + 1];
+  for (int64_t b = 0; b < blocks; ++b) start[b + 1] += start[b];
+  for (int64_t i = 0; i < n; ++i) out[start[in[i].block]++] = in[i];
+}
+
+}  // namespace
+
+void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin, int64_t end) {
+  const std::vector<int64_t> blocks = order->window_blocks(w);
+  const std::vector<int64_t> starts = block_starts(blocks, block_counts);
+  const int64_t rec = record.bytes();
+  routes.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
+  sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
+  int64_t slot = 0;
+  for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k) {
+    auto [a, b] = plan.rank_range(k, opt.rank);
+    for (int64_t p = std::max(a, begin); p < std::min(b, end); ++p, ++slot) {
+      BlockRow at = locate(starts, perm[p - begin]);
+      routes[slot] =
+          Route{at.block, opt.rank, static_cast<int32_t>(at.k), static_cast<int32_t>(slot)};
+    }
+  }
+  sort_by_block(routes.data(), window.size, static_cast<int64_t>(blocks.size()),
+                sorted_routes.data());
+  if (!keep) window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
+  for (int64_t r = 0; r < window.size;) {
+    const int32_t i = sorted_routes[r].block;
+    const uint8_t* decoded = block_records(blocks[i]);
+    for (; r < window.size && sorted_routes[r].block == i; ++r) {
+      const Route& route = sorted_routes[r];
+      if (decoded) {
+        window.slots[route.index] = decoded + route.k * rec;
+      } else {
+        uint8_t* dst = window.records.data() + int64_t{route.index} * rec;
+        decode_kept(route.k, dst);
+        window.slots[route.index] = dst;
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (cancel) return;
+  }
+}
+
+bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin,
+                                            int64_t end) {
+  const std::vector<int64_t> blocks = order->window_blocks(w);
+  const std::vector<int64_t> starts = block_starts(blocks, block_counts);
+  const int64_t rec = record.bytes();
+  const int world = opt.world;
+  // Every position of the window: the rank that consumes it (and its slot there), and the rank
+  // that reads its block. This rank notes what it sends and where its own slots come from.
+  std::vector<int64_t> next_slot(world, 0), send_count(world, 0), recv_count(world, 0);
+  int64_t owned = 0;  // at most this many samples go out
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if (owner(e, w, static_cast<int64_t>(i), blocks[i]) == opt.rank)
+      owned += block_counts[blocks[i]];
+  routes.ensure(static_cast<size_t>(std::max<int64_t>(owned, 1)));
+  slot_source.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
+  int64_t sends = 0;
+  for (int64_t p = begin; p < end; ++p) {
+    const int dest = plan.rank_of(p);
+    const int64_t slot = next_slot[dest]++;
+    BlockRow at = locate(starts, perm[p - begin]);
+    const int source = owner(e, w, at.block, blocks[at.block]);
+    if (source == opt.rank)
+      routes[sends++] = Route{at.block, dest, static_cast<int32_t>(at.k),
+                              static_cast<int32_t>(send_count[dest]++)};
+    if (dest == opt.rank) {
+      slot_source[slot] = source;
+      ++recv_count[source];
+    }
+  }
+
+  // Read and decode this rank's blocks once each, straight into the outgoing records.
+  std::vector<int64_t> send_bytes(world), send_offset(world, 0), recv_bytes(world),
+      recv_offset(world, 0);
+  for (int r = 0; r < world; ++r) {
+    send_bytes[r] = send_count[r] * rec;
+    recv_bytes[r] = recv_count[r] * rec;
+    if (r > 0) {
+      send_offset[r] = send_offset[r - 1] + send_bytes[r - 1];
+      recv_offset[r] = recv_offset[r - 1] + recv_bytes[r - 1];
+    }
+  }
+  outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * rec, 1)));
+  sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(sends, 1)));
+  sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
+  for (int64_t r = 0; r < sends;) {
+    const int32_t i = sorted_routes[r].block;
+    const uint8_t* decoded = block_records(blocks[i]);
+    for (; r < sends && sorted_routes[r].block == i; ++r) {
+      const Route& route = sorted_routes[r];
+      uint8_t* dst = outgoing.data() + send_offset[route.dest] + int64_t{route.index} * rec;
+      if (decoded)
+        std::memcpy(dst, decoded + route.k * rec, rec);
+      else
+        decode_kept(route.k, dst);
+    }
+  }
+
+  window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
+  auto request =
+      exchange->alltoallv_async(outgoing.data(), send_bytes, window.records.data(), recv_bytes);
+  if (!wait_for(*request)) return false;
+  std::vector<int64_t> taken(world, 0);
+  for (int64_t s = 0; s < window.size; ++s) {
+    const int source = slot_source[s];
+    window.slots[s] = window.records.data() + recv_offset[source] + taken[source]++ * rec;
+  }
+  return true;
+}
+
+const uint8_t* StreamingDataset::Impl::block_records(int64_t block) {
+  if (!keep) {
+    load_block(block);
+    return nullptr;
+  }
+  if (kept_offset[block] < 0)
+    throw std::logic_error("StreamingDataset: block " + std::to_string(block) +
+                           " is another rank's");
+  uint8_t* base = kept.data() + kept_offset[block];
+  if (!kept_ready[block]) {
+    load_block(block);
+    for (int64_t k = 0; k < block_counts[block]; ++k) decode_kept(k, base + k * record.bytes());
+    kept_ready[block] = true;
+  }
+  return base;
+}
+
+void StreamingDataset::Impl::load_block(int64_t block) {
+  if (loaded_block == block) return;
+  loaded_block = -1;
+  auto [first, last] = block_range(block);
+  file.read_raw_range(first, last, raw.data());
+  {
+    std::lock_guard<std::mutex> lock(reads_mu);
+    reads[reading_epoch].blocks += 1;
+    reads[reading_epoch].bytes += (last - first) * file.raw_sample_bytes();
+  }
+  if (file.has_labels()) file.read_labels(first, last, block_labels.data());
+  int64_t n = 0;
+  for (int64_t row = first; row < last; ++row) {
+    int label = file.has_labels() ? block_labels[row - first] : -1;
+    if (keeps(row, label)) block_kept[n++] = static_cast<int32_t>(row - first);
+  }
+  if (n != block_counts[block])
+    throw std::logic_error("StreamingDataset: block " + std::to_string(block) + " kept " +
+                           std::to_string(n) + " rows, counted " +
+                           std::to_string(block_counts[block]));
+  loaded_block = block;
+}
+
+void StreamingDataset::Impl::decode_kept(int64_t k, uint8_t* dst) {
+  const int64_t in_block = block_kept[k];
+  const int64_t row = block_range(loaded_block).first + in_block;
+  const int label = file.has_labels() ? block_labels[in_block] : -1;
+  std::memcpy(dst, &label, 4);
+  file.to_float(raw.data() + in_block * file.raw_sample_bytes(), row,
+                reinterpret_cast<float*>(dst + 4));
 }
 
 StreamingDataset::StreamingDataset(const DatasetSpec& spec, const StreamingOptions& options)
@@ -353,6 +621,19 @@ int64_t StreamingDataset::samples_per_epoch() const {
 }
 int64_t StreamingDataset::global_batch_rows(int64_t step) const {
   return impl_->plan.global_batch_rows(step);
+}
+ReadCounts StreamingDataset::reads(int64_t epoch) const {
+  std::lock_guard<std::mutex> lock(impl_->reads_mu);
+  ReadCounts total;
+  for (const auto& [e, counts] : impl_->reads)
+    if (epoch < 0 || e == epoch) {
+      total.blocks += counts.blocks;
+      total.bytes += counts.bytes;
+    }
+  return total;
+}
+bool StreamingDataset::keeps_decoded_samples() const {
+  return impl_->keep;
 }
 int64_t StreamingDataset::buffer_high_water_bytes() const {
   return impl_->meter.high_water();
@@ -404,10 +685,11 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
       w = m.queue.front().get();
     }
     const int64_t n = std::min(rows - copied, w->size - w->consumed);
-    std::memcpy(images.data() + copied * m.floats, w->images.data() + w->consumed * m.floats,
-                n * m.floats * sizeof(float));
-    if (labels && m.file.has_labels())
-      std::copy_n(w->labels.data() + w->consumed, n, labels->data() + copied);
+    for (int64_t i = 0; i < n; ++i) {
+      const uint8_t* record = w->slots[w->consumed + i];
+      std::memcpy(images.data() + (copied + i) * m.floats, record + 4, m.floats * sizeof(float));
+      if (labels && m.file.has_labels()) std::memcpy(labels->data() + copied + i, record, 4);
+    }
     w->consumed += n;
     copied += n;
     if (w->consumed == w->size) {

@@ -6,12 +6,18 @@
 // every global batch). Both are the same on every rank and do not depend on the number of
 // ranks, so N ranks x batch b see what 1 rank x batch N*b sees.
 //
-// A background thread reads the next window while the current one is consumed. Per window a
-// rank reads each block holding one of its samples with one chunk-aligned hyperslab and
-// decodes (to float) and keeps only its own rows. Because a window is shuffled as a whole, a
-// rank's samples are spread over all the window's blocks, so every rank reads every block:
-// reading only its scattered rows measured 10-30x slower (HDF5 decodes whole compressed
-// chunks anyway, and row-by-row selections are slow). Memory and decoding stay per-rank.
+// A background thread prepares the next window while the current one is consumed. Blocks are
+// read whole, with one chunk-aligned hyperslab each (HDF5 decompresses whole chunks anyway;
+// selecting scattered rows measured 10-30x slower).
+//  - Read once, exchange (training under MPI, `exchange` given): the window's blocks are dealt
+//    round-robin to the ranks; each rank reads and decodes only its blocks, then one
+//    all-to-all per window moves every sample to the rank whose share of a global batch it
+//    belongs to. Each rank reads 1/world of the file (± one block) and receives exactly the
+//    samples it would have picked itself, in the same order.
+//  - Local (one rank, or no `exchange`: inference, validation): a rank reads every block holding
+//    one of its samples. With one rank that is every block once per epoch.
+//  - Kept: when an epoch is a single window (the dataset fits the buffer's window), each rank
+//    decodes its blocks once per job and keeps them; later epochs read nothing from disk.
 //
 // Memory: at most two windows of decoded float samples plus one block of raw rows, all within
 // `buffer_mb`; buffer_high_water_bytes() reports the most ever held. The window size is
@@ -25,6 +31,7 @@
 #include <vector>
 
 #include "io/dataset_spec.hpp"
+#include "runtime/communicator.hpp"
 #include "runtime/shape.hpp"
 #include "runtime/tensor.hpp"
 
@@ -38,6 +45,16 @@ struct StreamingOptions {
   double buffer_mb = 256;  // prefetch buffer per rank (--io-buffer-mb)
   bool shuffle = true;
   bool drop_last = true;  // see io/shard_plan.hpp for both behaviours
+  // Read once, exchange: a communicator over the `world` ranks that the prefetch thread may use
+  // while the main thread uses another (Communicator::duplicate, concurrent_threads). Every
+  // rank must then call start_epoch in the same order. Null: each rank reads for itself.
+  Communicator* exchange = nullptr;
+};
+
+// Image data read from the file (not labels): whole blocks, and their raw bytes.
+struct ReadCounts {
+  int64_t blocks = 0;
+  int64_t bytes = 0;
 };
 
 class StreamingDataset {
@@ -70,6 +87,10 @@ class StreamingDataset {
   // that would give this rank no rows.
   bool next_batch(Tensor& images, std::vector<int>* labels, uint64_t* first_global_index);
 
+  // Image blocks and bytes this rank has read from the file for epoch `epoch` (-1: for all).
+  ReadCounts reads(int64_t epoch = -1) const;
+  // Whether the decoded samples are kept across epochs (the epoch is one window).
+  bool keeps_decoded_samples() const;
   // Most bytes ever held by the prefetch buffer, and the limit it stays under.
   int64_t buffer_high_water_bytes() const;
   int64_t buffer_limit_bytes() const;

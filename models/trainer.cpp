@@ -59,6 +59,9 @@ struct Trainer::Impl {
   TrainingPosition pos;
   Tensor grid_batch;  // the first images of the run, reconstructed in every epoch's grid
   std::unique_ptr<StreamingDataset> validation_data;
+  // The training stream's own communicator: its prefetch thread exchanges samples on it while
+  // this thread allreduces gradients on `comm`.
+  std::unique_ptr<Communicator> data_comm;
 
   Impl(Model& m, Communicator& c, const TrainOptions& o, const std::string& text)
       : model(m), comm(c), opt(o), config_text(text), writer(c.rank() == 0), out(o.out) {}
@@ -72,6 +75,9 @@ struct Trainer::Impl {
     s.buffer_mb = opt.io_buffer_mb;
     s.shuffle = train;
     s.drop_last = train;  // validation sees every sample
+    // Training reads each block once across the ranks and exchanges samples; validation reads
+    // each rank's own share.
+    if (train) s.exchange = data_comm.get();
     return s;
   }
 
@@ -227,6 +233,7 @@ struct Trainer::Impl {
   TrainSummary run() {
     // Every input is checked before the run folder is touched: bad input leaves an earlier
     // run's files as they were.
+    if (comm.size() > 1 && comm.concurrent_threads()) data_comm = comm.duplicate();
     StreamingDataset data(opt.data, stream_options(true));
     if (has_validation())
       validation_data =

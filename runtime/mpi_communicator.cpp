@@ -2,6 +2,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -22,6 +23,11 @@ void check(int rc, const char* what) {
   }
 }
 
+int count(size_t n) {
+  if (n > static_cast<size_t>(INT_MAX)) throw std::length_error("MPI message over 2^31 elements");
+  return static_cast<int>(n);
+}
+
 class MpiRequest : public Communicator::Request {
  public:
   MPI_Request request = MPI_REQUEST_NULL;
@@ -33,22 +39,27 @@ class MpiRequest : public Communicator::Request {
   }
 };
 
+// An all-to-all in flight: its counts and displacements must outlive the call.
+class AlltoallvRequest : public MpiRequest {
+ public:
+  std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
+};
+
 class MpiCommunicator : public Communicator {
  public:
+  // MPI_COMM_WORLD (initialising MPI).
   MpiCommunicator() {
     int initialized = 0;
     MPI_Initialized(&initialized);
     if (!initialized) {
       int provided = 0;
-      // Only the main thread calls MPI (the prefetch threads read files, never communicate).
-      check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+      // The main thread trains; a training stream's prefetch thread exchanges samples on a
+      // communicator of its own at the same time.
+      check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided), "MPI_Init_thread");
       owns_init_ = true;
     }
-    // Errors come back as codes (turned into exceptions, then MPI_Abort), never a silent hang.
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node_);
+    attach(MPI_COMM_WORLD);
+    MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node_);
     MPI_Comm_set_errhandler(node_, MPI_ERRORS_RETURN);
     MPI_Comm_rank(node_, &local_rank_);
     MPI_Comm_size(node_, &local_size_);
@@ -57,11 +68,24 @@ class MpiCommunicator : public Communicator {
     MPI_Get_processor_name(name, &len);
     node_name_.assign(name, len);
   }
+  // A duplicate of `parent` (its node facts copied).
+  explicit MpiCommunicator(const MpiCommunicator& parent) {
+    MPI_Comm dup;
+    check(MPI_Comm_dup(parent.comm_, &dup), "MPI_Comm_dup");
+    attach(dup);
+    owns_comm_ = true;
+    local_rank_ = parent.local_rank_;
+    local_size_ = parent.local_size_;
+    node_name_ = parent.node_name_;
+  }
   ~MpiCommunicator() override {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized) MPI_Comm_free(&node_);
-    if (owns_init_) MPI_Finalize();
+    if (!finalized) {
+      if (owns_comm_) MPI_Comm_free(&comm_);
+      if (node_ != MPI_COMM_NULL) MPI_Comm_free(&node_);
+    }
+    if (owns_init_ && !finalized) MPI_Finalize();
   }
 
   int rank() const override { return rank_; }
@@ -71,58 +95,94 @@ class MpiCommunicator : public Communicator {
   std::string node_name() const override { return node_name_; }
 
   void allreduce_sum(float* data, size_t n) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD),
-          "MPI_Allreduce");
+    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, comm_), "MPI_Allreduce");
   }
   std::unique_ptr<Request> allreduce_sum_async(float* data, size_t n) override {
     auto r = std::make_unique<MpiRequest>();
-    check(MPI_Iallreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD,
-                         &r->request),
+    check(MPI_Iallreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, comm_, &r->request),
           "MPI_Iallreduce");
     return r;
   }
   void allreduce_sum(double* data, size_t n) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
-          "MPI_Allreduce");
+    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
   }
   int allreduce_max(int value) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD),
-          "MPI_Allreduce");
+    check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
     return value;
   }
   int local_count_of(uint64_t key) override {
+    if (node_ == MPI_COMM_NULL) throw std::logic_error("local_count_of on a duplicate");
     std::vector<uint64_t> keys(local_size_);
     check(MPI_Allgather(&key, 1, MPI_UINT64_T, keys.data(), 1, MPI_UINT64_T, node_),
           "MPI_Allgather");
     return static_cast<int>(std::count(keys.begin(), keys.end(), key));
   }
   void broadcast(float* data, size_t n, int root) override {
-    check(MPI_Bcast(data, count(n), MPI_FLOAT, root, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Bcast(data, count(n), MPI_FLOAT, root, comm_), "MPI_Bcast");
   }
   void broadcast(int64_t* data, size_t n, int root) override {
-    check(MPI_Bcast(data, count(n), MPI_INT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Bcast(data, count(n), MPI_INT64_T, root, comm_), "MPI_Bcast");
   }
   void broadcast(std::string& text, int root) override {
     int len = static_cast<int>(text.size());
-    check(MPI_Bcast(&len, 1, MPI_INT, root, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Bcast(&len, 1, MPI_INT, root, comm_), "MPI_Bcast");
     text.resize(len);
-    check(MPI_Bcast(text.data(), len, MPI_CHAR, root, MPI_COMM_WORLD), "MPI_Bcast");
+    check(MPI_Bcast(text.data(), len, MPI_CHAR, root, comm_), "MPI_Bcast");
   }
-  void barrier() override { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+  void barrier() override { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+
+  std::unique_ptr<Communicator> duplicate() override {
+    return std::make_unique<MpiCommunicator>(*this);
+  }
+  bool concurrent_threads() const override { return concurrent_; }
+  std::unique_ptr<Request> alltoallv_async(const void* send, const std::vector<int64_t>& send_bytes,
+                                           void* recv,
+                                           const std::vector<int64_t>& recv_bytes) override {
+    auto r = std::make_unique<AlltoallvRequest>();
+    auto layout = [](const std::vector<int64_t>& bytes, std::vector<int>& counts,
+                     std::vector<int>& displs) {
+      size_t offset = 0;
+      for (int64_t b : bytes) {
+        counts.push_back(count(static_cast<size_t>(b)));
+        displs.push_back(count(offset));
+        offset += static_cast<size_t>(b);
+      }
+    };
+    layout(send_bytes, r->send_counts, r->send_displs);
+    layout(recv_bytes, r->recv_counts, r->recv_displs);
+    check(
+        MPI_Ialltoallv(send, r->send_counts.data(), r->send_displs.data(), MPI_BYTE, recv,
+                       r->recv_counts.data(), r->recv_displs.data(), MPI_BYTE, comm_, &r->request),
+        "MPI_Ialltoallv");
+    return r;
+  }
+  std::unique_ptr<Request> allreduce_max_async(int* value) override {
+    auto r = std::make_unique<MpiRequest>();
+    check(MPI_Iallreduce(MPI_IN_PLACE, value, 1, MPI_INT, MPI_MAX, comm_, &r->request),
+          "MPI_Iallreduce");
+    return r;
+  }
   [[noreturn]] void abort(int code) override {
     MPI_Abort(MPI_COMM_WORLD, code);
     std::exit(code);
   }
 
  private:
-  static int count(size_t n) {
-    if (n > static_cast<size_t>(INT32_MAX))
-      throw std::length_error("MPI message over 2^31 elements");
-    return static_cast<int>(n);
+  void attach(MPI_Comm comm) {
+    comm_ = comm;
+    int level = 0;
+    MPI_Query_thread(&level);
+    concurrent_ = level >= MPI_THREAD_MULTIPLE;
+    // Errors come back as codes (turned into exceptions, then MPI_Abort), never a silent hang.
+    MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
   }
+
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  MPI_Comm node_ = MPI_COMM_NULL;  // the ranks sharing this node's memory (the world's only)
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
-  MPI_Comm node_ = MPI_COMM_NULL;  // the ranks sharing this node's memory
-  bool owns_init_ = false;
+  bool owns_init_ = false, owns_comm_ = false, concurrent_ = false;
   std::string node_name_;
 };
 

@@ -75,6 +75,29 @@ class IoStreaming : public ::testing::Test {
   std::string path_;
 };
 
+// One rank reads every block of the file once per epoch (what the producer reads ahead is
+// counted for the next epoch); a file that fits one window is decoded once and kept, so three
+// epochs read it once.
+TEST_F(IoStreaming, OneRankReadsTheFileOncePerEpochAndKeepsOneThatFits) {
+  const int64_t file_bytes = kN * kWidth * 4;
+  for (double buffer_mb : {buffer_for_window(150), 4.0}) {
+    StreamingOptions o = options(0, 1, 10, /*drop_last=*/false);
+    o.buffer_mb = buffer_mb;
+    StreamingDataset ds(file_spec(path_), o);
+    const bool kept = buffer_mb > 1;
+    EXPECT_EQ(ds.keeps_decoded_samples(), kept);
+    const int64_t blocks = (kN + ds.block_rows() - 1) / ds.block_rows();
+    for (int e = 0; e < 3; ++e) {
+      auto batches = run_epoch(ds, e);
+      EXPECT_EQ(static_cast<int64_t>(batches.size()), kN / 10);
+      const bool reads_now = !kept || e == 0;
+      EXPECT_EQ(ds.reads(e).blocks, reads_now ? blocks : 0) << "epoch " << e;
+      EXPECT_EQ(ds.reads(e).bytes, reads_now ? file_bytes : 0) << "epoch " << e;
+    }
+    EXPECT_LE(ds.buffer_high_water_bytes(), ds.buffer_limit_bytes());
+  }
+}
+
 TEST_F(IoStreaming, KeepLastSeesEverySampleOncePerEpochForWorldSizes1To4) {
   for (int world = 1; world <= 4; ++world) {
     const int64_t batch = 7;  // 1000 is not a multiple of 7, 14, 21 or 28

@@ -2,6 +2,7 @@
 // that rank's exit status non-zero, and mpirun reports it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 
 #include "mpi_world.hpp"
@@ -16,6 +17,27 @@ Communicator& mpi_world() {
 }
 }  // namespace latent::testing
 
+namespace {
+
+// Prints each failed assertion of a rank other than 0, with its rank.
+class FailurePrinter : public ::testing::EmptyTestEventListener {
+ public:
+  explicit FailurePrinter(int rank) : rank_(rank) {}
+  void OnTestPartResult(const ::testing::TestPartResult& result) override {
+    if (!result.failed()) return;
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::fprintf(stderr, "rank %d: %s.%s: %s:%d: Failure\n%s\n", rank_,
+                 test ? test->test_suite_name() : "?", test ? test->name() : "?",
+                 result.file_name() ? result.file_name() : "?", result.line_number(),
+                 result.message());
+  }
+
+ private:
+  int rank_;
+};
+
+}  // namespace
+
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   latent::set_num_threads(1);  // ranks share the machine's cores
@@ -24,6 +46,7 @@ int main(int argc, char** argv) {
   if (latent::testing::world->rank() != 0) {
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new FailurePrinter(latent::testing::world->rank()));
   }
   int failed = RUN_ALL_TESTS();
   int any = latent::testing::world->allreduce_max(failed);
