@@ -289,11 +289,11 @@ void StreamingDataset::Impl::start(int64_t e) {
 bool StreamingDataset::Impl::streaming_ahead_into(int64_t e) {
   if (!opt.shuffle || !producer.joinable() || epoch < 0 || e != epoch + 1 || step < plan.steps())
     return false;
+  // The consumer has taken every window of the epochs before e, so the queue holds windows of
+  // e and later ones only (with an epoch of one window, possibly two epochs ahead). Decided the
+  // same way on every rank: exchanging producers must all go on, or all restart.
   std::lock_guard<std::mutex> lock(mu);
-  if (error || done) return false;
-  for (const auto& w : queue)
-    if (w->epoch != e) return false;
-  return true;
+  return !error && !done;
 }
 
 void StreamingDataset::Impl::produce(int64_t first_epoch) {

@@ -75,7 +75,9 @@ const OptionSpec kTrainOptions[] = {
     {"io-buffer-mb", "256", "prefetch buffer per rank and dataset (training, validation), MB"},
     {"log-every", "50", "steps between metrics rows", OnResume::kMayChange},
     {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
-    {"bucket-mb", "25", "gradient allreduce bucket size (MB)", OnResume::kMayChange},
+    // MPI moves a non-blocking allreduce only inside MPI calls: small buckets progress while
+    // backward goes on; one of 2 MB or more went through a path twice as slow (VAE, 2 ranks).
+    {"bucket-mb", "1", "gradient allreduce bucket size (MB)", OnResume::kMayChange},
     {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)",
      OnResume::kMayChange},
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},

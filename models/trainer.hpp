@@ -27,7 +27,7 @@ struct TrainOptions {
   double io_buffer_mb = 256;
   int64_t log_every = 50;
   int64_t lr_warmup_steps = 0;  // learning rate ramps linearly from 0 over these steps
-  double bucket_mb = 25;        // gradient allreduce bucket size
+  double bucket_mb = 1;         // gradient allreduce bucket size
   bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
   bool sync_bn = false;         // batch-norm statistics over all ranks' samples
   int64_t grid_images = 64;
