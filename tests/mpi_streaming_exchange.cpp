@@ -102,32 +102,38 @@ TEST_F(StreamingExchange, EveryRankGetsTheOrderItWouldHaveReadItself) {
   Communicator& world = mpi_world();
   for (const FileCase& f : kFiles)
     for (bool drop_last : {true, false})
-      for (bool filtered : {false, true}) {
-        DatasetSpec spec;
-        spec.path = dir_ + "/" + f.name + ".h5";
-        if (filtered) spec.classes = {1, 4, 6};
-        StreamingOptions o;
-        o.rank = world.rank();
-        o.world = world.size();
-        o.seed = 99;
-        o.batch_per_rank = 11;
-        o.buffer_mb = 0.03;  // windows of ~140 samples: several per epoch, the last partial
-        o.drop_last = drop_last;
-        StreamingDataset alone(spec, o);
-        o.exchange = exchange_.get();
-        StreamingDataset exchanged(spec, o);
-        ASSERT_GT(kRows / (filtered ? 3 : 1), 2 * exchanged.window_samples()) << f.name;
-        ASSERT_FALSE(exchanged.keeps_decoded_samples());
-        std::vector<Step> a = epochs(alone, 2), b = epochs(exchanged, 2);
-        std::string what = std::string(f.name) + (drop_last ? " drop_last" : " keep_last") +
-                           (filtered ? " classes 1,4,6" : "");
-        ASSERT_EQ(a.size(), b.size()) << what;
-        for (size_t s = 0; s < a.size(); ++s) {
-          ASSERT_EQ(a[s].first, b[s].first) << what << " step " << s;
-          ASSERT_EQ(a[s].labels, b[s].labels) << what << " step " << s;
-          ASSERT_EQ(a[s].images, b[s].images) << what << " step " << s;
+      for (bool filtered : {false, true})
+        for (double buffer_mb : {0.03, 4.0}) {
+          DatasetSpec spec;
+          spec.path = dir_ + "/" + f.name + ".h5";
+          if (filtered) spec.classes = {1, 4, 6};
+          StreamingOptions o;
+          o.rank = world.rank();
+          o.world = world.size();
+          o.seed = 99;
+          o.batch_per_rank = 11;
+          // 0.03 MB: windows of ~140 samples, several per epoch, the last partial; 4 MB: the epoch
+          // is one window, kept decoded, and the producer can run two epochs ahead.
+          o.buffer_mb = buffer_mb;
+          o.drop_last = drop_last;
+          StreamingDataset alone(spec, o);
+          o.exchange = exchange_.get();
+          StreamingDataset exchanged(spec, o);
+          if (buffer_mb < 1) {
+          ASSERT_GT(kRows / (filtered ? 3 : 1), 2 * exchanged.window_samples());
         }
-      }
+          ASSERT_EQ(exchanged.keeps_decoded_samples(), buffer_mb > 1);
+          std::vector<Step> a = epochs(alone, 4), b = epochs(exchanged, 4);
+          std::string what = std::string(f.name) + (drop_last ? " drop_last" : " keep_last") +
+                             (filtered ? " classes 1,4,6" : "") + " buffer " +
+                             std::to_string(buffer_mb);
+          ASSERT_EQ(a.size(), b.size()) << what;
+          for (size_t s = 0; s < a.size(); ++s) {
+            ASSERT_EQ(a[s].first, b[s].first) << what << " step " << s;
+            ASSERT_EQ(a[s].labels, b[s].labels) << what << " step " << s;
+            ASSERT_EQ(a[s].images, b[s].images) << what << " step " << s;
+          }
+        }
 }
 
 // Each block is read by exactly one rank: per epoch the ranks' reads add up to one reading of
