@@ -38,10 +38,18 @@ std::string classes_str(const std::vector<int>& classes) {
   return s;
 }
 
-// A sample as the prefetcher hands it around: its label, then its floats.
+// A sample as the consumer takes it: its label, then its floats.
 struct RecordLayout {
   int64_t floats = 0;
   int64_t bytes() const { return 4 + floats * 4; }
+};
+
+// A sample as it travels between ranks, still as stored in the file (uint8 pixels are a
+// quarter of their floats): its file row (for errors), label, then the raw bytes; records are
+// 8-byte aligned. The receiver decodes it.
+struct WireLayout {
+  int64_t raw = 0;
+  int64_t bytes() const { return (16 + raw + 7) / 8 * 8; }
 };
 
 // This rank's samples of one window, in the order it consumes them: slot s points at its
@@ -82,12 +90,18 @@ struct StreamingDataset::Impl {
   // Prepares window w of epoch e; false when the ranks agreed to stop.
   bool produce_window(int64_t w, int64_t e);
   void fill_local(Window& window, int64_t w, int64_t begin, int64_t end);
-  bool fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin, int64_t end);
-  // The window's i-th block as records: decoded once into the kept samples (returned), or
-  // loaded into the scratch block (null; decode_kept() then decodes its rows).
+  // Reads this rank's blocks, then (all ranks agreeing to go on, else false) exchanges.
+  bool fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin, int64_t end,
+                      bool done_here);
+  // A block's kept rows as records: made once into the kept samples (returned; decoded records
+  // alone, wire records when exchanging), or loaded into the scratch block (null: decode_kept
+  // or pack_kept then make its rows' records).
   const uint8_t* block_records(int64_t block);
+  int64_t kept_record_bytes() const { return exchange ? wire.bytes() : record.bytes(); }
   void load_block(int64_t block);
   void decode_kept(int64_t k, uint8_t* record);
+  void pack_kept(int64_t k, uint8_t* wire_record);
+  void decode_wire(const uint8_t* wire_record, uint8_t* record);
   int owner(int64_t e, int64_t w, int64_t i, int64_t block) const;
   // Waits for a collective of the exchange, polling (a blocking MPI call would spin on the core
   // the compute thread needs); false when abandoned.
@@ -113,6 +127,7 @@ struct StreamingDataset::Impl {
   Communicator* exchange = nullptr;  // set when ranks read once and exchange
   std::vector<int> classes;          // sorted; empty: keep all
   RecordLayout record;
+  WireLayout wire;
   int64_t floats = 0;
   int64_t limit_bytes = 0;
   int64_t block_rows = 0;
@@ -142,7 +157,7 @@ struct StreamingDataset::Impl {
   MeteredBuffer<Route> routes{meter};
   MeteredBuffer<Route> sorted_routes{meter};
   MeteredBuffer<int32_t> slot_source{meter};
-  MeteredBuffer<uint8_t> outgoing{meter};
+  MeteredBuffer<uint8_t> outgoing{meter}, incoming{meter};
 
   // The epoch the consumer is in, and its next step.
   int64_t epoch = -1;
@@ -184,6 +199,7 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
 
   floats = file.sample_floats();
   record.floats = floats;
+  wire.raw = file.raw_sample_bytes();
   limit_bytes = static_cast<int64_t>(opt.buffer_mb * (1 << 20));
   const int64_t raw_bytes = file.raw_sample_bytes();
   // Budget: two windows of at most 3/8 of the buffer each; one block of raw rows and their
@@ -224,7 +240,7 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
     for (int64_t b = 0; b < blocks; ++b)
       if (!exchange || b % opt.world == opt.rank) {
         kept_offset[b] = total;
-        total += block_counts[b] * record.bytes();
+        total += block_counts[b] * kept_record_bytes();
       }
     kept.ensure(static_cast<size_t>(std::max<int64_t>(total, 1)));
   }
@@ -346,7 +362,7 @@ bool StreamingDataset::Impl::wait_for(Communicator::Request& request) {
   while (!request.test()) {
     if (abandoned) return false;
     std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(1000));
+    pause = std::min(pause * 2, std::chrono::microseconds(100));
   }
   return true;
 }
@@ -378,8 +394,6 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
     done_here = cancel && !(e < stop_epoch || (e == stop_epoch && begin < stop_position));
     if (cancel && !exchange) return false;
   }
-  // Exchanging ranks go on only together: each says whether it is done, all stop when one is.
-  if (exchange && !agree_to_continue(done_here)) return false;
 
   // The window's samples in block order, k-th kept row of each block, then shuffled: position
   // begin + p takes sample perm[p]. The same on every rank.
@@ -396,7 +410,7 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   window->epoch = e;
   bool complete = true;
   if (exchange)
-    complete = fill_exchanged(*window, e, w, begin, end);
+    complete = fill_exchanged(*window, e, w, begin, end, done_here);
   else
     fill_local(*window, w, begin, end);
   {
@@ -482,10 +496,10 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
 }
 
 bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin,
-                                            int64_t end) {
+                                            int64_t end, bool done_here) {
   const std::vector<int64_t> blocks = order->window_blocks(w);
   const std::vector<int64_t> starts = block_starts(blocks, block_counts);
-  const int64_t rec = record.bytes();
+  const int64_t rec = record.bytes(), wrec = wire.bytes();
   const int world = opt.world;
   // Every position of the window: the rank that consumes it (and its slot there), and the rank
   // that reads its block. This rank notes what it sends and where its own slots come from.
@@ -511,41 +525,49 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
     }
   }
 
-  // Read and decode this rank's blocks once each, straight into the outgoing records.
+  // Read this rank's blocks once each (HDF5 decompresses them), straight into the outgoing
+  // records, still as stored.
   std::vector<int64_t> send_bytes(world), send_offset(world, 0), recv_bytes(world),
       recv_offset(world, 0);
   for (int r = 0; r < world; ++r) {
-    send_bytes[r] = send_count[r] * rec;
-    recv_bytes[r] = recv_count[r] * rec;
+    send_bytes[r] = send_count[r] * wrec;
+    recv_bytes[r] = recv_count[r] * wrec;
     if (r > 0) {
       send_offset[r] = send_offset[r - 1] + send_bytes[r - 1];
       recv_offset[r] = recv_offset[r - 1] + recv_bytes[r - 1];
     }
   }
-  outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * rec, 1)));
+  outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * wrec, 1)));
   sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(sends, 1)));
   sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
   for (int64_t r = 0; r < sends;) {
     const int32_t i = sorted_routes[r].block;
-    const uint8_t* decoded = block_records(blocks[i]);
+    const uint8_t* kept_records = block_records(blocks[i]);
     for (; r < sends && sorted_routes[r].block == i; ++r) {
       const Route& route = sorted_routes[r];
-      uint8_t* dst = outgoing.data() + send_offset[route.dest] + int64_t{route.index} * rec;
-      if (decoded)
-        std::memcpy(dst, decoded + route.k * rec, rec);
+      uint8_t* dst = outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec;
+      if (kept_records)
+        std::memcpy(dst, kept_records + route.k * wrec, wrec);
       else
-        decode_kept(route.k, dst);
+        pack_kept(route.k, dst);
     }
   }
 
+  // Exchanging ranks go on only together: each says whether it is done, all stop when one is.
+  // This also waits (polling, asleep) until every rank has read its blocks, so the exchange
+  // itself then runs at once instead of spinning on a core the compute thread needs.
+  if (!agree_to_continue(done_here)) return false;
+  incoming.ensure(static_cast<size_t>(std::max<int64_t>(window.size * wrec, 1)));
+  exchange->alltoallv(outgoing.data(), send_bytes, incoming.data(), recv_bytes);
+
+  // Decode what arrived into this rank's window, in slot order.
   window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
-  auto request =
-      exchange->alltoallv_async(outgoing.data(), send_bytes, window.records.data(), recv_bytes);
-  if (!wait_for(*request)) return false;
   std::vector<int64_t> taken(world, 0);
   for (int64_t s = 0; s < window.size; ++s) {
     const int source = slot_source[s];
-    window.slots[s] = window.records.data() + recv_offset[source] + taken[source]++ * rec;
+    uint8_t* dst = window.records.data() + s * rec;
+    decode_wire(incoming.data() + recv_offset[source] + taken[source]++ * wrec, dst);
+    window.slots[s] = dst;
   }
   return true;
 }
@@ -561,7 +583,13 @@ const uint8_t* StreamingDataset::Impl::block_records(int64_t block) {
   uint8_t* base = kept.data() + kept_offset[block];
   if (!kept_ready[block]) {
     load_block(block);
-    for (int64_t k = 0; k < block_counts[block]; ++k) decode_kept(k, base + k * record.bytes());
+    const int64_t bytes = kept_record_bytes();
+    for (int64_t k = 0; k < block_counts[block]; ++k) {
+      if (exchange)
+        pack_kept(k, base + k * bytes);
+      else
+        decode_kept(k, base + k * bytes);
+    }
     kept_ready[block] = true;
   }
   return base;
@@ -588,6 +616,22 @@ void StreamingDataset::Impl::load_block(int64_t block) {
                            std::to_string(n) + " rows, counted " +
                            std::to_string(block_counts[block]));
   loaded_block = block;
+}
+
+void StreamingDataset::Impl::pack_kept(int64_t k, uint8_t* dst) {
+  const int64_t in_block = block_kept[k];
+  const int64_t row = block_range(loaded_block).first + in_block;
+  const int32_t label = file.has_labels() ? block_labels[in_block] : -1;
+  std::memcpy(dst, &row, 8);
+  std::memcpy(dst + 8, &label, 4);
+  std::memcpy(dst + 16, raw.data() + in_block * wire.raw, wire.raw);
+}
+
+void StreamingDataset::Impl::decode_wire(const uint8_t* src, uint8_t* dst) {
+  int64_t row = 0;
+  std::memcpy(&row, src, 8);
+  std::memcpy(dst, src + 8, 4);
+  file.to_float(src + 16, row, reinterpret_cast<float*>(dst + 4));
 }
 
 void StreamingDataset::Impl::decode_kept(int64_t k, uint8_t* dst) {

@@ -39,12 +39,6 @@ class MpiRequest : public Communicator::Request {
   }
 };
 
-// An all-to-all in flight: its counts and displacements must outlive the call.
-class AlltoallvRequest : public MpiRequest {
- public:
-  std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
-};
-
 class MpiCommunicator : public Communicator {
  public:
   // MPI_COMM_WORLD (initialising MPI).
@@ -135,10 +129,9 @@ class MpiCommunicator : public Communicator {
     return std::make_unique<MpiCommunicator>(*this);
   }
   bool concurrent_threads() const override { return concurrent_; }
-  std::unique_ptr<Request> alltoallv_async(const void* send, const std::vector<int64_t>& send_bytes,
-                                           void* recv,
-                                           const std::vector<int64_t>& recv_bytes) override {
-    auto r = std::make_unique<AlltoallvRequest>();
+  void alltoallv(const void* send, const std::vector<int64_t>& send_bytes, void* recv,
+                 const std::vector<int64_t>& recv_bytes) override {
+    std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
     auto layout = [](const std::vector<int64_t>& bytes, std::vector<int>& counts,
                      std::vector<int>& displs) {
       size_t offset = 0;
@@ -148,13 +141,11 @@ class MpiCommunicator : public Communicator {
         offset += static_cast<size_t>(b);
       }
     };
-    layout(send_bytes, r->send_counts, r->send_displs);
-    layout(recv_bytes, r->recv_counts, r->recv_displs);
-    check(
-        MPI_Ialltoallv(send, r->send_counts.data(), r->send_displs.data(), MPI_BYTE, recv,
-                       r->recv_counts.data(), r->recv_displs.data(), MPI_BYTE, comm_, &r->request),
-        "MPI_Ialltoallv");
-    return r;
+    layout(send_bytes, send_counts, send_displs);
+    layout(recv_bytes, recv_counts, recv_displs);
+    check(MPI_Alltoallv(send, send_counts.data(), send_displs.data(), MPI_BYTE, recv,
+                        recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_),
+          "MPI_Alltoallv");
   }
   std::unique_ptr<Request> allreduce_max_async(int* value) override {
     auto r = std::make_unique<MpiRequest>();

@@ -120,8 +120,8 @@ TEST_F(StreamingExchange, EveryRankGetsTheOrderItWouldHaveReadItself) {
           o.exchange = exchange_.get();
           StreamingDataset exchanged(spec, o);
           if (buffer_mb < 1) {
-          ASSERT_GT(kRows / (filtered ? 3 : 1), 2 * exchanged.window_samples());
-        }
+            ASSERT_GT(kRows / (filtered ? 3 : 1), 2 * exchanged.window_samples());
+          }
           ASSERT_EQ(exchanged.keeps_decoded_samples(), buffer_mb > 1);
           std::vector<Step> a = epochs(alone, 4), b = epochs(exchanged, 4);
           std::string what = std::string(f.name) + (drop_last ? " drop_last" : " keep_last") +
