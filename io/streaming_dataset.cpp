@@ -93,11 +93,11 @@ struct StreamingDataset::Impl {
   // Reads this rank's blocks, then (all ranks agreeing to go on, else false) exchanges.
   bool fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin, int64_t end,
                       bool done_here);
-  // A block's kept rows as records: made once into the kept samples (returned; decoded records
-  // alone, wire records when exchanging), or loaded into the scratch block (null: decode_kept
-  // or pack_kept then make its rows' records).
+  // A block's kept rows as records: decoded once into the kept samples (returned), or loaded
+  // into the scratch block (null: decode_kept or pack_kept then make its rows' records).
   const uint8_t* block_records(int64_t block);
-  int64_t kept_record_bytes() const { return exchange ? wire.bytes() : record.bytes(); }
+  // Kept samples under exchange: each rank decodes its blocks, then all gather all of them.
+  void gather_kept(int64_t epoch);
   void load_block(int64_t block);
   void decode_kept(int64_t k, uint8_t* record);
   void pack_kept(int64_t k, uint8_t* wire_record);
@@ -144,8 +144,10 @@ struct StreamingDataset::Impl {
   // Kept samples (the epoch is one window): this rank's blocks decoded once.
   bool keep = false;
   MeteredBuffer<uint8_t> kept{meter};
-  std::vector<int64_t> kept_offset;  // per block: its records in `kept`, -1 if not this rank's
+  std::vector<int64_t> kept_offset;  // per block: its records in `kept`
   std::vector<bool> kept_ready;
+  std::vector<int64_t> kept_share;  // bytes of `kept` each rank decodes (rank order)
+  bool kept_gathered = false;
 
   // The producer's scratch, reused window after window: one block of raw rows, its labels and
   // which of its rows are kept; the window's shuffle, routes and outgoing records.
@@ -229,19 +231,23 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   }
   plan = ShardPlan(samples, opt.batch_per_rank, opt.world, opt.drop_last);
 
-  // An epoch that is one window holds every sample: keep what this rank decodes (its blocks
-  // when exchanging, all of them alone) instead of reading it again next epoch. Within the
-  // budget: the kept samples replace a window's records.
+  // An epoch that is one window holds every sample, decoded in at most 3/8 of the buffer: keep
+  // them all, decoded, instead of reading again every epoch. Exchanging ranks each decode their
+  // share of the blocks once and gather the rest; the kept samples are laid out rank by rank so
+  // that each rank's share is one piece.
   keep = samples <= window_samples && (opt.world == 1 || exchange);
   if (keep) {
     kept_offset.assign(blocks, -1);
     kept_ready.assign(blocks, false);
+    kept_share.assign(exchange ? opt.world : 1, 0);
     int64_t total = 0;
-    for (int64_t b = 0; b < blocks; ++b)
-      if (!exchange || b % opt.world == opt.rank) {
-        kept_offset[b] = total;
-        total += block_counts[b] * kept_record_bytes();
-      }
+    for (size_t r = 0; r < kept_share.size(); ++r)
+      for (int64_t b = 0; b < blocks; ++b)
+        if (!exchange || b % opt.world == static_cast<int64_t>(r)) {
+          kept_offset[b] = total;
+          total += block_counts[b] * record.bytes();
+          kept_share[r] += block_counts[b] * record.bytes();
+        }
     kept.ensure(static_cast<size_t>(std::max<int64_t>(total, 1)));
   }
 }
@@ -317,6 +323,7 @@ void StreamingDataset::Impl::produce(int64_t first_epoch) {
     raw.ensure(block_rows * file.raw_sample_bytes());
     block_labels.ensure(block_rows);
     block_kept.ensure(block_rows);
+    if (keep && exchange && !kept_gathered) gather_kept(first_epoch);
     bool go_on = true;
     for (int64_t e = first_epoch; go_on; ++e) {
       order = std::make_unique<EpochOrder>(block_counts, window_samples, opt.seed,
@@ -349,9 +356,9 @@ std::unique_ptr<Window> StreamingDataset::Impl::take_window() {
 int StreamingDataset::Impl::owner(int64_t e, int64_t w, int64_t i, int64_t block) const {
   if (!exchange) return opt.rank;
   const int64_t p = opt.world;
-  // Kept samples stay with the rank that decoded them, so their owner may not change with the
-  // epoch. Streamed blocks are dealt in visiting order, carried on from epoch to epoch, so each
-  // window, each epoch and the whole run split evenly (within a block).
+  // Kept samples are decoded once, by block id. Streamed blocks are dealt in visiting order,
+  // carried on from epoch to epoch, so each window, each epoch and the whole run split evenly
+  // (within a block).
   if (keep) return static_cast<int>(block % p);
   const int64_t blocks = static_cast<int64_t>(block_counts.size());
   return static_cast<int>(((e % p) * (blocks % p) + order->window_first_block(w) + i) % p);
@@ -383,7 +390,9 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
     auto [a, b] = plan.rank_range(k, opt.rank);
     mine += std::max<int64_t>(0, std::min(b, end) - std::max(a, begin));
   }
-  if (mine == 0 && !exchange) return true;
+  // Kept samples make every window locally; otherwise exchanging ranks make each together.
+  const bool together = exchange && !keep;
+  if (mine == 0 && !together) return true;
 
   // Wait until at most one window is queued, so two live windows stay within budget.
   bool done_here = false;
@@ -392,7 +401,7 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
     cv.wait(lock, [&] { return cancel || queue.size() <= 1; });
     // A window with positions before the consumer's stop may still be another rank's need.
     done_here = cancel && !(e < stop_epoch || (e == stop_epoch && begin < stop_position));
-    if (cancel && !exchange) return false;
+    if (cancel && !together) return false;
   }
 
   // The window's samples in block order, k-th kept row of each block, then shuffled: position
@@ -409,7 +418,7 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   window->consumed = 0;
   window->epoch = e;
   bool complete = true;
-  if (exchange)
+  if (together)
     complete = fill_exchanged(*window, e, w, begin, end, done_here);
   else
     fill_local(*window, w, begin, end);
@@ -417,7 +426,7 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
     std::lock_guard<std::mutex> lock(mu);
     if (!complete || mine == 0 || cancel) {  // made for another rank's need, or abandoned
       pool.push_back(std::move(window));
-      return complete && !(cancel && !exchange);
+      return complete && !(cancel && !together);
     }
     queue.push_back(std::move(window));
   }
@@ -542,14 +551,10 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
   sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
   for (int64_t r = 0; r < sends;) {
     const int32_t i = sorted_routes[r].block;
-    const uint8_t* kept_records = block_records(blocks[i]);
+    load_block(blocks[i]);
     for (; r < sends && sorted_routes[r].block == i; ++r) {
       const Route& route = sorted_routes[r];
-      uint8_t* dst = outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec;
-      if (kept_records)
-        std::memcpy(dst, kept_records + route.k * wrec, wrec);
-      else
-        pack_kept(route.k, dst);
+      pack_kept(route.k, outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
     }
   }
 
@@ -577,22 +582,22 @@ const uint8_t* StreamingDataset::Impl::block_records(int64_t block) {
     load_block(block);
     return nullptr;
   }
-  if (kept_offset[block] < 0)
-    throw std::logic_error("StreamingDataset: block " + std::to_string(block) +
-                           " is another rank's");
   uint8_t* base = kept.data() + kept_offset[block];
   if (!kept_ready[block]) {
     load_block(block);
-    const int64_t bytes = kept_record_bytes();
-    for (int64_t k = 0; k < block_counts[block]; ++k) {
-      if (exchange)
-        pack_kept(k, base + k * bytes);
-      else
-        decode_kept(k, base + k * bytes);
-    }
+    for (int64_t k = 0; k < block_counts[block]; ++k) decode_kept(k, base + k * record.bytes());
     kept_ready[block] = true;
   }
   return base;
+}
+
+void StreamingDataset::Impl::gather_kept(int64_t epoch) {
+  reading_epoch = epoch;
+  for (int64_t b = 0; b < static_cast<int64_t>(block_counts.size()); ++b)
+    if (b % opt.world == opt.rank) block_records(b);
+  exchange->allgatherv(kept.data(), kept_share);
+  kept_ready.assign(block_counts.size(), true);
+  kept_gathered = true;
 }
 
 void StreamingDataset::Impl::load_block(int64_t block) {

@@ -52,6 +52,8 @@ class Communicator {
   // recv_bytes[s] bytes from rank s land in `recv` (consecutive by rank).
   virtual void alltoallv(const void* send, const std::vector<int64_t>& send_bytes, void* recv,
                          const std::vector<int64_t>& recv_bytes) = 0;
+  // In place: rank r's bytes[r] bytes at offset Σ bytes[< r] of `data` reach every rank.
+  virtual void allgatherv(void* data, const std::vector<int64_t>& bytes) = 0;
   // Non-blocking max over ranks of *value, in place (keep *value alive until complete).
   virtual std::unique_ptr<Request> allreduce_max_async(int* value) = 0;
   // Ends every rank of the job with `code` (a lost or failing rank never leaves others hanging).

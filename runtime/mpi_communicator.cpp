@@ -28,6 +28,16 @@ int count(size_t n) {
   return static_cast<int>(n);
 }
 
+// Counts and displacements (MPI's int) of consecutive pieces of `bytes` bytes.
+void layout(const std::vector<int64_t>& bytes, std::vector<int>& counts, std::vector<int>& displs) {
+  size_t offset = 0;
+  for (int64_t b : bytes) {
+    counts.push_back(count(static_cast<size_t>(b)));
+    displs.push_back(count(offset));
+    offset += static_cast<size_t>(b);
+  }
+}
+
 class MpiRequest : public Communicator::Request {
  public:
   MPI_Request request = MPI_REQUEST_NULL;
@@ -132,20 +142,18 @@ class MpiCommunicator : public Communicator {
   void alltoallv(const void* send, const std::vector<int64_t>& send_bytes, void* recv,
                  const std::vector<int64_t>& recv_bytes) override {
     std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
-    auto layout = [](const std::vector<int64_t>& bytes, std::vector<int>& counts,
-                     std::vector<int>& displs) {
-      size_t offset = 0;
-      for (int64_t b : bytes) {
-        counts.push_back(count(static_cast<size_t>(b)));
-        displs.push_back(count(offset));
-        offset += static_cast<size_t>(b);
-      }
-    };
     layout(send_bytes, send_counts, send_displs);
     layout(recv_bytes, recv_counts, recv_displs);
     check(MPI_Alltoallv(send, send_counts.data(), send_displs.data(), MPI_BYTE, recv,
                         recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_),
           "MPI_Alltoallv");
+  }
+  void allgatherv(void* data, const std::vector<int64_t>& bytes) override {
+    std::vector<int> counts, displs;
+    layout(bytes, counts, displs);
+    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_BYTE, data, counts.data(), displs.data(), MPI_BYTE,
+                         comm_),
+          "MPI_Allgatherv");
   }
   std::unique_ptr<Request> allreduce_max_async(int* value) override {
     auto r = std::make_unique<MpiRequest>();
