@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "runtime/error.hpp"
+#include "runtime/vector_clones.hpp"
 
 namespace latent {
 namespace {
@@ -22,6 +23,21 @@ void select_rows(hid_t space, const std::vector<int64_t>& d, int64_t begin, int6
   h5::check(
       H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
       "H5Sselect_hyperslab");
+}
+
+LATENT_VECTOR_CLONES void scale_uint8(const uint8_t* __restrict p, int64_t n,
+                                      float* __restrict out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = p[i] * (1.0f / 255.0f);
+}
+
+// Copies n floats; false when any is NaN or Inf.
+LATENT_VECTOR_CLONES bool copy_finite(const float* __restrict p, int64_t n, float* __restrict out) {
+  bool finite = true;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = p[i];
+    finite &= std::isfinite(p[i]);
+  }
+  return finite;
 }
 
 h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
@@ -106,17 +122,11 @@ void DatasetFile::read_raw_range(int64_t begin, int64_t end, void* raw) const {
 void DatasetFile::to_float(const void* raw, int64_t row, float* out) const {
   const int64_t n = sample_floats();
   if (is_uint8_) {
-    const uint8_t* p = static_cast<const uint8_t*>(raw);
-    for (int64_t i = 0; i < n; ++i) out[i] = p[i] * (1.0f / 255.0f);
+    scale_uint8(static_cast<const uint8_t*>(raw), n, out);
     return;
   }
   const float* p = static_cast<const float*>(raw);
-  bool finite = true;
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = p[i];
-    finite &= std::isfinite(p[i]);
-  }
-  if (!finite) {
+  if (!copy_finite(p, n, out)) {
     for (int64_t i = 0; i < n; ++i)
       if (!std::isfinite(p[i]))
         throw UserError(spec_.path + ": " + h5::absolute(spec_.images_name) + " sample " +

@@ -404,12 +404,18 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
     if (cancel && !together) return false;
   }
 
-  // The window's samples in block order, k-th kept row of each block, then shuffled: position
-  // begin + p takes sample perm[p]. The same on every rank.
+  // The window's samples in block order (the k-th kept row of its i-th block as i << 32 | k),
+  // then shuffled: position begin + p takes sample perm[p]. The same on every rank.
   reading_epoch = e;
   loaded_block = -1;  // a block is read once per epoch (counted for it), never carried over
   perm.ensure(static_cast<size_t>(size));
-  for (int64_t p = 0; p < size; ++p) perm[p] = p;
+  {
+    const std::vector<int64_t> blocks = order->window_blocks(w);
+    int64_t j = 0;
+    for (size_t i = 0; i < blocks.size(); ++i)
+      for (int64_t k = 0; k < block_counts[blocks[i]]; ++k)
+        perm[j++] = (static_cast<int64_t>(i) << 32) | k;
+  }
   order->shuffle_window(w, perm.data(), size);
 
   std::unique_ptr<Window> window = take_window();
@@ -436,26 +442,13 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
 
 namespace {
 
-// Window-local block of sample j (in block order) and its row among the block's kept rows.
-struct BlockRow {
-  int32_t block;
-  int64_t k;
-};
-BlockRow locate(const std::vector<int64_t>& starts, int64_t j) {
-  auto it = std::upper_bound(starts.begin(), starts.end(), j) - 1;
-  return {static_cast<int32_t>(it - starts.begin()), j - *it};
+// A window sample as perm holds it: its block (index into the window's blocks), its row among
+// the block's kept rows.
+int32_t block_of(int64_t sample) {
+  return static_cast<int32_t>(sample >> 32);
 }
-
-// Where each block's samples start in the window's block order.
-std::vector<int64_t> block_starts(const std::vector<int64_t>& blocks,
-                                  const std::vector<int64_t>& counts) {
-  std::vector<int64_t> starts;
-  int64_t at = 0;
-  for (int64_t b : blocks) {
-    starts.push_back(at);
-    at += counts[b];
-  }
-  return starts;
+int32_t row_of(int64_t sample) {
+  return static_cast<int32_t>(sample & 0xffffffff);
 }
 
 // Routes ordered by block (stable: within a block, in the order they were made).
@@ -470,7 +463,6 @@ void sort_by_block(const Route* in, int64_t n, int64_t blocks, Route* out) {
 
 void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin, int64_t end) {
   const std::vector<int64_t> blocks = order->window_blocks(w);
-  const std::vector<int64_t> starts = block_starts(blocks, block_counts);
   const int64_t rec = record.bytes();
   routes.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
   sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
@@ -478,9 +470,8 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
   for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k) {
     auto [a, b] = plan.rank_range(k, opt.rank);
     for (int64_t p = std::max(a, begin); p < std::min(b, end); ++p, ++slot) {
-      BlockRow at = locate(starts, perm[p - begin]);
-      routes[slot] =
-          Route{at.block, opt.rank, static_cast<int32_t>(at.k), static_cast<int32_t>(slot)};
+      const int64_t sample = perm[p - begin];
+      routes[slot] = Route{block_of(sample), opt.rank, row_of(sample), static_cast<int32_t>(slot)};
     }
   }
   sort_by_block(routes.data(), window.size, static_cast<int64_t>(blocks.size()),
@@ -507,35 +498,42 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
 bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin,
                                             int64_t end, bool done_here) {
   const std::vector<int64_t> blocks = order->window_blocks(w);
-  const std::vector<int64_t> starts = block_starts(blocks, block_counts);
   const int64_t rec = record.bytes(), wrec = wire.bytes();
   const int world = opt.world;
-  // Every position of the window: the rank that consumes it (and its slot there), and the rank
-  // that reads its block. This rank notes what it sends and where its own slots come from.
-  std::vector<int64_t> next_slot(world, 0), send_count(world, 0), recv_count(world, 0);
-  int64_t owned = 0;  // at most this many samples go out
-  for (size_t i = 0; i < blocks.size(); ++i)
-    if (owner(e, w, static_cast<int64_t>(i), blocks[i]) == opt.rank)
-      owned += block_counts[blocks[i]];
+  std::vector<int> source_of(blocks.size());  // the rank reading each block
+  int64_t owned = 0;                          // at most this many samples go out
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    source_of[i] = owner(e, w, static_cast<int64_t>(i), blocks[i]);
+    if (source_of[i] == opt.rank) owned += block_counts[blocks[i]];
+  }
+  // Every position of the window, step by step and rank by rank (so each rank's positions come
+  // in its slot order): the rank that consumes it, and the rank that reads its block. This rank
+  // notes what it sends and where its own slots come from.
+  std::vector<int64_t> send_count(world, 0), recv_count(world, 0);
   routes.ensure(static_cast<size_t>(std::max<int64_t>(owned, 1)));
   slot_source.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
-  int64_t sends = 0;
-  for (int64_t p = begin; p < end; ++p) {
-    const int dest = plan.rank_of(p);
-    const int64_t slot = next_slot[dest]++;
-    BlockRow at = locate(starts, perm[p - begin]);
-    const int source = owner(e, w, at.block, blocks[at.block]);
-    if (source == opt.rank)
-      routes[sends++] = Route{at.block, dest, static_cast<int32_t>(at.k),
-                              static_cast<int32_t>(send_count[dest]++)};
-    if (dest == opt.rank) {
-      slot_source[slot] = source;
-      ++recv_count[source];
+  int64_t sends = 0, slot = 0;
+  for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k)
+    for (int dest = 0; dest < world; ++dest) {
+      auto [a, b] = plan.rank_range(k, dest);
+      for (int64_t p = std::max(a, begin); p < std::min(b, end); ++p) {
+        const int64_t sample = perm[p - begin];
+        const int source = source_of[block_of(sample)];
+        // A sample this rank reads for itself is decoded straight into its slot; the others
+        // travel as stored.
+        const bool own = source == opt.rank && dest == opt.rank;
+        if (source == opt.rank)
+          routes[sends++] = Route{block_of(sample), dest, row_of(sample),
+                                  static_cast<int32_t>(own ? slot : send_count[dest]++)};
+        if (dest == opt.rank) {
+          slot_source[slot++] = source;
+          if (!own) ++recv_count[source];
+        }
+      }
     }
-  }
 
-  // Read this rank's blocks once each (HDF5 decompresses them), straight into the outgoing
-  // records, still as stored.
+  // Read this rank's blocks once each (HDF5 decompresses them): its own samples decoded into
+  // their slots, the others' packed as stored.
   std::vector<int64_t> send_bytes(world), send_offset(world, 0), recv_bytes(world),
       recv_offset(world, 0);
   for (int r = 0; r < world; ++r) {
@@ -547,6 +545,7 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
     }
   }
   outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * wrec, 1)));
+  window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
   sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(sends, 1)));
   sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
   for (int64_t r = 0; r < sends;) {
@@ -554,7 +553,13 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
     load_block(blocks[i]);
     for (; r < sends && sorted_routes[r].block == i; ++r) {
       const Route& route = sorted_routes[r];
-      pack_kept(route.k, outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
+      if (route.dest == opt.rank) {
+        uint8_t* dst = window.records.data() + int64_t{route.index} * rec;
+        decode_kept(route.k, dst);
+        window.slots[route.index] = dst;
+      } else {
+        pack_kept(route.k, outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
+      }
     }
   }
 
@@ -566,10 +571,10 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
   exchange->alltoallv(outgoing.data(), send_bytes, incoming.data(), recv_bytes);
 
   // Decode what arrived into this rank's window, in slot order.
-  window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
   std::vector<int64_t> taken(world, 0);
   for (int64_t s = 0; s < window.size; ++s) {
     const int source = slot_source[s];
+    if (source == opt.rank) continue;  // decoded above
     uint8_t* dst = window.records.data() + s * rec;
     decode_wire(incoming.data() + recv_offset[source] + taken[source]++ * wrec, dst);
     window.slots[s] = dst;
