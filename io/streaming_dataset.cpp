@@ -72,6 +72,20 @@ struct Route {
   int32_t index;
 };
 
+// One window's exchange between the ranks, pipelined: while it is in flight the producer reads
+// the next window. Stages: the ranks agree to go on (a tiny allreduce), then the all-to-all.
+struct Exchange {
+  enum class Stage { kIdle, kAgreeing, kSending };
+  explicit Exchange(MemoryMeter& meter) : outgoing(meter), incoming(meter), slot_source(meter) {}
+  Stage stage = Stage::kIdle;
+  std::unique_ptr<Window> window;
+  MeteredBuffer<uint8_t> outgoing, incoming;
+  MeteredBuffer<int32_t> slot_source;  // the rank each of this rank's slots comes from
+  std::vector<int64_t> send_bytes, recv_bytes, recv_offset;
+  int stop_flag = 0;
+  std::unique_ptr<Communicator::Request> request;
+};
+
 }  // namespace
 
 struct StreamingDataset::Impl {
@@ -90,9 +104,17 @@ struct StreamingDataset::Impl {
   // Prepares window w of epoch e; false when the ranks agreed to stop.
   bool produce_window(int64_t w, int64_t e);
   void fill_local(Window& window, int64_t w, int64_t begin, int64_t end);
-  // Reads this rank's blocks, then (all ranks agreeing to go on, else false) exchanges.
-  bool fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin, int64_t end,
-                      bool done_here);
+  // Routes window w among the ranks and reads this rank's blocks into x (its own samples
+  // straight into their slots), driving the exchange in flight between blocks.
+  void prepare_exchange(Exchange& x, int64_t e, int64_t w, int64_t begin, int64_t end);
+  // Moves x on: agreement done → all-to-all started; all-to-all done → window decoded and
+  // queued. `wait`: until x is idle. False when the ranks agreed to stop (x then idle).
+  bool advance(Exchange& x, bool wait);
+  Exchange& in_flight() { return exchanges[(exchanges_started + 1) % 2]; }
+  // Drives the exchange in flight without waiting; remembers an agreement to stop.
+  void poke_in_flight() {
+    if (!advance(in_flight(), false)) stop_agreed = true;
+  }
   // A block's kept rows as records: decoded once into the kept samples (returned), or loaded
   // into the scratch block (null: decode_kept or pack_kept then make its rows' records).
   const uint8_t* block_records(int64_t block);
@@ -106,8 +128,9 @@ struct StreamingDataset::Impl {
   // Waits for a collective of the exchange, polling (a blocking MPI call would spin on the core
   // the compute thread needs); false when abandoned.
   bool wait_for(Communicator::Request& request);
-  // Every rank's producer says whether it is done; false (stop) when any is.
-  bool agree_to_continue(bool done_here);
+  // Queues a finished window (or returns it to the pool when it holds nothing for this rank's
+  // consumer, or the consumer has gone).
+  void deliver(std::unique_ptr<Window> window);
   std::unique_ptr<Window> take_window();
   bool included(int label) const {
     return std::binary_search(classes.begin(), classes.end(), label);
@@ -158,8 +181,9 @@ struct StreamingDataset::Impl {
   MeteredBuffer<int64_t> perm{meter};
   MeteredBuffer<Route> routes{meter};
   MeteredBuffer<Route> sorted_routes{meter};
-  MeteredBuffer<int32_t> slot_source{meter};
-  MeteredBuffer<uint8_t> outgoing{meter}, incoming{meter};
+  Exchange exchanges[2] = {Exchange(meter), Exchange(meter)};
+  int64_t exchanges_started = 0;  // exchanges[exchanges_started % 2] is the next one
+  bool stop_agreed = false;       // the ranks agreed to stop (this producer run ends)
 
   // The epoch the consumer is in, and its next step.
   int64_t epoch = -1;
@@ -325,6 +349,7 @@ void StreamingDataset::Impl::produce(int64_t first_epoch) {
     block_kept.ensure(block_rows);
     if (keep && exchange && !kept_gathered) gather_kept(first_epoch);
     bool go_on = true;
+    stop_agreed = false;
     for (int64_t e = first_epoch; go_on; ++e) {
       order = std::make_unique<EpochOrder>(block_counts, window_samples, opt.seed,
                                            static_cast<uint64_t>(e), opt.shuffle);
@@ -334,6 +359,7 @@ void StreamingDataset::Impl::produce(int64_t first_epoch) {
       }
       if (!opt.shuffle) break;  // inference passes read one epoch
     }
+    if (go_on && exchange && !keep) advance(in_flight(), true);  // the last window's exchange
   } catch (...) {
     std::lock_guard<std::mutex> lock(mu);
     error = std::current_exception();
@@ -374,10 +400,54 @@ bool StreamingDataset::Impl::wait_for(Communicator::Request& request) {
   return true;
 }
 
-bool StreamingDataset::Impl::agree_to_continue(bool done_here) {
-  int stop_flag = done_here ? 1 : 0;
-  auto request = exchange->allreduce_max_async(&stop_flag);
-  return wait_for(*request) && stop_flag == 0;
+void StreamingDataset::Impl::deliver(std::unique_ptr<Window> window) {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (window->size == 0 || cancel) {
+      pool.push_back(std::move(window));
+      return;
+    }
+    queue.push_back(std::move(window));
+  }
+  cv.notify_all();
+}
+
+bool StreamingDataset::Impl::advance(Exchange& x, bool wait) {
+  const int64_t rec = record.bytes(), wrec = wire.bytes();
+  while (x.stage != Exchange::Stage::kIdle) {
+    if (!x.request->test()) {
+      if (!wait) return true;
+      if (!wait_for(*x.request)) {  // abandoned: the job is ending
+        x.stage = Exchange::Stage::kIdle;
+        return false;
+      }
+    }
+    if (x.stage == Exchange::Stage::kAgreeing) {
+      if (x.stop_flag != 0) {  // some rank is done: nobody sends this window
+        x.stage = Exchange::Stage::kIdle;
+        std::lock_guard<std::mutex> lock(mu);
+        pool.push_back(std::move(x.window));
+        return false;
+      }
+      x.request = exchange->alltoallv_async(x.outgoing.data(), x.send_bytes, x.incoming.data(),
+                                            x.recv_bytes);
+      x.stage = Exchange::Stage::kSending;
+      continue;
+    }
+    // Arrived: decode into this rank's window, in slot order (its own samples are there).
+    Window& window = *x.window;
+    std::vector<int64_t> taken(opt.world, 0);
+    for (int64_t s = 0; s < window.size; ++s) {
+      const int source = x.slot_source[s];
+      if (source == opt.rank) continue;
+      uint8_t* dst = window.records.data() + s * rec;
+      decode_wire(x.incoming.data() + x.recv_offset[source] + taken[source]++ * wrec, dst);
+      window.slots[s] = dst;
+    }
+    x.stage = Exchange::Stage::kIdle;
+    deliver(std::move(x.window));
+  }
+  return true;
 }
 
 bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
@@ -394,13 +464,21 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   const bool together = exchange && !keep;
   if (mine == 0 && !together) return true;
 
-  // Wait until at most one window is queued, so two live windows stay within budget.
-  bool done_here = false;
+  // Wait until at most one window is queued, so the live windows stay within budget (driving
+  // the exchange in flight meanwhile: the consumer may be waiting for it).
   {
     std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return cancel || queue.size() <= 1; });
-    // A window with positions before the consumer's stop may still be another rank's need.
-    done_here = cancel && !(e < stop_epoch || (e == stop_epoch && begin < stop_position));
+    while (!cancel && queue.size() > 1) {
+      if (!together) {
+        cv.wait(lock);
+        continue;
+      }
+      cv.wait_for(lock, std::chrono::milliseconds(1));
+      lock.unlock();
+      poke_in_flight();
+      lock.lock();
+      if (stop_agreed) return false;
+    }
     if (cancel && !together) return false;
   }
 
@@ -423,20 +501,35 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   window->size = mine;
   window->consumed = 0;
   window->epoch = e;
-  bool complete = true;
-  if (together)
-    complete = fill_exchanged(*window, e, w, begin, end, done_here);
-  else
+  if (!together) {
     fill_local(*window, w, begin, end);
+    bool cancelled;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      cancelled = cancel;
+    }
+    deliver(std::move(window));
+    return !cancelled;
+  }
+
+  // Exchanging: read this window while the previous one travels; then let that one finish
+  // and start this one's agreement. Ranks vote to stop for a window past the consumer's stop
+  // (a window with positions before it may still be another rank's need).
+  Exchange& x = exchanges[exchanges_started % 2];
+  x.window = std::move(window);
+  prepare_exchange(x, e, w, begin, end);
+  if (stop_agreed || !advance(in_flight(), true)) {
+    std::lock_guard<std::mutex> lock(mu);
+    pool.push_back(std::move(x.window));
+    return false;
+  }
   {
     std::lock_guard<std::mutex> lock(mu);
-    if (!complete || mine == 0 || cancel) {  // made for another rank's need, or abandoned
-      pool.push_back(std::move(window));
-      return complete && !(cancel && !together);
-    }
-    queue.push_back(std::move(window));
+    x.stop_flag = cancel && !(e < stop_epoch || (e == stop_epoch && begin < stop_position));
   }
-  cv.notify_all();
+  x.request = exchange->allreduce_max_async(&x.stop_flag);
+  x.stage = Exchange::Stage::kAgreeing;
+  ++exchanges_started;
   return true;
 }
 
@@ -495,8 +588,9 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
   }
 }
 
-bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w, int64_t begin,
-                                            int64_t end, bool done_here) {
+void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w, int64_t begin,
+                                              int64_t end) {
+  Window& window = *x.window;
   const std::vector<int64_t> blocks = order->window_blocks(w);
   const int64_t rec = record.bytes(), wrec = wire.bytes();
   const int world = opt.world;
@@ -511,7 +605,7 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
   // notes what it sends and where its own slots come from.
   std::vector<int64_t> send_count(world, 0), recv_count(world, 0);
   routes.ensure(static_cast<size_t>(std::max<int64_t>(owned, 1)));
-  slot_source.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
+  x.slot_source.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
   int64_t sends = 0, slot = 0;
   for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k)
     for (int dest = 0; dest < world; ++dest) {
@@ -526,7 +620,7 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
           routes[sends++] = Route{block_of(sample), dest, row_of(sample),
                                   static_cast<int32_t>(own ? slot : send_count[dest]++)};
         if (dest == opt.rank) {
-          slot_source[slot++] = source;
+          x.slot_source[slot++] = source;
           if (!own) ++recv_count[source];
         }
       }
@@ -534,22 +628,28 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
 
   // Read this rank's blocks once each (HDF5 decompresses them): its own samples decoded into
   // their slots, the others' packed as stored.
-  std::vector<int64_t> send_bytes(world), send_offset(world, 0), recv_bytes(world),
-      recv_offset(world, 0);
+  std::vector<int64_t> send_offset(world, 0);
+  x.send_bytes.assign(world, 0);
+  x.recv_bytes.assign(world, 0);
+  x.recv_offset.assign(world, 0);
+  int64_t received = 0;
   for (int r = 0; r < world; ++r) {
-    send_bytes[r] = send_count[r] * wrec;
-    recv_bytes[r] = recv_count[r] * wrec;
+    x.send_bytes[r] = send_count[r] * wrec;
+    x.recv_bytes[r] = recv_count[r] * wrec;
+    received += recv_count[r];
     if (r > 0) {
-      send_offset[r] = send_offset[r - 1] + send_bytes[r - 1];
-      recv_offset[r] = recv_offset[r - 1] + recv_bytes[r - 1];
+      send_offset[r] = send_offset[r - 1] + x.send_bytes[r - 1];
+      x.recv_offset[r] = x.recv_offset[r - 1] + x.recv_bytes[r - 1];
     }
   }
-  outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * wrec, 1)));
+  x.incoming.ensure(static_cast<size_t>(std::max<int64_t>(received * wrec, 1)));
+  x.outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * wrec, 1)));
   window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
   sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(sends, 1)));
   sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
   for (int64_t r = 0; r < sends;) {
     const int32_t i = sorted_routes[r].block;
+    poke_in_flight();  // the previous window's exchange moves on meanwhile
     load_block(blocks[i]);
     for (; r < sends && sorted_routes[r].block == i; ++r) {
       const Route& route = sorted_routes[r];
@@ -558,28 +658,11 @@ bool StreamingDataset::Impl::fill_exchanged(Window& window, int64_t e, int64_t w
         decode_kept(route.k, dst);
         window.slots[route.index] = dst;
       } else {
-        pack_kept(route.k, outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
+        pack_kept(route.k,
+                  x.outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
       }
     }
   }
-
-  // Exchanging ranks go on only together: each says whether it is done, all stop when one is.
-  // This also waits (polling, asleep) until every rank has read its blocks, so the exchange
-  // itself then runs at once instead of spinning on a core the compute thread needs.
-  if (!agree_to_continue(done_here)) return false;
-  incoming.ensure(static_cast<size_t>(std::max<int64_t>(window.size * wrec, 1)));
-  exchange->alltoallv(outgoing.data(), send_bytes, incoming.data(), recv_bytes);
-
-  // Decode what arrived into this rank's window, in slot order.
-  std::vector<int64_t> taken(world, 0);
-  for (int64_t s = 0; s < window.size; ++s) {
-    const int source = slot_source[s];
-    if (source == opt.rank) continue;  // decoded above
-    uint8_t* dst = window.records.data() + s * rec;
-    decode_wire(incoming.data() + recv_offset[source] + taken[source]++ * wrec, dst);
-    window.slots[s] = dst;
-  }
-  return true;
 }
 
 const uint8_t* StreamingDataset::Impl::block_records(int64_t block) {

@@ -48,10 +48,12 @@ class Communicator {
   // Whether collectives may be called from a second thread (the prefetch thread) while the
   // main thread calls others (MPI_THREAD_MULTIPLE).
   virtual bool concurrent_threads() const = 0;
-  // All-to-all of bytes: send_bytes[r] bytes from `send` (consecutive by rank) go to rank r,
-  // recv_bytes[s] bytes from rank s land in `recv` (consecutive by rank).
-  virtual void alltoallv(const void* send, const std::vector<int64_t>& send_bytes, void* recv,
-                         const std::vector<int64_t>& recv_bytes) = 0;
+  // Non-blocking all-to-all of bytes: send_bytes[r] bytes from `send` (consecutive by rank) go
+  // to rank r, recv_bytes[s] bytes from rank s land in `recv` (consecutive by rank).
+  virtual std::unique_ptr<Request> alltoallv_async(const void* send,
+                                                   const std::vector<int64_t>& send_bytes,
+                                                   void* recv,
+                                                   const std::vector<int64_t>& recv_bytes) = 0;
   // In place: rank r's bytes[r] bytes at offset Σ bytes[< r] of `data` reach every rank.
   virtual void allgatherv(void* data, const std::vector<int64_t>& bytes) = 0;
   // Non-blocking max over ranks of *value, in place (keep *value alive until complete).

@@ -49,6 +49,12 @@ class MpiRequest : public Communicator::Request {
   }
 };
 
+// An all-to-all in flight: its counts and displacements must outlive the call.
+class AlltoallvRequest : public MpiRequest {
+ public:
+  std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
+};
+
 class MpiCommunicator : public Communicator {
  public:
   // MPI_COMM_WORLD (initialising MPI).
@@ -139,14 +145,17 @@ class MpiCommunicator : public Communicator {
     return std::make_unique<MpiCommunicator>(*this);
   }
   bool concurrent_threads() const override { return concurrent_; }
-  void alltoallv(const void* send, const std::vector<int64_t>& send_bytes, void* recv,
-                 const std::vector<int64_t>& recv_bytes) override {
-    std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
-    layout(send_bytes, send_counts, send_displs);
-    layout(recv_bytes, recv_counts, recv_displs);
-    check(MPI_Alltoallv(send, send_counts.data(), send_displs.data(), MPI_BYTE, recv,
-                        recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_),
-          "MPI_Alltoallv");
+  std::unique_ptr<Request> alltoallv_async(const void* send, const std::vector<int64_t>& send_bytes,
+                                           void* recv,
+                                           const std::vector<int64_t>& recv_bytes) override {
+    auto r = std::make_unique<AlltoallvRequest>();
+    layout(send_bytes, r->send_counts, r->send_displs);
+    layout(recv_bytes, r->recv_counts, r->recv_displs);
+    check(
+        MPI_Ialltoallv(send, r->send_counts.data(), r->send_displs.data(), MPI_BYTE, recv,
+                       r->recv_counts.data(), r->recv_displs.data(), MPI_BYTE, comm_, &r->request),
+        "MPI_Ialltoallv");
+    return r;
   }
   void allgatherv(void* data, const std::vector<int64_t>& bytes) override {
     std::vector<int> counts, displs;
