@@ -38,16 +38,12 @@ std::string classes_str(const std::vector<int>& classes) {
   return s;
 }
 
-// A sample as the consumer takes it: its label, then its floats.
+// A sample as the prefetcher keeps and sends it, still as stored in the file (uint8 pixels are
+// a quarter of their floats): its file row (for errors), label, then the raw bytes; records
+// are 8-byte aligned. next_batch decodes it straight into the batch, so the floats are written
+// once, where the model reads them (for uint8, a quarter of the memory traffic of copying
+// decoded floats out of a window).
 struct RecordLayout {
-  int64_t floats = 0;
-  int64_t bytes() const { return 4 + floats * 4; }
-};
-
-// A sample as it travels between ranks, still as stored in the file (uint8 pixels are a
-// quarter of their floats): its file row (for errors), label, then the raw bytes; records are
-// 8-byte aligned. The receiver decodes it.
-struct WireLayout {
   int64_t raw = 0;
   int64_t bytes() const { return (16 + raw + 7) / 8 * 8; }
 };
@@ -70,16 +66,17 @@ struct Route {
   int32_t dest;
   int32_t k;
   int32_t index;
+  int32_t slot;  // (exchange, dest this rank) the slot of a sample this rank reads for itself
 };
 
 // One window's exchange between the ranks, pipelined: while it is in flight the producer reads
 // the next window. Stages: the ranks agree to go on (a tiny allreduce), then the all-to-all.
 struct Exchange {
   enum class Stage { kIdle, kAgreeing, kSending };
-  explicit Exchange(MemoryMeter& meter) : outgoing(meter), incoming(meter), slot_source(meter) {}
+  explicit Exchange(MemoryMeter& meter) : outgoing(meter), slot_source(meter) {}
   Stage stage = Stage::kIdle;
   std::unique_ptr<Window> window;
-  MeteredBuffer<uint8_t> outgoing, incoming;
+  MeteredBuffer<uint8_t> outgoing;
   MeteredBuffer<int32_t> slot_source;  // the rank each of this rank's slots comes from
   std::vector<int64_t> send_bytes, recv_bytes, recv_offset;
   int stop_flag = 0;
@@ -115,15 +112,15 @@ struct StreamingDataset::Impl {
   void poke_in_flight() {
     if (!advance(in_flight(), false)) stop_agreed = true;
   }
-  // A block's kept rows as records: decoded once into the kept samples (returned), or loaded
-  // into the scratch block (null: decode_kept or pack_kept then make its rows' records).
+  // A block's kept rows as records: made once into the kept samples (returned), or loaded into
+  // the scratch block (null: pack_kept then makes its rows' records).
   const uint8_t* block_records(int64_t block);
   // Kept samples under exchange: each rank decodes its blocks, then all gather all of them.
   void gather_kept(int64_t epoch);
   void load_block(int64_t block);
-  void decode_kept(int64_t k, uint8_t* record);
+
   void pack_kept(int64_t k, uint8_t* wire_record);
-  void decode_wire(const uint8_t* wire_record, uint8_t* record);
+
   int owner(int64_t e, int64_t w, int64_t i, int64_t block) const;
   // Waits for a collective of the exchange, polling (a blocking MPI call would spin on the core
   // the compute thread needs); false when abandoned.
@@ -150,7 +147,6 @@ struct StreamingDataset::Impl {
   Communicator* exchange = nullptr;  // set when ranks read once and exchange
   std::vector<int> classes;          // sorted; empty: keep all
   RecordLayout record;
-  WireLayout wire;
   int64_t floats = 0;
   int64_t limit_bytes = 0;
   int64_t block_rows = 0;
@@ -224,8 +220,7 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   std::sort(classes.begin(), classes.end());
 
   floats = file.sample_floats();
-  record.floats = floats;
-  wire.raw = file.raw_sample_bytes();
+  record.raw = file.raw_sample_bytes();
   limit_bytes = static_cast<int64_t>(opt.buffer_mb * (1 << 20));
   const int64_t raw_bytes = file.raw_sample_bytes();
   // Budget: two windows of at most 3/8 of the buffer each; one block of raw rows and their
@@ -413,7 +408,7 @@ void StreamingDataset::Impl::deliver(std::unique_ptr<Window> window) {
 }
 
 bool StreamingDataset::Impl::advance(Exchange& x, bool wait) {
-  const int64_t rec = record.bytes(), wrec = wire.bytes();
+  const int64_t rec = record.bytes();
   while (x.stage != Exchange::Stage::kIdle) {
     if (!x.request->test()) {
       if (!wait) return true;
@@ -429,20 +424,19 @@ bool StreamingDataset::Impl::advance(Exchange& x, bool wait) {
         pool.push_back(std::move(x.window));
         return false;
       }
-      x.request = exchange->alltoallv_async(x.outgoing.data(), x.send_bytes, x.incoming.data(),
-                                            x.recv_bytes);
+      x.request = exchange->alltoallv_async(x.outgoing.data(), x.send_bytes,
+                                            x.window->records.data(), x.recv_bytes);
       x.stage = Exchange::Stage::kSending;
       continue;
     }
-    // Arrived: decode into this rank's window, in slot order (its own samples are there).
+    // Arrived, by source, at the front of the window's records: each slot's record in the
+    // order its source sent (this rank's own samples were packed behind them).
     Window& window = *x.window;
     std::vector<int64_t> taken(opt.world, 0);
     for (int64_t s = 0; s < window.size; ++s) {
       const int source = x.slot_source[s];
       if (source == opt.rank) continue;
-      uint8_t* dst = window.records.data() + s * rec;
-      decode_wire(x.incoming.data() + x.recv_offset[source] + taken[source]++ * wrec, dst);
-      window.slots[s] = dst;
+      window.slots[s] = window.records.data() + x.recv_offset[source] + taken[source]++ * rec;
     }
     x.stage = Exchange::Stage::kIdle;
     deliver(std::move(x.window));
@@ -464,11 +458,15 @@ bool StreamingDataset::Impl::produce_window(int64_t w, int64_t e) {
   const bool together = exchange && !keep;
   if (mine == 0 && !together) return true;
 
-  // Wait until at most one window is queued, so the live windows stay within budget (driving
-  // the exchange in flight meanwhile: the consumer may be waiting for it).
+  // Wait until at most one window is live (queued, or on its way here), so that with this one
+  // two stay within budget; meanwhile drive the exchange in flight (the consumer may be waiting
+  // for it).
   {
     std::unique_lock<std::mutex> lock(mu);
-    while (!cancel && queue.size() > 1) {
+    auto live = [&] {
+      return queue.size() + (in_flight().stage != Exchange::Stage::kIdle ? 1 : 0);
+    };
+    while (!cancel && live() > 1) {
       if (!together) {
         cv.wait(lock);
         continue;
@@ -564,7 +562,8 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
     auto [a, b] = plan.rank_range(k, opt.rank);
     for (int64_t p = std::max(a, begin); p < std::min(b, end); ++p, ++slot) {
       const int64_t sample = perm[p - begin];
-      routes[slot] = Route{block_of(sample), opt.rank, row_of(sample), static_cast<int32_t>(slot)};
+      routes[slot] = Route{block_of(sample), opt.rank, row_of(sample), static_cast<int32_t>(slot),
+                           static_cast<int32_t>(slot)};
     }
   }
   sort_by_block(routes.data(), window.size, static_cast<int64_t>(blocks.size()),
@@ -579,7 +578,7 @@ void StreamingDataset::Impl::fill_local(Window& window, int64_t w, int64_t begin
         window.slots[route.index] = decoded + route.k * rec;
       } else {
         uint8_t* dst = window.records.data() + int64_t{route.index} * rec;
-        decode_kept(route.k, dst);
+        pack_kept(route.k, dst);
         window.slots[route.index] = dst;
       }
     }
@@ -592,7 +591,7 @@ void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w,
                                               int64_t end) {
   Window& window = *x.window;
   const std::vector<int64_t> blocks = order->window_blocks(w);
-  const int64_t rec = record.bytes(), wrec = wire.bytes();
+  const int64_t rec = record.bytes();
   const int world = opt.world;
   std::vector<int> source_of(blocks.size());  // the rank reading each block
   int64_t owned = 0;                          // at most this many samples go out
@@ -606,7 +605,7 @@ void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w,
   std::vector<int64_t> send_count(world, 0), recv_count(world, 0);
   routes.ensure(static_cast<size_t>(std::max<int64_t>(owned, 1)));
   x.slot_source.ensure(static_cast<size_t>(std::max<int64_t>(window.size, 1)));
-  int64_t sends = 0, slot = 0;
+  int64_t sends = 0, own_samples = 0, slot = 0;
   for (int64_t k = begin / plan.global_batch(); k * plan.global_batch() < end; ++k)
     for (int dest = 0; dest < world; ++dest) {
       auto [a, b] = plan.rank_range(k, dest);
@@ -618,7 +617,8 @@ void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w,
         const bool own = source == opt.rank && dest == opt.rank;
         if (source == opt.rank)
           routes[sends++] = Route{block_of(sample), dest, row_of(sample),
-                                  static_cast<int32_t>(own ? slot : send_count[dest]++)};
+                                  static_cast<int32_t>(own ? own_samples++ : send_count[dest]++),
+                                  static_cast<int32_t>(slot)};
         if (dest == opt.rank) {
           x.slot_source[slot++] = source;
           if (!own) ++recv_count[source];
@@ -634,17 +634,19 @@ void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w,
   x.recv_offset.assign(world, 0);
   int64_t received = 0;
   for (int r = 0; r < world; ++r) {
-    x.send_bytes[r] = send_count[r] * wrec;
-    x.recv_bytes[r] = recv_count[r] * wrec;
+    x.send_bytes[r] = send_count[r] * rec;
+    x.recv_bytes[r] = recv_count[r] * rec;
     received += recv_count[r];
     if (r > 0) {
       send_offset[r] = send_offset[r - 1] + x.send_bytes[r - 1];
       x.recv_offset[r] = x.recv_offset[r - 1] + x.recv_bytes[r - 1];
     }
   }
-  x.incoming.ensure(static_cast<size_t>(std::max<int64_t>(received * wrec, 1)));
-  x.outgoing.ensure(static_cast<size_t>(std::max<int64_t>(sends * wrec, 1)));
+  // The window's records: what other ranks send, by source (where the all-to-all puts them),
+  // then this rank's own samples.
+  x.outgoing.ensure(static_cast<size_t>(std::max<int64_t>((sends - own_samples) * rec, 1)));
   window.records.ensure(static_cast<size_t>(std::max<int64_t>(window.size * rec, 1)));
+  uint8_t* own = window.records.data() + received * rec;
   sorted_routes.ensure(static_cast<size_t>(std::max<int64_t>(sends, 1)));
   sort_by_block(routes.data(), sends, static_cast<int64_t>(blocks.size()), sorted_routes.data());
   for (int64_t r = 0; r < sends;) {
@@ -654,12 +656,12 @@ void StreamingDataset::Impl::prepare_exchange(Exchange& x, int64_t e, int64_t w,
     for (; r < sends && sorted_routes[r].block == i; ++r) {
       const Route& route = sorted_routes[r];
       if (route.dest == opt.rank) {
-        uint8_t* dst = window.records.data() + int64_t{route.index} * rec;
-        decode_kept(route.k, dst);
-        window.slots[route.index] = dst;
+        uint8_t* dst = own + int64_t{route.index} * rec;
+        pack_kept(route.k, dst);
+        window.slots[route.slot] = dst;
       } else {
         pack_kept(route.k,
-                  x.outgoing.data() + send_offset[route.dest] + int64_t{route.index} * wrec);
+                  x.outgoing.data() + send_offset[route.dest] + int64_t{route.index} * rec);
       }
     }
   }
@@ -673,7 +675,7 @@ const uint8_t* StreamingDataset::Impl::block_records(int64_t block) {
   uint8_t* base = kept.data() + kept_offset[block];
   if (!kept_ready[block]) {
     load_block(block);
-    for (int64_t k = 0; k < block_counts[block]; ++k) decode_kept(k, base + k * record.bytes());
+    for (int64_t k = 0; k < block_counts[block]; ++k) pack_kept(k, base + k * record.bytes());
     kept_ready[block] = true;
   }
   return base;
@@ -717,23 +719,7 @@ void StreamingDataset::Impl::pack_kept(int64_t k, uint8_t* dst) {
   const int32_t label = file.has_labels() ? block_labels[in_block] : -1;
   std::memcpy(dst, &row, 8);
   std::memcpy(dst + 8, &label, 4);
-  std::memcpy(dst + 16, raw.data() + in_block * wire.raw, wire.raw);
-}
-
-void StreamingDataset::Impl::decode_wire(const uint8_t* src, uint8_t* dst) {
-  int64_t row = 0;
-  std::memcpy(&row, src, 8);
-  std::memcpy(dst, src + 8, 4);
-  file.to_float(src + 16, row, reinterpret_cast<float*>(dst + 4));
-}
-
-void StreamingDataset::Impl::decode_kept(int64_t k, uint8_t* dst) {
-  const int64_t in_block = block_kept[k];
-  const int64_t row = block_range(loaded_block).first + in_block;
-  const int label = file.has_labels() ? block_labels[in_block] : -1;
-  std::memcpy(dst, &label, 4);
-  file.to_float(raw.data() + in_block * file.raw_sample_bytes(), row,
-                reinterpret_cast<float*>(dst + 4));
+  std::memcpy(dst + 16, raw.data() + in_block * record.raw, record.raw);
 }
 
 StreamingDataset::StreamingDataset(const DatasetSpec& spec, const StreamingOptions& options)
@@ -824,8 +810,10 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
     const int64_t n = std::min(rows - copied, w->size - w->consumed);
     for (int64_t i = 0; i < n; ++i) {
       const uint8_t* record = w->slots[w->consumed + i];
-      std::memcpy(images.data() + (copied + i) * m.floats, record + 4, m.floats * sizeof(float));
-      if (labels && m.file.has_labels()) std::memcpy(labels->data() + copied + i, record, 4);
+      int64_t row = 0;
+      std::memcpy(&row, record, 8);
+      m.file.to_float(record + 16, row, images.data() + (copied + i) * m.floats);
+      if (labels && m.file.has_labels()) std::memcpy(labels->data() + copied + i, record + 8, 4);
     }
     w->consumed += n;
     copied += n;

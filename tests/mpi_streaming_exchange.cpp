@@ -128,6 +128,7 @@ TEST_F(StreamingExchange, EveryRankGetsTheOrderItWouldHaveReadItself) {
                              (filtered ? " classes 1,4,6" : "") + " buffer " +
                              std::to_string(buffer_mb);
           ASSERT_EQ(a.size(), b.size()) << what;
+          EXPECT_LE(exchanged.buffer_high_water_bytes(), exchanged.buffer_limit_bytes()) << what;
           for (size_t s = 0; s < a.size(); ++s) {
             ASSERT_EQ(a[s].first, b[s].first) << what << " step " << s;
             ASSERT_EQ(a[s].labels, b[s].labels) << what << " step " << s;
