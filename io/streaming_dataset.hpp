@@ -8,23 +8,29 @@
 //
 // A background thread prepares the next window while the current one is consumed. Blocks are
 // read whole, with one chunk-aligned hyperslab each (HDF5 decompresses whole chunks anyway;
-// selecting scattered rows measured 10-30x slower).
+// selecting scattered rows measured 10-30x slower). Samples stay as stored (uint8 or float32,
+// with their row and label) until next_batch decodes them into the batch.
 //  - Read once, exchange (training under MPI, `exchange` given): the window's blocks are dealt
-//    round-robin to the ranks; each rank reads and decodes only its blocks, then one
-//    all-to-all per window moves every sample to the rank whose share of a global batch it
-//    belongs to. Each rank reads 1/world of the file (± one block) and receives exactly the
-//    samples it would have picked itself, in the same order.
+//    round-robin to the ranks (carried on from window to window and epoch to epoch); each rank
+//    reads only its blocks, then one all-to-all per window moves every sample to the rank
+//    whose share of a global batch it belongs to. Each rank reads 1/world of the file per
+//    epoch (± one block) and receives exactly the samples it would have picked itself, in the
+//    same order. A window's exchange travels (non-blocking, driven between block reads) while
+//    the next window is read; before it the ranks agree to go on, and when a consumer stops
+//    (restart, end) every producer still makes the windows some rank needs before that point,
+//    so all take part in the same collectives. Every rank must call start_epoch alike.
 //  - Local (one rank, or no `exchange`: inference, validation): a rank reads every block holding
 //    one of its samples. With one rank that is every block once per epoch.
-//  - Kept: when an epoch is a single window (the dataset fits the buffer's window), each rank
-//    decodes its blocks once per job and keeps them; later epochs read nothing from disk.
+//  - Kept: when an epoch is a single window (the dataset fits the buffer's window), the samples
+//    are read once per job and kept (exchanging ranks each read their share and gather the
+//    rest once); later epochs read nothing from disk.
 //
-// Memory: at most two windows of decoded float samples plus one block of raw rows, all within
-// `buffer_mb`; buffer_high_water_bytes() reports the most ever held. The window size is
+// Memory: at most two windows of samples plus one block of raw rows and the bookkeeping, all
+// within `buffer_mb`; buffer_high_water_bytes() reports the most ever held. The window size is
 // derived from buffer_mb and the sample size only (not from world size), so the order depends
 // on (seed, epoch, buffer_mb, file chunking): keep buffer_mb equal on all ranks.
 //
-// Float data is checked for NaN/Inf as it is read: next_batch throws UserError naming the
+// Float data is checked for NaN/Inf as it is decoded: next_batch throws UserError naming the
 // file row. HDF5 read errors and the like also surface from next_batch.
 #include <cstdint>
 #include <memory>
