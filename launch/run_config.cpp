@@ -75,10 +75,15 @@ const OptionSpec kTrainOptions[] = {
     {"io-buffer-mb", "256", "prefetch buffer per rank and dataset (training, validation), MB"},
     {"log-every", "50", "steps between metrics rows", OnResume::kMayChange},
     {"lr-warmup-steps", "0", "ramp the learning rate linearly from 0 over these steps"},
-    // MPI moves a non-blocking allreduce only inside MPI calls: small buckets progress while
-    // backward goes on; one of 2 MB or more went through a path twice as slow (VAE, 2 ranks).
-    {"bucket-mb", "1", "gradient allreduce bucket size (MB)", OnResume::kMayChange},
+    // MPI moves a non-blocking collective only inside MPI calls: small buckets progress while
+    // backward goes on; buckets of 1 MB and more went through paths up to twice as slow (VAE,
+    // 2 ranks, bench/RESULTS.md).
+    {"bucket-mb", "0.25", "gradient bucket size (MB)", OnResume::kMayChange},
     {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)",
+     OnResume::kMayChange},
+    {"shard-optimizer", "true",
+     "each rank updates its part of the parameters, then all gather them (ZeRO-1: the "
+     "optimizer's work divided by the ranks; false: every rank updates all)",
      OnResume::kMayChange},
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
 };
@@ -200,6 +205,7 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.lr_warmup_steps = to_int(vm, "lr-warmup-steps");
   t.bucket_mb = to_number(vm, "bucket-mb");
   t.overlap = to_bool(vm, "overlap");
+  t.shard_optimizer = to_bool(vm, "shard-optimizer");
   t.sync_bn = to_bool(vm, "sync-bn");
   auto positive = [](int64_t v, const char* name) {
     if (v <= 0)

@@ -17,8 +17,9 @@ Network::Network(std::string name, std::unique_ptr<Sequential> layers,
   optimizer_ = make_optimizer(optimizer, store_.numel());
 }
 
-void Network::enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap) {
-  sync_ = std::make_unique<GradientSync>(comm, store_.grads(), bucket_bytes, overlap);
+void Network::enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap,
+                                   bool sharded) {
+  sync_ = std::make_unique<GradientSync>(comm, store_.grads(), bucket_bytes, overlap, sharded);
   layers_->set_backward_hook([this](size_t i) {
     if (syncing_) sync_->ready_up_to(ready_offset_[i]);
   });
@@ -32,8 +33,18 @@ const Tensor& Network::backward(const Tensor& dy, bool need_dx, bool for_update)
 }
 
 void Network::step(float lr) {
-  if (sync_) sync_->finish();
-  optimizer_->step(store_.values(), store_.grads(), lr);
+  if (!sync_) {
+    optimizer_->step(store_.values(), store_.grads(), lr);
+    return;
+  }
+  sync_->finish();
+  optimizer_->step(store_.values(), store_.grads(), lr, sync_->owned_ranges());
+  sync_->gather_parts(store_.values());
+}
+
+void Network::gather_optimizer_state() {
+  if (!sync_) return;
+  for (auto& [name, t] : optimizer_->state()) sync_->gather_parts(*t);
 }
 
 }  // namespace latent

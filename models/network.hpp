@@ -39,8 +39,13 @@ class Network {
   void step(float lr);
 
   // Makes the network data-parallel: gradients are summed over `comm` in buckets of about
-  // bucket_bytes (overlapped with backward when `overlap`).
-  void enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap);
+  // bucket_bytes (overlapped with backward when `overlap`); `sharded`: each rank updates its
+  // part of every bucket and the parts are gathered (runtime/gradient_sync.hpp).
+  void enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap,
+                            bool sharded = true);
+  // Sharded: every rank's part of the optimizer state to every rank (before a checkpoint).
+  // Collective; a no-op otherwise.
+  void gather_optimizer_state();
   GradientSync* gradient_sync() { return sync_.get(); }
 
  private:

@@ -106,7 +106,7 @@ struct Trainer::Impl {
       comm.broadcast(&steps, 1, 0);
       net->optimizer().set_steps(steps);
       net->enable_gradient_sync(comm, static_cast<int64_t>(opt.bucket_mb * 1024 * 1024),
-                                opt.overlap);
+                                opt.overlap, opt.shard_optimizer);
       if (opt.sync_bn)
         net->layers().sync_batch_statistics(
             [this](float* data, size_t n) { comm.allreduce_sum(data, n); });
@@ -120,6 +120,7 @@ struct Trainer::Impl {
   }
 
   void save() {
+    for (Network* net : model.networks()) net->gather_optimizer_state();  // sharded: all of it
     if (writer) save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
   }
 

@@ -27,8 +27,9 @@ struct TrainOptions {
   double io_buffer_mb = 256;
   int64_t log_every = 50;
   int64_t lr_warmup_steps = 0;  // learning rate ramps linearly from 0 over these steps
-  double bucket_mb = 1;         // gradient allreduce bucket size
+  double bucket_mb = 0.25;      // gradient bucket size
   bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
+  bool shard_optimizer = true;  // each rank updates its part of the parameters (ZeRO-1)
   bool sync_bn = false;         // batch-norm statistics over all ranks' samples
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines

@@ -32,6 +32,13 @@ class Communicator {
   virtual void allreduce_sum(float* data, size_t n) = 0;
   virtual std::unique_ptr<Request> allreduce_sum_async(float* data, size_t n) = 0;
   virtual void allreduce_sum(double* data, size_t n) = 0;
+  // Sharded sums, in place over data[0, Σ counts): rank r's part is the counts[r] floats at
+  // offset Σ counts[< r]. Reduce-scatter leaves each rank its part summed over ranks (the other
+  // parts undefined); all-gather gives every rank every rank's part.
+  virtual std::unique_ptr<Request> reduce_scatter_sum_async(float* data,
+                                                            const std::vector<int64_t>& counts) = 0;
+  virtual std::unique_ptr<Request> allgather_async(float* data,
+                                                   const std::vector<int64_t>& counts) = 0;
   // Max over ranks of an int (agreeing on errors and stop flags).
   virtual int allreduce_max(int value) = 0;
   // How many ranks on this node (this one included) hold the same `key` (e.g. the same CPU

@@ -4,22 +4,49 @@
 #include <chrono>
 
 namespace latent {
+namespace {
 
-GradientSync::GradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap)
-    : comm_(comm), grads_(grads), overlap_(overlap) {
-  int64_t n = grads.numel();
-  int64_t per_bucket = overlap ? std::max<int64_t>(1, bucket_bytes / sizeof(float)) : n;
-  for (int64_t begin = 0; begin < n; begin += per_bucket)
-    buckets_.push_back({begin, std::min(n, begin + per_bucket), nullptr});
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+}  // namespace
+
+GradientSync::GradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap,
+                           bool sharded)
+    : comm_(comm), grads_(grads), overlap_(overlap), sharded_(sharded && comm.size() > 1) {
+  const int64_t n = grads.numel();
+  const int64_t per_bucket = overlap ? std::max<int64_t>(1, bucket_bytes / sizeof(float)) : n;
+  const int ranks = comm.size();
+  for (int64_t begin = 0; begin < n; begin += per_bucket) {
+    Bucket b{begin, std::min(n, begin + per_bucket), {}, nullptr};
+    if (sharded_) {
+      // Parts as even as they come: the first (size % ranks) one float longer.
+      const int64_t size = b.end - b.begin;
+      int64_t at = b.begin;
+      for (int r = 0; r < ranks; ++r) {
+        b.counts.push_back(size / ranks + (r < size % ranks ? 1 : 0));
+        if (r == comm.rank()) owned_.emplace_back(at, at + b.counts.back());
+        at += b.counts.back();
+      }
+    }
+    buckets_.push_back(std::move(b));
+  }
+  if (!sharded_) owned_.emplace_back(0, n);
 }
 
 void GradientSync::start(Bucket& b) {
   float* data = grads_.data() + b.begin;
-  size_t count = static_cast<size_t>(b.end - b.begin);
-  if (overlap_)
-    b.pending = comm_.allreduce_sum_async(data, count);
-  else
-    comm_.allreduce_sum(data, count);
+  if (sharded_) {
+    b.pending = comm_.reduce_scatter_sum_async(data, b.counts);
+    if (!overlap_) b.pending->wait();
+  } else if (overlap_) {
+    b.pending = comm_.allreduce_sum_async(data, static_cast<size_t>(b.end - b.begin));
+  } else {
+    comm_.allreduce_sum(data, static_cast<size_t>(b.end - b.begin));
+  }
 }
 
 void GradientSync::ready_up_to(int64_t offset) {
@@ -32,15 +59,23 @@ void GradientSync::ready_up_to(int64_t offset) {
 
 void GradientSync::finish() {
   if (comm_.size() > 1) {
-    auto t0 = std::chrono::steady_clock::now();
+    auto t0 = Clock::now();
     while (next_ < buckets_.size()) start(buckets_[next_++]);
     for (auto& b : buckets_)
       if (b.pending) b.pending->wait();
-    exposed_seconds_ +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    exposed_seconds_ += seconds_since(t0);
   }
   for (auto& b : buckets_) b.pending.reset();
   next_ = 0;
+}
+
+void GradientSync::gather_parts(Tensor& t) {
+  if (!sharded_) return;
+  auto t0 = Clock::now();
+  std::vector<std::unique_ptr<Communicator::Request>> pending;
+  for (auto& b : buckets_) pending.push_back(comm_.allgather_async(t.data() + b.begin, b.counts));
+  for (auto& p : pending) p->wait();
+  exposed_seconds_ += seconds_since(t0);
 }
 
 }  // namespace latent

@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ int count(size_t n) {
   return static_cast<int>(n);
 }
 
-// Counts and displacements (MPI's int) of consecutive pieces of `bytes` bytes.
+// Counts and displacements (MPI's int) of consecutive pieces of these sizes (any unit).
 void layout(const std::vector<int64_t>& bytes, std::vector<int>& counts, std::vector<int>& displs) {
   size_t offset = 0;
   for (int64_t b : bytes) {
@@ -47,6 +48,40 @@ class MpiRequest : public Communicator::Request {
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
     return done != 0;
   }
+};
+
+// A reduce-scatter in flight, in place: MPI leaves a rank's summed part at the front of the
+// buffer; once complete it is moved to the part's own offset.
+class ReduceScatterRequest : public Communicator::Request {
+ public:
+  MPI_Request request = MPI_REQUEST_NULL;
+  std::vector<int> counts;
+  float* data = nullptr;
+  int64_t offset = 0, count = 0;
+  bool moved = false;
+  void wait() override {
+    check(MPI_Wait(&request, MPI_STATUS_IGNORE), "MPI_Wait");
+    move();
+  }
+  bool test() override {
+    if (moved) return true;
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    if (done) move();
+    return done != 0;
+  }
+
+ private:
+  void move() {
+    if (!moved && offset > 0) std::memmove(data + offset, data, count * sizeof(float));
+    moved = true;
+  }
+};
+
+// An all-gather in flight: its counts and displacements must outlive the call.
+class AllgatherRequest : public MpiRequest {
+ public:
+  std::vector<int> counts, displs;
 };
 
 // An all-to-all in flight: its counts and displacements must outlive the call.
@@ -115,6 +150,27 @@ class MpiCommunicator : public Communicator {
   }
   void allreduce_sum(double* data, size_t n) override {
     check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
+  }
+  std::unique_ptr<Request> reduce_scatter_sum_async(float* data,
+                                                    const std::vector<int64_t>& counts) override {
+    auto r = std::make_unique<ReduceScatterRequest>();
+    for (int64_t c : counts) r->counts.push_back(count(static_cast<size_t>(c)));
+    for (int i = 0; i < rank_; ++i) r->offset += counts[i];
+    r->count = counts[rank_];
+    r->data = data;
+    check(MPI_Ireduce_scatter(MPI_IN_PLACE, data, r->counts.data(), MPI_FLOAT, MPI_SUM, comm_,
+                              &r->request),
+          "MPI_Ireduce_scatter");
+    return r;
+  }
+  std::unique_ptr<Request> allgather_async(float* data,
+                                           const std::vector<int64_t>& counts) override {
+    auto r = std::make_unique<AllgatherRequest>();
+    layout(counts, r->counts, r->displs);
+    check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data, r->counts.data(),
+                          r->displs.data(), MPI_FLOAT, comm_, &r->request),
+          "MPI_Iallgatherv");
+    return r;
   }
   int allreduce_max(int value) override {
     check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");

@@ -12,9 +12,9 @@ namespace {
 class Sgd : public Optimizer {
  public:
   Sgd(const OptimizerConfig& c, int64_t n) : c_(c), velocity_(Shape{n}) {}
-  void step(Tensor& values, const Tensor& grads, float lr) override {
-    ++steps_;
-    ops::sgd_update(values, grads, velocity_, lr, c_.momentum, c_.weight_decay);
+  void update(Tensor& values, const Tensor& grads, float lr, int64_t begin) override {
+    Tensor velocity = velocity_.slice(begin, begin + values.numel());
+    ops::sgd_update(values, grads, velocity, lr, c_.momentum, c_.weight_decay);
   }
   std::map<std::string, Tensor*> state() override { return {{"momentum", &velocity_}}; }
 
@@ -27,10 +27,10 @@ class Sgd : public Optimizer {
 class Adam : public Optimizer {
  public:
   Adam(const OptimizerConfig& c, int64_t n) : c_(c), m_(Shape{n}), v_(Shape{n}) {}
-  void step(Tensor& values, const Tensor& grads, float lr) override {
-    ++steps_;
-    ops::adam_update(values, grads, m_, v_, lr, c_.beta1, c_.beta2, c_.eps, c_.weight_decay,
-                     steps_);
+  void update(Tensor& values, const Tensor& grads, float lr, int64_t begin) override {
+    const int64_t end = begin + values.numel();
+    Tensor m = m_.slice(begin, end), v = v_.slice(begin, end);
+    ops::adam_update(values, grads, m, v, lr, c_.beta1, c_.beta2, c_.eps, c_.weight_decay, steps_);
   }
   std::map<std::string, Tensor*> state() override { return {{"m", &m_}, {"v", &v_}}; }
 
@@ -40,6 +40,16 @@ class Adam : public Optimizer {
 };
 
 }  // namespace
+
+void Optimizer::step(Tensor& values, const Tensor& grads, float lr,
+                     const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  ++steps_;
+  for (auto [begin, end] : ranges) {
+    if (begin == end) continue;
+    Tensor v = values.slice(begin, end), g = grads.slice(begin, end);
+    update(v, g, lr, begin);
+  }
+}
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel) {
   if (config.kind == "adam") return std::make_unique<Adam>(config, numel);

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "runtime/tensor.hpp"
 
@@ -21,7 +23,13 @@ class Optimizer {
  public:
   virtual ~Optimizer() = default;
   // values -= update(grads); grads are left untouched.
-  virtual void step(Tensor& values, const Tensor& grads, float lr) = 0;
+  void step(Tensor& values, const Tensor& grads, float lr) {
+    step(values, grads, lr, {{0, values.numel()}});
+  }
+  // The same over these ranges [begin, end) of the flat buffers only: a sharded update, each
+  // rank its parts (runtime/gradient_sync.hpp). Counts one step.
+  void step(Tensor& values, const Tensor& grads, float lr,
+            const std::vector<std::pair<int64_t, int64_t>>& ranges);
   // Named state tensors, for checkpoints ("m", "v", "momentum").
   virtual std::map<std::string, Tensor*> state() = 0;
   // Updates done so far (Adam's bias correction depends on it); restored from checkpoints.
@@ -29,6 +37,8 @@ class Optimizer {
   void set_steps(int64_t steps) { steps_ = steps; }
 
  protected:
+  // One range: values, grads as views of it, at offset `begin` of the flat state buffers.
+  virtual void update(Tensor& values, const Tensor& grads, float lr, int64_t begin) = 0;
   int64_t steps_ = 0;
 };
 
