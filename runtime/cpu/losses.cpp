@@ -4,9 +4,36 @@
 #include <vector>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/fast_math.hpp"
+#include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
 namespace {
+
+// Σ_j max(z,0) - z·t + ln(1 + e^-|z|) over one sample, and (with g) its gradient
+// scale·(σ(z) - t). One exponential serves both: with e = e^-|z|, σ(z) = 1/(1+e) for z >= 0
+// and e/(1+e) below.
+LATENT_VECTOR_CLONES double bce_row(const float* __restrict z, const float* __restrict t,
+                                    float* __restrict g, int64_t n, float scale) {
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t j = 0; j < n; ++j) {
+    const float zj = z[j], e = exp_nonpositive(-__builtin_fabsf(zj)), inv = 1.0f / (1.0f + e);
+    g[j] = scale * ((zj >= 0 ? inv : e * inv) - t[j]);
+    s += static_cast<double>((zj > 0 ? zj : 0.0f) - zj * t[j] + log1p_unit(e));
+  }
+  return s;
+}
+LATENT_VECTOR_CLONES double bce_row_value(const float* __restrict z, const float* __restrict t,
+                                          int64_t n) {
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t j = 0; j < n; ++j) {
+    const float zj = z[j], e = exp_nonpositive(-__builtin_fabsf(zj));
+    s += static_cast<double>((zj > 0 ? zj : 0.0f) - zj * t[j] + log1p_unit(e));
+  }
+  return s;
+}
 
 // Calls term(i) -> loss of element i for every element, summing per sample in double.
 template <class Term>
@@ -26,15 +53,17 @@ double per_sample_sum(const Tensor& x, Tensor* per_sample, Term term) {
 
 double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
                        Tensor* per_sample) {
+  const int64_t rows = logits.dim(0), cols = logits.shape().per_sample();
   const float *z = logits.data(), *t = target.data();
-  float* g = grad ? grad->data() : nullptr;
-  return per_sample_sum(logits, per_sample, [&](int64_t i) {
-    // One exponential serves both the loss and σ(z): with e = exp(-|z|),
-    // σ(z) = 1/(1+e) for z >= 0 and e/(1+e) below.
-    float zi = z[i], e = std::exp(-std::abs(zi));
-    if (g) g[i] = grad_scale * ((zi >= 0 ? 1.0f : e) / (1.0f + e) - t[i]);
-    return static_cast<double>(std::max(zi, 0.0f) - zi * t[i] + std::log1p(e));
-  });
+  double total = 0;
+  for (int64_t n = 0; n < rows; ++n) {
+    const int64_t at = n * cols;
+    const double s = grad ? bce_row(z + at, t + at, grad->data() + at, cols, grad_scale)
+                          : bce_row_value(z + at, t + at, cols);
+    if (per_sample) per_sample->data()[n] = static_cast<float>(s);
+    total += s;
+  }
+  return total;
 }
 
 double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,

@@ -4,15 +4,15 @@
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
 
-void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
-                float weight_decay) {
-  float* __restrict p = params.data();
-  float* __restrict v = velocity.data();
-  const float* __restrict g = grads.data();
-  const int64_t n = params.numel();
+namespace {
+
+LATENT_VECTOR_CLONES void sgd_loop(float* __restrict p, float* __restrict v,
+                                   const float* __restrict g, int64_t n, float lr, float momentum,
+                                   float weight_decay) {
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
     v[i] = momentum * v[i] + g[i] + weight_decay * p[i];
@@ -20,16 +20,10 @@ void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr,
   }
 }
 
-void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,
-                 float beta2, float eps, float weight_decay, int64_t t) {
-  float* __restrict p = params.data();
-  float* __restrict pm = m.data();
-  float* __restrict pv = v.data();
-  const float* __restrict g = grads.data();
-  const int64_t n = params.numel();
-  // p -= lr · (m / c1) / (√(v / c2) + eps), with the bias corrections folded into constants.
-  const float step = lr / (1.0f - std::pow(beta1, static_cast<float>(t)));
-  const float inv_c2 = 1.0f / (1.0f - std::pow(beta2, static_cast<float>(t)));
+// The sqrt and the division dominate: 16 lanes at a time where the CPU has them.
+LATENT_VECTOR_CLONES void adam_loop(float* __restrict p, float* __restrict pm, float* __restrict pv,
+                                    const float* __restrict g, int64_t n, float beta1, float beta2,
+                                    float eps, float weight_decay, float step, float inv_c2) {
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
     float gi = g[i] + weight_decay * p[i];
@@ -37,6 +31,23 @@ void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, floa
     pv[i] = beta2 * pv[i] + (1.0f - beta2) * gi * gi;
     p[i] -= step * pm[i] / (std::sqrt(pv[i] * inv_c2) + eps);
   }
+}
+
+}  // namespace
+
+void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
+                float weight_decay) {
+  sgd_loop(params.data(), velocity.data(), grads.data(), params.numel(), lr, momentum,
+           weight_decay);
+}
+
+void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,
+                 float beta2, float eps, float weight_decay, int64_t t) {
+  // p -= lr · (m / c1) / (√(v / c2) + eps), with the bias corrections folded into constants.
+  const float step = lr / (1.0f - std::pow(beta1, static_cast<float>(t)));
+  const float inv_c2 = 1.0f / (1.0f - std::pow(beta2, static_cast<float>(t)));
+  adam_loop(params.data(), m.data(), v.data(), grads.data(), params.numel(), beta1, beta2, eps,
+            weight_decay, step, inv_c2);
 }
 
 }  // namespace latent::cpu
