@@ -26,9 +26,11 @@ mpirun -np 2 --oversubscribe "$latent" $common --max-steps 15 --batch 32 --shard
   --out unsharded >/dev/null
 h5diff --delta=5e-6 two/checkpoint.h5 unsharded/checkpoint.h5 /params /params ||
   fail "sharded and unsharded optimizers differ"
-h5diff --delta=5e-6 two/checkpoint.h5 unsharded/checkpoint.h5 /optim /optim ||
+# SGD's momentum (up to ~0.5) sums 15 steps of gradients whose rounding differs with the order
+# the ranks' sums are taken in (reduce-scatter vs allreduce): 7.6e-6 measured.
+h5diff --delta=2e-5 two/checkpoint.h5 unsharded/checkpoint.h5 /optim /optim ||
   fail "sharded and unsharded optimizer state differ"
-echo "ok: the sharded optimizer equals every rank updating everything (checkpoints within 5e-6)"
+echo "ok: the sharded optimizer equals every rank updating everything (checkpoints within 5e-6, momentum 2e-5)"
 
 # Resume under mpirun continues exactly like the uninterrupted 2-rank run; the checkpoint holds
 # the seed, the model and the global batch, so the resuming command needs none of them. Resumed
