@@ -81,6 +81,11 @@ const OptionSpec kTrainOptions[] = {
     {"bucket-mb", "0.25", "gradient bucket size (MB)", OnResume::kMayChange},
     {"overlap", "true", "overlap bucket allreduces with backward (false: one allreduce)",
      OnResume::kMayChange},
+    {"node-shared", "true",
+     "ranks of a node keep one copy of the parameters and optimizer state in shared memory; "
+     "each sums and updates its slice, straight from the others' memory (false: MPI "
+     "collectives, as between nodes)",
+     OnResume::kMayChange},
     {"shard-optimizer", "true",
      "each rank updates its part of the parameters, then all gather them (ZeRO-1: the "
      "optimizer's work divided by the ranks; false: every rank updates all)",
@@ -206,6 +211,7 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.bucket_mb = to_number(vm, "bucket-mb");
   t.overlap = to_bool(vm, "overlap");
   t.shard_optimizer = to_bool(vm, "shard-optimizer");
+  t.node_shared = to_bool(vm, "node-shared");
   t.sync_bn = to_bool(vm, "sync-bn");
   auto positive = [](int64_t v, const char* name) {
     if (v <= 0)

@@ -17,9 +17,15 @@ Network::Network(std::string name, std::unique_ptr<Sequential> layers,
   optimizer_ = make_optimizer(optimizer, store_.numel());
 }
 
-void Network::enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap,
-                                   bool sharded) {
-  sync_ = std::make_unique<GradientSync>(comm, store_.grads(), bucket_bytes, overlap, sharded);
+void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {
+  sync_.reset();
+  if (o.node_shared && comm.size() > 1) {
+    std::vector<Tensor*> state;
+    for (auto& [name, t] : optimizer_->state()) state.push_back(t);
+    sync_ = make_node_shared_sync(comm, store_, state);
+  }
+  if (!sync_)
+    sync_ = make_bucketed_sync(comm, store_.grads(), o.bucket_bytes, o.overlap, o.sharded);
   layers_->set_backward_hook([this](size_t i) {
     if (syncing_) sync_->ready_up_to(ready_offset_[i]);
   });
@@ -39,7 +45,7 @@ void Network::step(float lr) {
   }
   sync_->finish();
   optimizer_->step(store_.values(), store_.grads(), lr, sync_->owned_ranges());
-  sync_->gather_parts(store_.values());
+  sync_->share_parameters(store_.values());
 }
 
 void Network::gather_optimizer_state() {

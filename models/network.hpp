@@ -38,11 +38,18 @@ class Network {
   // Waits for the gradient allreduce (if any) and applies the optimizer.
   void step(float lr);
 
-  // Makes the network data-parallel: gradients are summed over `comm` in buckets of about
-  // bucket_bytes (overlapped with backward when `overlap`); `sharded`: each rank updates its
-  // part of every bucket and the parts are gathered (runtime/gradient_sync.hpp).
-  void enable_gradient_sync(Communicator& comm, int64_t bucket_bytes, bool overlap,
-                            bool sharded = true);
+  // Makes the network data-parallel (runtime/gradient_sync.hpp): with `node_shared` the ranks
+  // of a node share one copy of the parameters and optimizer state (when every node holds as
+  // many ranks; otherwise, or without it, the bucketed collectives): gradients summed over
+  // `comm` in buckets of about bucket_bytes, overlapped with backward when `overlap`, each rank
+  // updating its part of every bucket when `sharded`. Collective.
+  struct SyncOptions {
+    int64_t bucket_bytes = 256 << 10;
+    bool overlap = true;
+    bool sharded = true;
+    bool node_shared = true;
+  };
+  void enable_gradient_sync(Communicator& comm, const SyncOptions& options);
   // Sharded: every rank's part of the optimizer state to every rank (before a checkpoint).
   // Collective; a no-op otherwise.
   void gather_optimizer_state();

@@ -105,8 +105,12 @@ struct Trainer::Impl {
       int64_t steps = net->optimizer().steps();
       comm.broadcast(&steps, 1, 0);
       net->optimizer().set_steps(steps);
-      net->enable_gradient_sync(comm, static_cast<int64_t>(opt.bucket_mb * 1024 * 1024),
-                                opt.overlap, opt.shard_optimizer);
+      Network::SyncOptions sync;
+      sync.bucket_bytes = static_cast<int64_t>(opt.bucket_mb * 1024 * 1024);
+      sync.overlap = opt.overlap;
+      sync.sharded = opt.shard_optimizer;
+      sync.node_shared = opt.node_shared;
+      net->enable_gradient_sync(comm, sync);
       if (opt.sync_bn)
         net->layers().sync_batch_statistics(
             [this](float* data, size_t n) { comm.allreduce_sum(data, n); });

@@ -30,6 +30,7 @@ struct TrainOptions {
   double bucket_mb = 0.25;      // gradient bucket size
   bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
   bool shard_optimizer = true;  // each rank updates its part of the parameters (ZeRO-1)
+  bool node_shared = true;      // one copy of parameters per node, in shared memory
   bool sync_bn = false;         // batch-norm statistics over all ranks' samples
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines

@@ -9,6 +9,13 @@
 
 namespace latent {
 
+// Memory shared by the ranks of one node: each rank's segment, readable and writable by all.
+class NodeSharedMemory {
+ public:
+  virtual ~NodeSharedMemory() = default;
+  virtual float* segment(int local_rank) const = 0;
+};
+
 class Communicator {
  public:
   // A pending non-blocking collective; wait() before reading its buffer.
@@ -63,6 +70,14 @@ class Communicator {
                                                    const std::vector<int64_t>& recv_bytes) = 0;
   // In place: rank r's bytes[r] bytes at offset Σ bytes[< r] of `data` reach every rank.
   virtual void allgatherv(void* data, const std::vector<int64_t>& bytes) = 0;
+  // A segment of `floats` floats per rank (sizes may differ) shared by this node's ranks.
+  // Collective over the node.
+  virtual std::unique_ptr<NodeSharedMemory> allocate_node_shared(size_t floats) = 0;
+  // Waits for every rank of this node; what they wrote to shared memory before is visible after.
+  virtual void node_barrier() = 0;
+  // The ranks of this rank's local rank, one per node (rank order = node order), or null when
+  // the nodes hold different numbers of ranks. Collective the first time.
+  virtual Communicator* across_nodes() = 0;
   // Non-blocking max over ranks of *value, in place (keep *value alive until complete).
   virtual std::unique_ptr<Request> allreduce_max_async(int* value) = 0;
   // Ends every rank of the job with `code` (a lost or failing rank never leaves others hanging).

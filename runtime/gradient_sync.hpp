@@ -1,19 +1,23 @@
 #pragma once
-// Data-parallel gradient synchronisation over a parameter store's flat gradient buffer.
+// Data-parallel gradient synchronisation over a network's flat parameter store: the gradients
+// of the global batch summed over ranks, the optimizer run, the new parameters on every rank.
+// Two ways (runtime/bucketed_gradient_sync.cpp, runtime/node_shared_gradient_sync.cpp):
 //
-// The buffer is cut into buckets of about `bucket_bytes`, contiguous ranges in the store's
-// order (reverse layer order). As backward passes layers, the network reports how much of the
-// buffer is final (`ready_up_to`); every bucket lying wholly inside starts its non-blocking
-// reduction at once, so communication overlaps the rest of backward. `finish()` waits for all
-// before the optimizer step. With overlap off everything is one blocking reduction at finish.
+// Bucketed MPI collectives. The gradient buffer is cut into buckets of about `bucket_bytes`,
+// contiguous ranges in the store's order (reverse layer order). As backward passes layers, the
+// network reports how much of the buffer is final (`ready_up_to`); every bucket lying wholly
+// inside starts its non-blocking reduction at once, so communication overlaps the rest of
+// backward; `finish()` waits for all before the optimizer step. Sharded (ZeRO stage 1): buckets
+// are reduce-scattered instead of allreduced, each rank updates its part of every bucket alone,
+// and an all-gather of each bucket then gives every rank all the new parameters: the same bytes
+// travel as with an allreduce, but the optimizer's pass over memory is divided by the ranks.
 //
-// Sharded (the default with several ranks, ZeRO stage 1): a bucket is reduce-scattered
-// instead of allreduced, so each rank holds the summed gradient of its part of every bucket
-// only; it updates the parameters (and optimizer state) of those parts alone, and an
-// all-gather of each bucket then gives every rank all the new parameters. The same bytes
-// travel as with an allreduce, but the optimizer's pass over memory is divided by the number
-// of ranks. Optimizer state is current only in a rank's own parts: gather_parts() makes it
-// whole (checkpoints).
+// Node-shared memory. The ranks of a node keep one copy of the parameters and optimizer state
+// in an MPI-3 shared-memory window, and each rank's gradients in a window too. At the step each
+// rank sums its slice of the buffer over the node's ranks straight from their memory (no copies
+// through MPI), allreduces that slice with the same slice of the other nodes, and updates it;
+// a barrier later every rank reads the new parameters. Within a node nothing is copied, and the
+// optimizer's work is divided by the ranks.
 //
 // Gradients are already scaled by 1 / global batch (the losses do it), so the sum over ranks
 // is the gradient of the global batch.
@@ -23,43 +27,40 @@
 #include <vector>
 
 #include "runtime/communicator.hpp"
+#include "runtime/param_store.hpp"
 #include "runtime/tensor.hpp"
 
 namespace latent {
 
 class GradientSync {
  public:
-  GradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap, bool sharded);
+  virtual ~GradientSync() = default;
   // Called when grads[0, offset) will not change again in this backward.
-  void ready_up_to(int64_t offset);
-  // Starts what has not started and waits for everything.
-  void finish();
-  size_t bucket_count() const { return buckets_.size(); }
-  bool sharded() const { return sharded_; }
-  // The ranges [begin, end) of the flat buffers this rank updates: its part of each bucket
-  // (sharded), or the whole buffer.
-  const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const { return owned_; }
-  // Sharded: every rank's parts of `t` (a flat buffer of the gradients' size: the parameters
-  // after an update, optimizer state) to every rank. Blocking; no-op when not sharded.
-  void gather_parts(Tensor& t);
-  // Seconds spent blocked in finish() and gather_parts() (communication not hidden).
+  virtual void ready_up_to(int64_t offset) = 0;
+  // Sums the gradients over ranks (at least in this rank's owned ranges); before the optimizer.
+  virtual void finish() = 0;
+  // The ranges [begin, end) of the flat buffers this rank's optimizer updates.
+  virtual const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const = 0;
+  // After the optimizer has updated the owned ranges: every rank holds all new parameters.
+  virtual void share_parameters(Tensor& values) = 0;
+  // Every rank's owned parts of `t` (optimizer state) to every rank, for checkpoints.
+  // Collective.
+  virtual void gather_parts(Tensor& t) = 0;
+  // Seconds blocked on other ranks or moving gradients (communication not hidden).
   double exposed_seconds() const { return exposed_seconds_; }
 
- private:
-  struct Bucket {
-    int64_t begin, end;
-    std::vector<int64_t> counts;  // sharded: each rank's part of the bucket
-    std::unique_ptr<Communicator::Request> pending;
-  };
-  void start(Bucket& b);
-
-  Communicator& comm_;
-  Tensor& grads_;
-  bool overlap_, sharded_;
-  std::vector<Bucket> buckets_;
-  std::vector<std::pair<int64_t, int64_t>> owned_;
-  size_t next_ = 0;  // first bucket not started
+ protected:
   double exposed_seconds_ = 0;
 };
+
+// Bucketed collectives over `grads` (allreduce, or reduce-scatter + all-gather when `sharded`).
+std::unique_ptr<GradientSync> make_bucketed_sync(Communicator& comm, Tensor& grads,
+                                                 int64_t bucket_bytes, bool overlap, bool sharded);
+
+// Node-shared memory: moves `store`'s buffers and `optimizer_state` (flat tensors of the
+// store's size) into shared memory. Null when the nodes hold different numbers of ranks (the
+// slices would not line up across nodes). Collective.
+std::unique_ptr<GradientSync> make_node_shared_sync(Communicator& comm, ParamStore& store,
+                                                    const std::vector<Tensor*>& optimizer_state);
 
 }  // namespace latent

@@ -2,6 +2,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -78,6 +79,42 @@ class ReduceScatterRequest : public Communicator::Request {
   }
 };
 
+// An MPI-3 shared-memory window over a node's communicator: every rank's segment mapped into
+// every rank of the node. Freed (collectively) with the object.
+class MpiNodeSharedMemory : public NodeSharedMemory {
+ public:
+  MpiNodeSharedMemory(MPI_Comm node, size_t floats) {
+    int size = 0;
+    MPI_Comm_size(node, &size);
+    MPI_Info info;
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "alloc_shared_noncontig", "true");  // each segment near its own rank
+    void* base = nullptr;
+    check(
+        MPI_Win_allocate_shared(static_cast<MPI_Aint>(std::max<size_t>(floats, 1) * sizeof(float)),
+                                sizeof(float), info, node, &base, &win_),
+        "MPI_Win_allocate_shared");
+    MPI_Info_free(&info);
+    for (int r = 0; r < size; ++r) {
+      MPI_Aint bytes = 0;
+      int unit = 0;
+      void* p = nullptr;
+      check(MPI_Win_shared_query(win_, r, &bytes, &unit, &p), "MPI_Win_shared_query");
+      segments_.push_back(static_cast<float*>(p));
+    }
+  }
+  ~MpiNodeSharedMemory() override {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Win_free(&win_);
+  }
+  float* segment(int local_rank) const override { return segments_.at(local_rank); }
+
+ private:
+  MPI_Win win_ = MPI_WIN_NULL;
+  std::vector<float*> segments_;
+};
+
 // An all-gather in flight: its counts and displacements must outlive the call.
 class AllgatherRequest : public MpiRequest {
  public:
@@ -112,6 +149,14 @@ class MpiCommunicator : public Communicator {
     int len = 0;
     MPI_Get_processor_name(name, &len);
     node_name_.assign(name, len);
+  }
+  // A communicator made from `comm` (owned), with `parent`'s node facts.
+  MpiCommunicator(MPI_Comm comm, const MpiCommunicator& parent) {
+    attach(comm);
+    owns_comm_ = true;
+    local_rank_ = parent.local_rank_;
+    local_size_ = parent.local_size_;
+    node_name_ = parent.node_name_;
   }
   // A duplicate of `parent` (its node facts copied).
   explicit MpiCommunicator(const MpiCommunicator& parent) {
@@ -220,6 +265,30 @@ class MpiCommunicator : public Communicator {
                          comm_),
           "MPI_Allgatherv");
   }
+  std::unique_ptr<NodeSharedMemory> allocate_node_shared(size_t floats) override {
+    if (node_ == MPI_COMM_NULL) throw std::logic_error("allocate_node_shared on a duplicate");
+    return std::make_unique<MpiNodeSharedMemory>(node_, floats);
+  }
+  void node_barrier() override {
+    // The barrier orders the ranks; the fences make what one wrote before it visible to the
+    // others after it (x86 and the MPI-3 unified memory model need no more).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    check(MPI_Barrier(node_), "MPI_Barrier");
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  }
+  Communicator* across_nodes() override {
+    if (!across_checked_) {
+      across_checked_ = true;
+      int sizes[2] = {local_size_, -local_size_};
+      check(MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
+      if (sizes[0] == -sizes[1]) {  // every node holds as many ranks
+        MPI_Comm across;
+        check(MPI_Comm_split(comm_, local_rank_, rank_, &across), "MPI_Comm_split");
+        across_ = std::unique_ptr<MpiCommunicator>(new MpiCommunicator(across, *this));
+      }
+    }
+    return across_.get();
+  }
   std::unique_ptr<Request> allreduce_max_async(int* value) override {
     auto r = std::make_unique<MpiRequest>();
     check(MPI_Iallreduce(MPI_IN_PLACE, value, 1, MPI_INT, MPI_MAX, comm_, &r->request),
@@ -245,6 +314,8 @@ class MpiCommunicator : public Communicator {
 
   MPI_Comm comm_ = MPI_COMM_NULL;
   MPI_Comm node_ = MPI_COMM_NULL;  // the ranks sharing this node's memory (the world's only)
+  bool across_checked_ = false;
+  std::unique_ptr<MpiCommunicator> across_;
   int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
   bool owns_init_ = false, owns_comm_ = false, concurrent_ = false;
   std::string node_name_;

@@ -23,4 +23,15 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
   }
 }
 
+void ParamStore::relocate(float* values, float* grads, bool copy_values) {
+  if (copy_values) std::memcpy(values, values_.data(), values_.numel() * sizeof(float));
+  std::memset(grads, 0, grads_.numel() * sizeof(float));
+  values_.rebind(values);
+  grads_.rebind(grads);
+  for (auto& e : entries_) {
+    e.param->value.rebind(values + e.offset);
+    e.param->grad.rebind(grads + e.offset);
+  }
+}
+
 }  // namespace latent

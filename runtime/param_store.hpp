@@ -39,6 +39,10 @@ class ParamStore {
   int64_t numel() const { return values_.numel(); }
   const std::vector<Entry>& entries() const { return entries_; }
   void zero_grad() { grads_.zero(); }
+  // Moves both buffers to memory owned elsewhere (shared by a node's ranks), re-pointing every
+  // parameter; the values are copied there only when `copy_values` (one rank fills a shared
+  // buffer for all).
+  void relocate(float* values, float* grads, bool copy_values);
 
  private:
   Tensor values_;

@@ -1,6 +1,8 @@
 #include <unistd.h>
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "runtime/communicator.hpp"
 
@@ -11,6 +13,16 @@ class Done : public Communicator::Request {
  public:
   void wait() override {}
   bool test() override { return true; }
+};
+
+// One process's "shared" memory is its own.
+class PrivateMemory : public NodeSharedMemory {
+ public:
+  explicit PrivateMemory(size_t floats) : data_(std::max<size_t>(floats, 1)) {}
+  float* segment(int) const override { return const_cast<float*>(data_.data()); }
+
+ private:
+  std::vector<float> data_;
 };
 
 class SingleProcess : public Communicator {
@@ -50,6 +62,11 @@ class SingleProcess : public Communicator {
   }
   std::unique_ptr<Request> allreduce_max_async(int*) override { return std::make_unique<Done>(); }
   void allgatherv(void*, const std::vector<int64_t>&) override {}
+  std::unique_ptr<NodeSharedMemory> allocate_node_shared(size_t floats) override {
+    return std::make_unique<PrivateMemory>(floats);
+  }
+  void node_barrier() override {}
+  Communicator* across_nodes() override { return this; }
   [[noreturn]] void abort(int code) override { std::exit(code); }
 };
 

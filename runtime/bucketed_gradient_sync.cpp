@@ -12,10 +12,34 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-}  // namespace
+class BucketedGradientSync : public GradientSync {
+ public:
+  BucketedGradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap,
+                       bool sharded);
+  void ready_up_to(int64_t offset) override;
+  void finish() override;
+  const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const override { return owned_; }
+  void share_parameters(Tensor& values) override { gather_parts(values); }
+  void gather_parts(Tensor& t) override;
 
-GradientSync::GradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap,
-                           bool sharded)
+ private:
+  struct Bucket {
+    int64_t begin, end;
+    std::vector<int64_t> counts;  // sharded: each rank's part of the bucket
+    std::unique_ptr<Communicator::Request> pending;
+  };
+  void start(Bucket& b);
+
+  Communicator& comm_;
+  Tensor& grads_;
+  bool overlap_, sharded_;
+  std::vector<Bucket> buckets_;
+  std::vector<std::pair<int64_t, int64_t>> owned_;
+  size_t next_ = 0;  // first bucket not started
+};
+
+BucketedGradientSync::BucketedGradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes,
+                                           bool overlap, bool sharded)
     : comm_(comm), grads_(grads), overlap_(overlap), sharded_(sharded && comm.size() > 1) {
   const int64_t n = grads.numel();
   const int64_t per_bucket = overlap ? std::max<int64_t>(1, bucket_bytes / sizeof(float)) : n;
@@ -37,7 +61,7 @@ GradientSync::GradientSync(Communicator& comm, Tensor& grads, int64_t bucket_byt
   if (!sharded_) owned_.emplace_back(0, n);
 }
 
-void GradientSync::start(Bucket& b) {
+void BucketedGradientSync::start(Bucket& b) {
   float* data = grads_.data() + b.begin;
   if (sharded_) {
     b.pending = comm_.reduce_scatter_sum_async(data, b.counts);
@@ -49,7 +73,7 @@ void GradientSync::start(Bucket& b) {
   }
 }
 
-void GradientSync::ready_up_to(int64_t offset) {
+void BucketedGradientSync::ready_up_to(int64_t offset) {
   if (!overlap_ || comm_.size() == 1) return;
   while (next_ < buckets_.size() && buckets_[next_].end <= offset) start(buckets_[next_++]);
   // MPI moves a non-blocking collective forward only inside MPI calls: poke the ones in flight.
@@ -57,7 +81,7 @@ void GradientSync::ready_up_to(int64_t offset) {
     if (buckets_[i].pending) buckets_[i].pending->test();
 }
 
-void GradientSync::finish() {
+void BucketedGradientSync::finish() {
   if (comm_.size() > 1) {
     auto t0 = Clock::now();
     while (next_ < buckets_.size()) start(buckets_[next_++]);
@@ -69,13 +93,20 @@ void GradientSync::finish() {
   next_ = 0;
 }
 
-void GradientSync::gather_parts(Tensor& t) {
+void BucketedGradientSync::gather_parts(Tensor& t) {
   if (!sharded_) return;
   auto t0 = Clock::now();
   std::vector<std::unique_ptr<Communicator::Request>> pending;
   for (auto& b : buckets_) pending.push_back(comm_.allgather_async(t.data() + b.begin, b.counts));
   for (auto& p : pending) p->wait();
   exposed_seconds_ += seconds_since(t0);
+}
+
+}  // namespace
+
+std::unique_ptr<GradientSync> make_bucketed_sync(Communicator& comm, Tensor& grads,
+                                                 int64_t bucket_bytes, bool overlap, bool sharded) {
+  return std::make_unique<BucketedGradientSync>(comm, grads, bucket_bytes, overlap, sharded);
 }
 
 }  // namespace latent
