@@ -37,14 +37,14 @@ std::string temporary_path_for(const std::string& path) {
   return folder + "." + name + ".tmp." + std::to_string(::getpid());
 }
 
-void commit_file(const std::string& temporary, const std::string& path) {
-  fsync_path(temporary, O_RDONLY);
+void commit_file(const std::string& temporary, const std::string& path, bool durable) {
+  if (durable) fsync_path(temporary, O_RDONLY);
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     int err = errno;
     discard_file(temporary);
     throw UserError(path + ": cannot rename the finished file into place: " + std::strerror(err));
   }
-  fsync_path(folder_of(path), O_RDONLY | O_DIRECTORY);
+  if (durable) fsync_path(folder_of(path), O_RDONLY | O_DIRECTORY);
 }
 
 void discard_file(const std::string& temporary) noexcept {

@@ -151,17 +151,24 @@ struct Trainer::Impl {
     if (!writer) return;
     std::string suffix = "_epoch" + std::to_string(epoch + 1) + ".png";
     Tensor images;
+    // Each grid is encoded once (other ranks wait while rank 0 draws): the epoch's file, copied
+    // to the latest one's name.
+    auto write = [&](const std::string& name, const Tensor& grid) {
+      std::filesystem::path epoch_file = out / (name + suffix), latest = out / (name + ".png");
+      write_image_grid(epoch_file.string(), grid);
+      std::filesystem::copy_file(epoch_file, latest,
+                                 std::filesystem::copy_options::overwrite_existing);
+    };
     if (model.kind() != "gan" && !grid_batch.empty()) {
       model.reconstruct(grid_batch, BatchInfo{0, grid_batch.dim(0), opt.seed, 1.0f, 0}, images);
       // Originals and reconstructions side by side: two grids of the same layout.
-      write_image_grid((out / "originals.png").string(), grid_batch);
-      write_image_grid((out / ("reconstructions" + suffix)).string(), images);
-      write_image_grid((out / "reconstructions.png").string(), images);
+      if (epoch == 0 || !std::filesystem::exists(out / "originals.png"))
+        write_image_grid((out / "originals.png").string(), grid_batch);
+      write("reconstructions", images);
     }
     if (model.samples_from_prior()) {
       model.generate(opt.grid_images, opt.seed, images);
-      write_image_grid((out / ("samples" + suffix)).string(), images);
-      write_image_grid((out / "samples.png").string(), images);
+      write("samples", images);
     }
   }
 
