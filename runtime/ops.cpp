@@ -159,6 +159,16 @@ void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& 
   cpu::eltwise_backward(f, alpha, x, dy, dx);
 }
 
+void fill(Tensor& x, float value) {
+  on_cpu("fill", {&x});
+  cpu::fill(x, value);
+}
+void copy(const Tensor& src, Tensor& dst) {
+  on_cpu("copy", {&src, &dst});
+  same_numel("copy", src, dst);
+  cpu::copy(src, dst);
+}
+
 void add(const Tensor& a, const Tensor& b, Tensor& y) {
   on_cpu("add", {&a, &b, &y});
   same_numel("add", a, y), same_numel("add", b, y);

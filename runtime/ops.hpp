@@ -69,6 +69,10 @@ void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y);
 // dx = f'(x) · dy
 void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx);
 
+// ---- whole-tensor moves ---------------------------------------------------------------------
+void fill(Tensor& x, float value);          // x = value
+void copy(const Tensor& src, Tensor& dst);  // dst = src (same number of elements)
+
 // ---- small fused kernels --------------------------------------------------------------------
 void add(const Tensor& a, const Tensor& b, Tensor& y);  // y = a + b
 void axpy(float alpha, const Tensor& x, Tensor& y);     // y += alpha·x

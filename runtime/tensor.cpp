@@ -1,5 +1,7 @@
 #include "runtime/tensor.hpp"
 
+#include "runtime/ops.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -80,7 +82,7 @@ void Tensor::copy_from(const Tensor& src) {
   if (src.numel() != numel())
     throw std::invalid_argument("Tensor::copy_from: " + src.shape().str() + " into " +
                                 shape_.str());
-  if (src.data_ != data_) std::memcpy(data_, src.data_, numel() * sizeof(float));
+  ops::copy(src, *this);
 }
 
 int64_t Tensor::allocation_count() {
@@ -88,7 +90,7 @@ int64_t Tensor::allocation_count() {
 }
 
 void Tensor::fill(float value) {
-  std::fill(data_, data_ + numel(), value);
+  ops::fill(*this, value);
 }
 
 }  // namespace latent

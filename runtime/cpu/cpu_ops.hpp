@@ -45,6 +45,8 @@ void eltwise_backward(ops::Activation f, float alpha, const Tensor& x, const Ten
 namespace latent::cpu {
 
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
+void fill(Tensor& x, float value);
+void copy(const Tensor& src, Tensor& dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
 void axpy(float alpha, const Tensor& x, Tensor& y);
 void scale(Tensor& x, float alpha);

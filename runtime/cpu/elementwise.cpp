@@ -3,16 +3,42 @@
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/parallel.hpp"
+#include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
+namespace {
+
+LATENT_VECTOR_CLONES void add_row(float* __restrict sum, const float* __restrict x, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) sum[j] += x[j];
+}
+
+}  // namespace
 
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
-  int64_t rows = x.dim(0), cols = x.shape().per_sample();
+  const int64_t rows = x.dim(0), cols = x.shape().per_sample();
   const float* px = x.data();
   float* py = y.data();
-  if (!accumulate) y.zero();
-  for (int64_t n = 0; n < rows; ++n)
-    for (int64_t j = 0; j < cols; ++j) py[j] += px[n * cols + j];
+  // Columns in parallel (each sum keeps its row order, so any thread count gives the same).
+  parallel_pieces(
+      cols,
+      [&](int64_t first, int64_t last) {
+        if (!accumulate) std::fill(py + first, py + last, 0.0f);
+        for (int64_t n = 0; n < rows; ++n) add_row(py + first, px + n * cols + first, last - first);
+      },
+      std::max<int64_t>(16, kParallelGrain / std::max<int64_t>(rows, 1)));
+}
+
+void fill(Tensor& x, float value) {
+  float* p = x.data();
+  parallel_pieces(x.numel(), [&](int64_t a, int64_t b) { std::fill(p + a, p + b, value); });
+}
+
+void copy(const Tensor& src, Tensor& dst) {
+  const float* s = src.data();
+  float* d = dst.data();
+  if (s == d) return;
+  parallel_pieces(src.numel(), [&](int64_t a, int64_t b) { std::copy(s + a, s + b, d + a); });
 }
 
 void add(const Tensor& a, const Tensor& b, Tensor& y) {

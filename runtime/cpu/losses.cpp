@@ -5,6 +5,7 @@
 
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/fast_math.hpp"
+#include "runtime/cpu/parallel.hpp"
 #include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
@@ -55,13 +56,24 @@ double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
                        Tensor* per_sample) {
   const int64_t rows = logits.dim(0), cols = logits.shape().per_sample();
   const float *z = logits.data(), *t = target.data();
+  // Rows in parallel, their sums added in row order: the same total for any thread count.
+  thread_local std::vector<double> scratch;
+  std::vector<double>& row_sums = scratch;  // the caller's, shared with the workers
+  row_sums.resize(rows);
+  parallel_pieces(
+      rows,
+      [&](int64_t first, int64_t last) {
+        for (int64_t n = first; n < last; ++n) {
+          const int64_t at = n * cols;
+          row_sums[n] = grad ? bce_row(z + at, t + at, grad->data() + at, cols, grad_scale)
+                             : bce_row_value(z + at, t + at, cols);
+        }
+      },
+      std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(cols, 1)));
   double total = 0;
   for (int64_t n = 0; n < rows; ++n) {
-    const int64_t at = n * cols;
-    const double s = grad ? bce_row(z + at, t + at, grad->data() + at, cols, grad_scale)
-                          : bce_row_value(z + at, t + at, cols);
-    if (per_sample) per_sample->data()[n] = static_cast<float>(s);
-    total += s;
+    if (per_sample) per_sample->data()[n] = static_cast<float>(row_sums[n]);
+    total += row_sums[n];
   }
   return total;
 }

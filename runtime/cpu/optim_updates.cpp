@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/parallel.hpp"
 #include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
@@ -37,8 +38,11 @@ LATENT_VECTOR_CLONES void adam_loop(float* __restrict p, float* __restrict pm, f
 
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
                 float weight_decay) {
-  sgd_loop(params.data(), velocity.data(), grads.data(), params.numel(), lr, momentum,
-           weight_decay);
+  float *p = params.data(), *v = velocity.data();
+  const float* g = grads.data();
+  parallel_pieces(params.numel(), [&](int64_t a, int64_t b) {
+    sgd_loop(p + a, v + a, g + a, b - a, lr, momentum, weight_decay);
+  });
 }
 
 void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,
@@ -46,8 +50,11 @@ void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, floa
   // p -= lr · (m / c1) / (√(v / c2) + eps), with the bias corrections folded into constants.
   const float step = lr / (1.0f - std::pow(beta1, static_cast<float>(t)));
   const float inv_c2 = 1.0f / (1.0f - std::pow(beta2, static_cast<float>(t)));
-  adam_loop(params.data(), m.data(), v.data(), grads.data(), params.numel(), beta1, beta2, eps,
-            weight_decay, step, inv_c2);
+  float *p = params.data(), *pm = m.data(), *pv = v.data();
+  const float* g = grads.data();
+  parallel_pieces(params.numel(), [&](int64_t a, int64_t b) {
+    adam_loop(p + a, pm + a, pv + a, g + a, b - a, beta1, beta2, eps, weight_decay, step, inv_c2);
+  });
 }
 
 }  // namespace latent::cpu

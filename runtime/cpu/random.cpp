@@ -5,32 +5,46 @@
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/cpu/parallel.hpp"
 #include "runtime/philox.hpp"
 
 namespace latent::cpu {
 namespace {
 
 // Calls f(i, u) for every element i of t[N, ...] with its uniform draw u, a block at a time.
+// Rows in parallel when the tensor is large: each element's draw depends on its position
+// only, so the split changes nothing.
+template <class F>
+void for_each_row(const Tensor& t, F f) {
+  const int64_t rows = t.dim(0), cols = t.shape().per_sample();
+  parallel_pieces(
+      rows,
+      [&](int64_t first, int64_t last) {
+        for (int64_t n = first; n < last; ++n) f(n, cols);
+      },
+      std::max<int64_t>(1, kParallelGrain / 8 / std::max<int64_t>(cols, 1)));
+}
+
 template <class F>
 void for_each_uniform(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
-  const int64_t rows = t.dim(0), cols = t.shape().per_sample();
-  for (int64_t n = 0; n < rows; ++n)
+  for_each_row(t, [&](int64_t n, int64_t cols) {
     for (int64_t j = 0; j < cols; j += 4) {
       philox::Words b = philox::block(key.seed, key.stream, first_index + n,
                                       static_cast<uint32_t>(j >> 2), philox::kUniform);
       for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, philox::unit(b.w[k - j]));
     }
+  });
 }
 
 template <class F>
 void for_each_normal(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
-  const int64_t rows = t.dim(0), cols = t.shape().per_sample();
-  float z[4];
-  for (int64_t n = 0; n < rows; ++n)
+  for_each_row(t, [&](int64_t n, int64_t cols) {
+    float z[4];
     for (int64_t j = 0; j < cols; j += 4) {
       philox::normal4(key.seed, key.stream, first_index + n, static_cast<uint32_t>(j >> 2), z);
       for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, z[k - j]);
     }
+  });
 }
 
 }  // namespace
