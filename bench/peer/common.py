@@ -5,15 +5,19 @@ import platform
 import sys
 
 
-def pin_threads(n):
-    """Must run before `import torch` (and numpy's BLAS) so the pools start with n threads."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+def pin_threads(n, blas_threads=None):
+    """Must run before `import torch` (and numpy's BLAS) so the pools start with n threads
+    (OpenBLAS's own pool with blas_threads, default n)."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(n)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(blas_threads or n)
 
 
-def start_torch(threads, seed=None):
-    """Pins the thread pools, imports torch with them and seeds it; returns the torch module."""
-    pin_threads(threads)
+def start_torch(threads, seed=None, blas_threads=None):
+    """Pins the thread pools, imports torch with them and seeds it; returns the torch module.
+    Debian's torch runs its own OpenMP pool beside OpenBLAS's pthread pool; with both at 2 on 2
+    cores they spin against each other (bench/compare.sh picks the peer's best split)."""
+    pin_threads(threads, blas_threads)
     import torch
 
     torch.set_num_threads(threads)
@@ -52,6 +56,17 @@ def loaded_blas():
     return sorted(libs)
 
 
+def thread_pools():
+    """What threadpoolctl sees: for OpenBLAS the kernel it picked (the machines' OPENBLAS_CORETYPE
+    forces a slower one), for every pool its thread count. None without threadpoolctl."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    keys = ("internal_api", "version", "architecture", "num_threads", "filepath")
+    return [{k: d.get(k) for k in keys} for d in threadpoolctl.threadpool_info()]
+
+
 def environment(torch, threads):
     return {
         "python": sys.version.split()[0],
@@ -59,6 +74,8 @@ def environment(torch, threads):
         "torch_threads": torch.get_num_threads(),
         "threads_requested": threads,
         "blas_loaded": loaded_blas(),
+        "thread_pools": thread_pools(),
+        "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
         "mkldnn": bool(torch.backends.mkldnn.is_available()),
         "cpu": cpu_model(),
         "logical_cpus": os.cpu_count(),

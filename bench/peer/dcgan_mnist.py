@@ -27,8 +27,9 @@ Reported (one JSON line on stdout; progress on stderr):
                   (logit > 0 for real, < 0 for fake) over the last epoch
   last_step       loss_d, loss_g, d_real, d_fake of the very last round
   epochs_log      the same means for every epoch
-Threads: --threads (default 1) goes into OMP/OPENBLAS/MKL_NUM_THREADS before torch is imported,
-and torch.set_num_threads / set_num_interop_threads.
+Threads: --threads (default 1) goes into OMP/MKL_NUM_THREADS before torch is imported, and
+torch.set_num_threads / set_num_interop_threads; --blas-threads (default --threads) into
+OPENBLAS_NUM_THREADS.
 """
 import argparse
 import json
@@ -51,6 +52,7 @@ def parse_args():
     ap.add_argument("--beta1", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS's pool (0: --threads)")
     ap.add_argument("--drop-last", action="store_true", help="skip the partial last batch of an epoch")
     ap.add_argument("--log-every", type=int, default=20, help="progress line every N rounds")
     return ap.parse_args()
@@ -58,7 +60,7 @@ def parse_args():
 
 def main():
     a = parse_args()
-    torch = common.start_torch(a.threads, a.seed)
+    torch = common.start_torch(a.threads, a.seed, a.blas_threads or a.threads)
     import numpy as np  # noqa: F401
     import torch.nn as nn
     import torch.nn.functional as F

@@ -26,8 +26,9 @@ Reported (one JSON line on stdout; progress on stderr):
                        a neighbour briefly taking the core)
   epoch_train_loss    mean per-sample training loss (with sampling) over each epoch, as trained
   epoch_test_loss_mu  held-out loss (z = mu) after each epoch (not timed)
-Threads: --threads (default 1) goes into OMP/OPENBLAS/MKL_NUM_THREADS before torch is imported,
-and torch.set_num_threads / set_num_interop_threads.
+Threads: --threads (default 1) goes into OMP/MKL_NUM_THREADS before torch is imported, and
+torch.set_num_threads / set_num_interop_threads; --blas-threads (default --threads) into
+OPENBLAS_NUM_THREADS.
 """
 import argparse
 import json
@@ -49,13 +50,14 @@ def parse_args():
     ap.add_argument("--latent", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS's pool (0: --threads)")
     ap.add_argument("--drop-last", action="store_true", help="skip the partial last batch of an epoch")
     return ap.parse_args()
 
 
 def main():
     a = parse_args()
-    torch = common.start_torch(a.threads, a.seed)
+    torch = common.start_torch(a.threads, a.seed, a.blas_threads or a.threads)
     import numpy as np  # noqa: F401  (after pinning: numpy may load OpenBLAS too)
     import torch.nn as nn
     import torch.nn.functional as F

@@ -1,7 +1,7 @@
 // Writes the fixed 8,000 / 2,000 MNIST split of bench/peer/mnist_split.py in latent's dataset
 // layout: /images float32 (N, 1, 28, 28), /labels int32 (N).
 //
-//   make_mnist_split IN.h5 TRAIN.h5 TEST.h5
+//   make_mnist_split IN.h5 TRAIN.h5 TEST.h5 [none|gzip|gzip=LEVEL]
 //
 // IN.h5 is the output of `latent convert --from mnist-json data/mnist-json --out IN.h5`: the
 // digits of 0.json .. 9.json concatenated in that order (10,000 images). The split:
@@ -9,7 +9,10 @@
 // and numpy's top-down Fisher-Yates with masked rejection sampling (the code given in
 // mnist_split.py's header); train = X[perm[0:8000]], test = X[perm[8000:10000]], in that order.
 // The tool checks the first indices and prints per-label counts and pixel means, to compare
-// with `python3 bench/peer/mnist_split.py` (train 0.130966, test 0.131718).
+// with `python3 bench/peer/mnist_split.py` (train 0.130966, test 0.131718). The optional last
+// argument is the storage, as `latent convert --compression` takes it (default gzip=4);
+// bench/compare.sh asks for none, so that latent reads from the page cache as the peer does
+// from memory.
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -47,10 +50,12 @@ std::vector<uint32_t> numpy_legacy_permutation(uint32_t n, uint32_t seed) {
 }
 
 void write_part(const std::string& path, const latent::LoadedDataset& all,
-                const std::vector<uint32_t>& perm, int64_t begin, int64_t end, const char* name) {
+                const std::vector<uint32_t>& perm, int64_t begin, int64_t end, const char* name,
+                const latent::StorageOptions& storage) {
   const int64_t per = all.images.shape().per_sample();
   latent::Shape sample{all.images.dim(1), all.images.dim(2), all.images.dim(3)};
-  latent::DatasetWriter w(path, sample, latent::SampleType::kFloat32, true, "make_mnist_split");
+  latent::DatasetWriter w(path, sample, latent::SampleType::kFloat32, true, "make_mnist_split",
+                          storage);
   std::vector<int64_t> counts(10, 0);
   double sum = 0;
   for (int64_t r = begin; r < end; ++r) {
@@ -73,11 +78,13 @@ void write_part(const std::string& path, const latent::LoadedDataset& all,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: %s IN.h5 TRAIN.h5 TEST.h5\n", argv[0]);
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: %s IN.h5 TRAIN.h5 TEST.h5 [none|gzip|gzip=LEVEL]\n", argv[0]);
     return 2;
   }
   try {
+    latent::StorageOptions storage;
+    if (argc == 5) storage.gzip_level = latent::parse_compression(argv[4]);
     latent::DatasetSpec spec;
     spec.path = argv[1];
     latent::LoadedDataset all = latent::read_all(spec);
@@ -110,8 +117,8 @@ int main(int argc, char** argv) {
                      static_cast<long long>(kTrain + k), perm[kTrain + k], tail[k]);
         return 1;
       }
-    write_part(argv[2], all, perm, 0, kTrain, "train");
-    write_part(argv[3], all, perm, kTrain, n, "test");
+    write_part(argv[2], all, perm, 0, kTrain, "train", storage);
+    write_part(argv[3], all, perm, kTrain, n, "test", storage);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "make_mnist_split: %s\n", e.what());
     return 1;

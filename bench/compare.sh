@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# latent vs the PyTorch peers, measured fairly in one sitting (issue 13, "Honest benchmarks"):
+#
+#   bench/compare.sh                         # VAE and DCGAN, 1 and 2 threads, 3 pairs each
+#   REPEATS=5 THREADS="1" MODELS=vae bench/compare.sh
+#
+# - Alternating: for each pair latent and the peer run back to back, the order flipping from
+#   one pair to the next, so that a neighbour's load falls on both sides.
+# - Pinned: with T threads both sides run under `taskset -c 0-(T-1)`; latent's prefetch thread
+#   shares those cores, it gets no core the peer lacks.
+# - The peer's OpenBLAS: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on these machines, they
+#   force a slower kernel) are unset for the peer only; its JSON records, via threadpoolctl, the
+#   kernel OpenBLAS then chose and each pool's thread count.
+# - The peer's best thread split: Debian's torch has an OpenMP pool (convolutions, elementwise)
+#   beside OpenBLAS's pthread pool (matmuls); with both at T on T cores they spin against each
+#   other (VAE at 2 threads: 0.39x its 1-thread rate). So with T > 1 the MLP VAE peer runs
+#   torch 1 / OpenBLAS T (its best, 1.37x) and the DCGAN peer torch T / OpenBLAS 1 (1.48x);
+#   PEER_SPLIT=same gives both pools T.
+# - From memory: the peer indexes a tensor; latent reads an uncompressed file that was just read
+#   through, so the page cache holds it and no gzip decoding lands on a spare core.
+# - Ratios: latent / PyTorch of each pair, of the median per-epoch rate (the first epoch carries
+#   both sides' set-up) and of the whole-run rate; the table gives median, min and max.
+#
+# Environment (defaults in brackets):
+#   OUT [bench/out/compare]  results.jsonl (one JSON line per run), summary.md, run folders
+#   REPEATS [3]              pairs per model and thread count (seed = pair index)
+#   THREADS ["1 2"]          thread counts to compare
+#   MODELS ["vae dcgan"]     which models
+#   VAE_EPOCHS [10], GAN_EPOCHS [2]
+#   PEER_SPLIT [best]        best | same (see above)
+#   BUILD_DIR [build], SKIP_BUILD [0] as in bench/train/run.sh
+# Needs: Debian's /usr/bin/python3 with python3-torch, libopenblas0-pthread and
+# python3-threadpoolctl (bench/peer/README.md); at least max(THREADS) cores.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="${OUT:-$root/bench/out/compare}"
+repeats="${REPEATS:-3}"
+threads_list="${THREADS:-1 2}"
+models="${MODELS:-vae dcgan}"
+vae_epochs="${VAE_EPOCHS:-10}"
+gan_epochs="${GAN_EPOCHS:-2}"
+py=/usr/bin/python3
+build="${BUILD_DIR:-$root/build}"
+latent="$build/latent"
+summarize="$root/bench/train/summarize.py"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j2 --target latent make_mnist_split
+fi
+scripts/fetch_mnist.sh
+mkdir -p "$out/runs"
+results="$out/results.jsonl"
+: > "$results"
+
+"$latent" convert --from mnist-json data/mnist-json --out "$out/mnist.h5" --compression none
+"$build/bench/make_mnist_split" "$out/mnist.h5" "$out/train.h5" "$out/test.h5" none \
+  > "$out/split.txt"
+
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' (modified)')"
+  lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core|Socket|L2|L3)' | tr -s ' '
+  echo "flags: $(grep -m1 -o -w -E 'avx2|avx512f|avx512bw|avx512_bf16|avx512_vnni|amx_tile' \
+    /proc/cpuinfo | tr '\n' ' ')"
+} > "$out/machine.txt"
+cat "$out/machine.txt" >&2
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' ','; }
+cores_for() { if [ "$1" -le 1 ]; then echo 0; else echo "0-$(($1 - 1))"; fi; }
+# Adds the thread count and pair index to the last line of results.jsonl.
+tag_last() {
+  "$py" - "$results" "$1" "$2" <<'EOF'
+import json, sys
+path, threads, pair = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+lines = open(path).read().splitlines()
+row = json.loads(lines[-1])
+row["threads"], row["pair"] = threads, pair
+lines[-1] = json.dumps(row)
+open(path, "w").write("\n".join(lines) + "\n")
+EOF
+}
+
+latent_run() {  # model threads pair epochs
+  local model=$1 t=$2 pair=$3 epochs=$4
+  local dir="$out/runs/${model}_t${t}_latent_$pair"
+  rm -rf "$dir"
+  cat "$out/train.h5" > /dev/null  # in the page cache, as the peer's tensor is in memory
+  local before; before=$(loadavg)
+  local t0; t0=$(date +%s.%N)
+  taskset -c "$(cores_for "$t")" "$latent" train --config "launch/configs/$model.ini" \
+    --data "$out/train.h5" --threads "$t" --seed "$pair" --epochs "$epochs" --log-every 1000 \
+    --out "$dir" > "$dir.stdout"
+  local t1; t1=$(date +%s.%N)
+  "$py" "$summarize" latent-row --kind "$model" --seed "$pair" --dir "$dir" \
+    --stdout "$dir.stdout" --wall "$t0" "$t1" --loadavg "$before" >> "$results"
+  tag_last "$t" "$pair"
+}
+
+peer_run() {  # model threads pair epochs
+  local model=$1 t=$2 pair=$3 epochs=$4
+  local script=vae_mnist.py extra=() torch_t=$t blas_t=$t
+  [ "$model" = dcgan ] && script=dcgan_mnist.py extra=(--log-every 0)
+  if [ "${PEER_SPLIT:-best}" = best ] && [ "$t" -gt 1 ]; then
+    if [ "$model" = vae ]; then torch_t=1; else blas_t=1; fi
+  fi
+  local before; before=$(loadavg)
+  taskset -c "$(cores_for "$t")" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+    "$py" "$root/bench/peer/$script" --threads "$torch_t" --blas-threads "$blas_t" \
+    --seed "$pair" --drop-last \
+    --epochs "$epochs" "${extra[@]}" 2> "$out/runs/${model}_t${t}_pytorch_$pair.stderr" |
+    "$py" "$summarize" peer-row --kind "$model" --loadavg "$before" >> "$results"
+  tag_last "$t" "$pair"
+}
+
+for model in $models; do
+  epochs=$vae_epochs
+  [ "$model" = dcgan ] && epochs=$gan_epochs
+  for t in $threads_list; do
+    echo "== $model, $t thread(s), $repeats pairs, $epochs epochs ==" >&2
+    for ((i = 0; i < repeats; ++i)); do
+      if ((i % 2 == 0)); then
+        latent_run "$model" "$t" "$i" "$epochs"
+        peer_run "$model" "$t" "$i" "$epochs"
+      else
+        peer_run "$model" "$t" "$i" "$epochs"
+        latent_run "$model" "$t" "$i" "$epochs"
+      fi
+      tail -n 2 "$results" | "$py" -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    print("  %-8s pair %d: %9.0f samples/s (median epoch)"
+          % (r["impl"], r["pair"], r["median_epoch"]), file=sys.stderr)'
+    done
+  done
+done
+
+"$py" "$root/bench/compare_summary.py" "$results" "$out/machine.txt" | tee "$out/summary.md"
+echo "results: $results" >&2

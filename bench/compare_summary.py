@@ -1,0 +1,75 @@
+"""The table of bench/compare.sh: latent / PyTorch ratios per model and thread count, from the
+pairs (latent and the peer run back to back with the same seed), with their spread; also the
+thread speed-up of each side (its T-thread median over its 1-thread median).
+
+    python3 bench/compare_summary.py results.jsonl [machine.txt]
+"""
+import collections
+import json
+import statistics
+import sys
+
+
+def spread(values):
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def peer_pools(row):
+    """'OpenMP/OpenBLAS' thread counts the peer ran with, from threadpoolctl."""
+    pools = {p.get("internal_api"): p.get("num_threads")
+             for p in (row.get("peer", {}).get("env", {}).get("thread_pools") or [])}
+    return f"{pools.get('openmp', '?')}/{pools.get('openblas', '?')}"
+
+
+def main():
+    rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+    out = []
+    if len(sys.argv) > 2:
+        out += ["```", open(sys.argv[2]).read().rstrip(), "```", ""]
+    pairs = collections.defaultdict(dict)  # (model, threads, pair) -> impl -> row
+    for r in rows:
+        pairs[(r["bench"], r["threads"], r["pair"])][r["impl"]] = r
+    groups = collections.defaultdict(list)  # (model, threads) -> [(latent, pytorch)]
+    for (model, threads, _), v in sorted(pairs.items()):
+        if "latent" in v and "pytorch" in v:
+            groups[(model, threads)].append((v["latent"], v["pytorch"]))
+
+    out.append("| model | threads | pairs | latent samples/s (median epoch) | PyTorch samples/s "
+               "| peer OpenMP/OpenBLAS threads | ratio, median epoch: median (min–max) | ratio, whole run |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for (model, threads), ps in sorted(groups.items()):
+        lat = [p[0]["median_epoch"] for p in ps]
+        ref = [p[1]["median_epoch"] for p in ps]
+        med = [a / b for a, b in zip(lat, ref)]
+        whole = [p[0]["samples_per_s"] / p[1]["samples_per_s"] for p in ps]
+        out.append(f"| {model} | {threads} | {len(ps)} | {statistics.median(lat):.0f} "
+                   f"| {statistics.median(ref):.0f} | {peer_pools(ps[0][1])} | {spread(med)} "
+                   f"| {spread(whole)} |")
+
+    out.append("")
+    out.append("Thread speed-up (each side's T-thread median-epoch rate over its 1-thread one, "
+               "medians over the pairs):")
+    for model in sorted({m for m, _ in groups}):
+        one = groups.get((model, 1))
+        if not one:
+            continue
+        for (m, threads), ps in sorted(groups.items()):
+            if m != model or threads == 1:
+                continue
+            for side, k in (("latent", 0), ("PyTorch", 1)):
+                base = statistics.median(p[k]["median_epoch"] for p in one)
+                now = statistics.median(p[k]["median_epoch"] for p in ps)
+                out.append(f"- {model}, {side}: {threads} threads {now / base:.2f}×")
+
+    kernels = set()
+    for r in rows:
+        for pool in (r.get("peer", {}).get("env", {}).get("thread_pools") or []):
+            if pool.get("internal_api") == "openblas":
+                kernels.add(f"OpenBLAS {pool.get('version')} kernel {pool.get('architecture')}")
+    if kernels:
+        out += ["", "Peer BLAS (threadpoolctl): " + "; ".join(sorted(kernels))]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
