@@ -44,7 +44,7 @@ const Tensor& ConvLayerBase::forward(const Tensor& x, const PassContext&) {
 }
 
 const Tensor& ConvLayerBase::backward(const Tensor& dy, bool need_dx) {
-  op_backward_weights(x_, dy, weight_.grad, has_bias_ ? &bias_.grad : nullptr);
+  if (param_grads_) op_backward_weights(x_, dy, weight_.grad, has_bias_ ? &bias_.grad : nullptr);
   if (need_dx) {
     dx_.resize(x_.shape());
     op_backward_data(dy, weight_.value, dx_);

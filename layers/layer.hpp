@@ -50,6 +50,13 @@ class Layer {
   virtual void sync_batch_statistics(const SumAcrossRanks& sum) { (void)sum; }
   // Output shape for an input shape (networks check shapes when they are built).
   virtual Shape output_shape(const Shape& in) const = 0;
+  // Off while a backward pass wants only dx (a GAN's generator step passes through D, whose
+  // gradients nobody reads): layers then skip computing their parameter gradients, which are
+  // left untouched. Containers pass it on.
+  virtual void set_param_grads(bool on) { param_grads_ = on; }
+
+ protected:
+  bool param_grads_ = true;
 };
 
 }  // namespace latent

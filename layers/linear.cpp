@@ -44,8 +44,10 @@ const Tensor& Linear::forward(const Tensor& x, const PassContext&) {
 }
 
 const Tensor& Linear::backward(const Tensor& dy, bool need_dx) {
-  ops::matmul(dy, true, x_, false, weight_.grad, true);  // dW += dyᵀ · x
-  if (has_bias_) ops::sum_rows(dy, bias_.grad, true);    // db += Σ_n dy
+  if (param_grads_) {
+    ops::matmul(dy, true, x_, false, weight_.grad, true);  // dW += dyᵀ · x
+    if (has_bias_) ops::sum_rows(dy, bias_.grad, true);    // db += Σ_n dy
+  }
   if (need_dx) {
     dx_.resize(x_shape_);
     ops::matmul(dy, false, weight_.value, false, dx_);  // dx = dy · W

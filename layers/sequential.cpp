@@ -25,6 +25,11 @@ const Tensor& Sequential::backward(const Tensor& dy, bool need_dx) {
   return *g;
 }
 
+void Sequential::set_param_grads(bool on) {
+  Layer::set_param_grads(on);
+  for (auto& l : layers_) l->set_param_grads(on);
+}
+
 void Sequential::init_params(const CounterRng& rng) {
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i]->init_params(CounterRng(rng.seed(), derive_stream(rng.stream(), layer_name(i))));

@@ -26,6 +26,7 @@ class Sequential : public Layer {
   std::vector<StateTensor> state() override;
   Shape output_shape(const Shape& in) const override;
   void sync_batch_statistics(const SumAcrossRanks& sum) override;
+  void set_param_grads(bool on) override;
 
   size_t size() const { return layers_.size(); }
   Layer& layer(size_t i) { return *layers_[i]; }

@@ -86,7 +86,7 @@ Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
   // Each sample's z is keyed by its global index, so the fakes do not depend on the split.
   discriminator_.zero_grad();
   Verdict real = judge(batch, true, 1.0f - config_.label_smoothing, scale, true, info.first_index);
-  discriminator_.backward(loss_grad_, false, /*for_update=*/false);
+  discriminator_.backward(loss_grad_, false, Network::Grads::kAccumulate);
   const Tensor& fake = generate_batch(n, info.seed, kStreamLatent, info.first_index, true);
   Verdict fake_v = judge(fake, false, 0.0f, scale, true, info.first_index);
   discriminator_.backward(loss_grad_, false);  // the last backward before the step: sync here
@@ -124,7 +124,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
     loss_grad_.copy_from(bce_.grad());
   }
   generator_.zero_grad();
-  const Tensor& dfake = discriminator_.backward(loss_grad_, true, /*for_update=*/false);
+  const Tensor& dfake = discriminator_.backward(loss_grad_, true, Network::Grads::kSkip);
   generator_.backward(dfake, false);
   generator_.step(config_.lr_g * info.lr_scale);
   m.set("loss_g", loss / rows);

@@ -31,9 +31,11 @@ void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {
   });
 }
 
-const Tensor& Network::backward(const Tensor& dy, bool need_dx, bool for_update) {
-  syncing_ = for_update;
+const Tensor& Network::backward(const Tensor& dy, bool need_dx, Grads grads) {
+  syncing_ = grads == Grads::kSync;
+  if (grads == Grads::kSkip) layers_->set_param_grads(false);
   const Tensor& dx = layers_->backward(dy, need_dx);
+  if (grads == Grads::kSkip) layers_->set_param_grads(true);
   syncing_ = false;
   return dx;
 }

@@ -30,10 +30,15 @@ class Network {
   const Tensor& forward(const Tensor& x, const PassContext& ctx) {
     return layers_->forward(x, ctx);
   }
-  // Gradients accumulate into the store; buckets start their allreduce as layers finish.
-  // for_update = false: only dx is wanted (the GAN's generator step passes through D), so no
-  // gradient is sent.
-  const Tensor& backward(const Tensor& dy, bool need_dx, bool for_update = true);
+  // What a backward pass does with the parameter gradients.
+  enum class Grads {
+    kSync,        // accumulate them; the last backward before step(): buckets start their
+                  // allreduce as layers finish
+    kAccumulate,  // accumulate them; another backward follows before step() (a GAN's D step)
+    kSkip,        // only dx is wanted (a GAN's generator step passes through D): none computed,
+                  // the store's left as they were
+  };
+  const Tensor& backward(const Tensor& dy, bool need_dx, Grads grads = Grads::kSync);
   void zero_grad() { store_.zero_grad(); }
   // Waits for the gradient allreduce (if any) and applies the optimizer.
   void step(float lr);

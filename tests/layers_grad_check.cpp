@@ -54,6 +54,12 @@ TEST(GradCheck, BatchNorm2d) {
   expect_layer_gradients(layer, Shape{4, 3, 3, 3});
 }
 
+// 16 channels: the primitives run channel-blocked (nChw16c), reordered from and to nchw.
+TEST(GradCheck, BatchNorm2dBlocked) {
+  BatchNorm layer(16);
+  expect_layer_gradients(layer, Shape{3, 16, 2, 3});
+}
+
 // The synchronised path (global sums); on one process the sum over ranks is the identity.
 TEST(GradCheck, BatchNormSynced) {
   BatchNorm layer(3);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "grad_check.hpp"
@@ -128,10 +129,21 @@ TEST(Reference, ConvTranspose2dForwardAndBackward) {
   expect_conv_matches_reference({2, 3, 2, 3, 1, 1, 5, 5}, true, 15);  // same-size 3×3
 }
 
-TEST(Reference, BatchNormTrainingAndInference) {
-  const int64_t n = 5, c = 3, hw = 4;
-  Tensor x = random_tensor(Shape{n, c, 2, 2}, 9);
-  Tensor scale = random_tensor(Shape{c}, 10), shift = random_tensor(Shape{c}, 11);
+// One channel on the image side (a DCGAN's first and last layers): the transposed forward and
+// the backward-data run as a batched matmul plus a scatter (runtime/cpu/one_channel_image).
+TEST(Reference, OneChannelImageEdges) {
+  expect_conv_matches_reference({3, 1, 16, 4, 2, 1, 7, 14}, false, 21);  // Conv 1→16
+  expect_conv_matches_reference({3, 16, 1, 4, 2, 1, 7, 14}, true, 25);   // ConvT 16→1
+  expect_conv_matches_reference({2, 9, 1, 3, 1, 1, 5, 5}, true, 35);     // ConvT 9→1, 3×3
+  expect_conv_matches_reference({2, 1, 8, 5, 2, 2, 4, 8}, false, 45);    // Conv 1→8, 5×5
+}
+
+// Against the definition, in each layout the primitives may run in (runtime/cpu/batchnorm.cpp):
+// plain nchw, channel-blocked (C a multiple of 16), and [N,C] as nhwc.
+void expect_batchnorm_matches_reference(const Shape& shape, uint64_t seed) {
+  const int64_t n = shape[0], c = shape[1], hw = shape.per_sample() / c;
+  Tensor x = random_tensor(shape, seed);
+  Tensor scale = random_tensor(Shape{c}, seed + 1), shift = random_tensor(Shape{c}, seed + 2);
   Tensor y(x.shape()), mean(Shape{c}), var(Shape{c});
   ops::batchnorm_forward_train(x, scale, shift, y, mean, var, 1e-5f);
   std::vector<double> y_ref(x.numel()), mean_ref(c), var_ref(c);
@@ -151,13 +163,20 @@ TEST(Reference, BatchNormTrainingAndInference) {
                    shift.data()[ch];
       }
   }
-  expect_close(mean, mean_ref, "bn mean");
-  expect_close(var, var_ref, "bn variance");
-  expect_close(y, y_ref, "bn train forward");
+  const std::string what = shape.str();
+  expect_close(mean, mean_ref, ("bn mean " + what).c_str());
+  expect_close(var, var_ref, ("bn variance " + what).c_str());
+  expect_close(y, y_ref, ("bn train forward " + what).c_str());
   // Inference with the batch's own statistics gives the same output.
   Tensor y_infer(x.shape());
   ops::batchnorm_forward_infer(x, scale, shift, mean, var, y_infer, 1e-5f);
-  expect_close(y_infer, y_ref, "bn inference forward");
+  expect_close(y_infer, y_ref, ("bn inference forward " + what).c_str());
+}
+
+TEST(Reference, BatchNormTrainingAndInference) {
+  expect_batchnorm_matches_reference(Shape{5, 3, 2, 2}, 9);
+  expect_batchnorm_matches_reference(Shape{5, 32, 3, 3}, 19);
+  expect_batchnorm_matches_reference(Shape{6, 40}, 29);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Batch normalization on oneDNN (plain nchw; [N,C] is seen as [N,C,1,1]). Scale and shift are
+// Batch normalization on oneDNN ([N,C] is seen as [N,C,1,1]; see layouts_for). Scale and shift are
 // separate [C] tensors (use_scale | use_shift). The backward primitive's scale/shift gradients
 // land in scratch vectors and are added into the parameter gradients (they accumulate).
 #include <map>
@@ -7,22 +7,38 @@
 
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/engine.hpp"
+#include "runtime/cpu/layout.hpp"
 
 namespace latent::cpu {
 namespace {
 
 using dnnl::normalization_flags;
 
+// The layout the primitives run in. oneDNN 2.6's nchw batch norm ("ncsp_bnorm") walks each
+// channel with scalar strides: on the DCGAN's [128,64,14,14] it takes 2.0 ms forward and 2.7
+// backward, where the channel-blocked kernel takes 0.19 and 0.22 and a reorder each way 0.12.
+// [N,C] (H = W = 1) is the same memory as nhwc, whose kernel vectorises over C.
+struct Layouts {
+  dnnl::memory::desc user, internal;
+};
+Layouts layouts_for(const dims& d) {
+  if (d[2] * d[3] == 1) return {plain_desc(d, tag::nhwc), plain_desc(d, tag::nhwc)};
+  auto user = plain_desc(d, tag::nchw);
+  return {user, d[1] % 16 == 0 ? plain_desc(d, tag::nChw16c) : user};
+}
+
 struct BatchnormPrimitives {
   dnnl::batch_normalization_forward::primitive_desc train_pd;
   dnnl::batch_normalization_forward train, infer;
   dnnl::batch_normalization_backward backward;
-  dnnl::memory x, y, scale, shift, mean, var, dy, dx, dscale, dshift;
+  Relayout x, y, dy, dx;
+  dnnl::memory scale, shift, mean, var, dscale, dshift;
   Tensor dscale_scratch, dshift_scratch;
   std::unordered_map<int, dnnl::memory> train_args, infer_args, backward_args;
 
   BatchnormPrimitives(const dims& d, float eps) {
-    auto data = plain_desc(d, tag::nchw), chan = plain_desc({d[1]}, tag::x);
+    const Layouts l = layouts_for(d);
+    auto data = l.internal, chan = plain_desc({d[1]}, tag::x);
     auto flags = normalization_flags::use_scale | normalization_flags::use_shift;
     train_pd = {{dnnl::prop_kind::forward_training, data, eps, flags}, engine()};
     train = dnnl::batch_normalization_forward(train_pd);
@@ -34,7 +50,10 @@ struct BatchnormPrimitives {
         {dnnl::prop_kind::backward, data, data, eps, flags}, engine(), train_pd);
     backward = dnnl::batch_normalization_backward(bwd_pd);
 
-    for (auto* m : {&x, &y, &dy, &dx}) *m = dnnl::memory(data, engine(), DNNL_MEMORY_NONE);
+    x = Relayout(l.user, data, true);
+    dy = Relayout(l.user, data, true);
+    y = Relayout(l.user, data, false);
+    dx = Relayout(l.user, data, false);
     for (auto* m : {&scale, &shift, &mean, &var})
       *m = dnnl::memory(chan, engine(), DNNL_MEMORY_NONE);
     dscale_scratch = Tensor(Shape{d[1]});
@@ -42,13 +61,22 @@ struct BatchnormPrimitives {
     dscale = dnnl::memory(chan, engine(), dscale_scratch.data());
     dshift = dnnl::memory(chan, engine(), dshift_scratch.data());
 
-    train_args = {{DNNL_ARG_SRC, x},       {DNNL_ARG_DST, y},     {DNNL_ARG_SCALE, scale},
-                  {DNNL_ARG_SHIFT, shift}, {DNNL_ARG_MEAN, mean}, {DNNL_ARG_VARIANCE, var}};
+    train_args = {{DNNL_ARG_SRC, x.primitive_side()},
+                  {DNNL_ARG_DST, y.primitive_side()},
+                  {DNNL_ARG_SCALE, scale},
+                  {DNNL_ARG_SHIFT, shift},
+                  {DNNL_ARG_MEAN, mean},
+                  {DNNL_ARG_VARIANCE, var}};
     infer_args = train_args;
-    backward_args = {
-        {DNNL_ARG_SRC, x},       {DNNL_ARG_DIFF_DST, dy},       {DNNL_ARG_SCALE, scale},
-        {DNNL_ARG_SHIFT, shift}, {DNNL_ARG_MEAN, mean},         {DNNL_ARG_VARIANCE, var},
-        {DNNL_ARG_DIFF_SRC, dx}, {DNNL_ARG_DIFF_SCALE, dscale}, {DNNL_ARG_DIFF_SHIFT, dshift}};
+    backward_args = {{DNNL_ARG_SRC, x.primitive_side()},
+                     {DNNL_ARG_DIFF_DST, dy.primitive_side()},
+                     {DNNL_ARG_SCALE, scale},
+                     {DNNL_ARG_SHIFT, shift},
+                     {DNNL_ARG_MEAN, mean},
+                     {DNNL_ARG_VARIANCE, var},
+                     {DNNL_ARG_DIFF_SRC, dx.primitive_side()},
+                     {DNNL_ARG_DIFF_SCALE, dscale},
+                     {DNNL_ARG_DIFF_SHIFT, dshift}};
   }
 };
 
@@ -71,29 +99,32 @@ void add_into(Tensor& dst, const Tensor& src) {
 void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
                              Tensor& mean, Tensor& var, float eps) {
   auto& p = primitives_for(x.shape(), eps);
-  bind(p.x, x), bind(p.y, y), bind(p.scale, scale), bind(p.shift, shift);
-  bind(p.mean, mean), bind(p.var, var);
+  p.x.input(x), p.y.output(y);
+  bind(p.scale, scale), bind(p.shift, shift), bind(p.mean, mean), bind(p.var, var);
   p.train.execute(stream(), p.train_args);
+  p.y.finish(y);
   stream().wait();
 }
 
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
   auto& p = primitives_for(x.shape(), eps);
-  bind(p.x, x), bind(p.y, y), bind(p.scale, scale), bind(p.shift, shift);
-  bind(p.mean, mean), bind(p.var, var);
+  p.x.input(x), p.y.output(y);
+  bind(p.scale, scale), bind(p.shift, shift), bind(p.mean, mean), bind(p.var, var);
   p.infer.execute(stream(), p.infer_args);
+  p.y.finish(y);
   stream().wait();
 }
 
 void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
                         const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
   auto& p = primitives_for(x.shape(), eps);
-  bind(p.x, x), bind(p.dy, dy), bind(p.scale, scale), bind(p.mean, mean), bind(p.var, var);
-  bind(p.dx, dx);
+  p.x.input(x), p.dy.input(dy), p.dx.output(dx);
+  bind(p.scale, scale), bind(p.mean, mean), bind(p.var, var);
   // The shift does not enter the backward computation; any valid handle will do.
   p.shift.set_data_handle(p.dshift_scratch.data());
   p.backward.execute(stream(), p.backward_args);
+  p.dx.finish(dx);
   stream().wait();
   add_into(dscale, p.dscale_scratch);
   add_into(dshift, p.dshift_scratch);
