@@ -27,6 +27,10 @@ void require_options(const std::string& command, const boost::program_options::v
 // `announce`, rank 0 prints what it chose. Collective: every rank calls it. UserError for a
 // negative count or more than 4 threads per CPU of the mask.
 int use_threads(int requested, Communicator& comm, bool announce = false);
+// The --threads help text of every command.
+inline constexpr const char* kThreadsHelp =
+    "compute threads per process (0: the CPUs it may run on, shared with the ranks of its node "
+    "bound to the same CPUs)";
 
 // The model stored in a checkpoint, built for the data shape it was trained on, parameters
 // loaded (inference: no optimizer step is ever taken).

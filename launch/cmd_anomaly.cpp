@@ -79,7 +79,7 @@ int cmd_anomaly(int argc, char** argv) {
       "fpr", po::value<double>()->default_value(0.05), "false-positive rate for the threshold")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("anomaly", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options

@@ -21,7 +21,7 @@ int cmd_decode(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("latent"), "codes dataset name (N, K)")(
       "out", po::value<std::string>(), "output: /images, /labels when Z has them")(
       "batch", po::value<int64_t>()->default_value(256), "codes per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("decode", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank decodes its shard; one file results.\n";

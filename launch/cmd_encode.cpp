@@ -20,7 +20,7 @@ int cmd_encode(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "out", po::value<std::string>(), "output: /latent (N, K), /logvar (vae), /labels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("encode", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank encodes its shard; one file results.\n";

@@ -26,7 +26,7 @@ int cmd_eval(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);

@@ -28,7 +28,7 @@ int cmd_generate(int argc, char** argv) {
       "png-count", po::value<int64_t>()->default_value(64), "samples in the PNG")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the codes z")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("generate", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank generates a share; one file results.\n";

@@ -86,7 +86,7 @@ int cmd_interpolate(int argc, char** argv) {
       "slerp", "spherical instead of linear interpolation")(
       "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
       "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("interpolate", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options;

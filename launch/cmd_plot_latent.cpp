@@ -106,7 +106,7 @@ int cmd_plot_latent(int argc, char** argv) {
       "width", po::value<int>()->default_value(800), "PNG width in pixels")(
       "height", po::value<int>()->default_value(600), "PNG height in pixels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("plot-latent", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nNeeds gnuplot (Debian: gnuplot-nox).\n";

@@ -26,7 +26,7 @@ int cmd_reconstruct(int argc, char** argv) {
       "png", po::value<std::string>(), "also a PNG: originals above their reconstructions")(
       "png-count", po::value<int64_t>()->default_value(32), "samples in the PNG")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), "compute threads (0: all cores)");
+      "threads", po::value<int>()->default_value(0), kThreadsHelp);
   auto vm = parse_command("reconstruct", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank takes its shard; one file results.\n";

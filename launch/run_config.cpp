@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "launch/app_support.hpp"
 #include "runtime/error.hpp"
 #include "runtime/rng.hpp"
 
@@ -66,7 +67,7 @@ const OptionSpec kTrainOptions[] = {
     {"max-steps", "0", "stop after this many updates (0: no limit)", OnResume::kMayChange},
     {"batch", "128", "batch per rank (the global batch is ranks × batch)"},
     {"seed", "1", "seed of every random stream (init, order, noise)"},
-    {"threads", "0", "compute threads per process (0: all cores)", OnResume::kMayChange},
+    {"threads", "0", kThreadsHelp, OnResume::kMayChange},
     {"out", "runs/latest", "run folder: config.ini, metrics.jsonl, checkpoint.h5, PNG grids",
      OnResume::kMayChange},
     {"checkpoint-every", "0", "also write the checkpoint every N steps (0: only at the end)",
