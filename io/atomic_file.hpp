@@ -5,15 +5,23 @@
 
 namespace latent {
 
-// "<folder>/.<name>.tmp.<pid>": hidden, unique per process, on the target's filesystem.
+// "<folder>/.<name>.tmp.<pid>": hidden, unique per process, on the target's filesystem. The path
+// is registered until commit_file or discard_file, so a signal can remove it.
 std::string temporary_path_for(const std::string& path);
+
+// Registers / forgets a partial file that a signal must not leave behind (temporary_path_for does
+// this itself; other partial files, such as a rank's part of a sharded output, call it).
+void register_partial_file(const std::string& path) noexcept;
+void forget_partial_file(const std::string& path) noexcept;
+// unlink()s every registered partial file. Async-signal-safe: for the signal handlers.
+void remove_partial_files_from_signal_handler() noexcept;
 
 // fsync(temporary), rename(temporary, path), fsync(folder). UserError on failure. Without
 // `durable` (previews a crash may lose: PNG grids) the file is still complete or absent, but the
 // two fsyncs, about 10 ms each on a VM's disk, are skipped.
 void commit_file(const std::string& temporary, const std::string& path, bool durable = true);
 
-// Removes a temporary file left by an abandoned write; never throws.
+// Removes a temporary file left by an abandoned write (and forgets it); never throws.
 void discard_file(const std::string& temporary) noexcept;
 
 }  // namespace latent

@@ -1,8 +1,17 @@
 #include "io/checkpoint_writer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
 #include "io/atomic_file.hpp"
+#include "io/disk_space.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -25,6 +34,34 @@ void write_dataset(hid_t file, const std::string& path, const std::string& name,
   h5::check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite " + name);
 }
 
+// Writes all of `bytes` to a new file; a full disk is a UserError saying so.
+void write_whole_file(const std::string& file, const std::string& shown,
+                      const std::vector<char>& bytes) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw UserError("checkpoint " + shown + ": cannot create (" + std::strerror(errno) +
+                    "; does the folder exist and is it writable?)");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      discard_file(file);
+      if (is_out_of_space(err)) throw UserError(no_space_message(shown));
+      throw UserError("checkpoint " + shown + ": write failed: " + std::strerror(err));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    int err = errno;
+    discard_file(file);
+    if (is_out_of_space(err)) throw UserError(no_space_message(shown));
+    throw UserError("checkpoint " + shown + ": write failed: " + std::strerror(err));
+  }
+}
+
 }  // namespace
 
 struct CheckpointWriter::Impl {
@@ -35,9 +72,14 @@ struct CheckpointWriter::Impl {
 
 CheckpointWriter::CheckpointWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
-  impl_->path = path;
-  impl_->temporary = temporary_path_for(path);
-  hid_t f = H5Fcreate(impl_->temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  impl_->path = resolve_output_path(path);
+  impl_->temporary = temporary_path_for(impl_->path);
+  // Built in memory (HDF5's core driver, no backing store), then written with plain write()s:
+  // a full disk is then an error we report, never a half-written file inside HDF5 (whose
+  // shutdown crashed on such a file).
+  h5::Handle fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  h5::check(H5Pset_fapl_core(fapl.get(), 1 << 20, /*backing_store=*/0), "H5Pset_fapl_core");
+  hid_t f = H5Fcreate(impl_->temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (f < 0)
     throw UserError("checkpoint " + path +
                     ": cannot create (does the folder exist and is it writable?)");
@@ -84,9 +126,14 @@ void CheckpointWriter::commit() {
   if (m.committed) return;
   m.meta.reset();
   if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0)
-    throw UserError("checkpoint " + m.path + ": flushing failed (disk full?)");
-  if (H5Fclose(m.file.release()) < 0)
-    throw UserError("checkpoint " + m.path + ": closing failed (disk full?)");
+    throw UserError("checkpoint " + m.path + ": building the file in memory failed");
+  ssize_t size = H5Fget_file_image(m.file.get(), nullptr, 0);
+  if (size <= 0) throw UserError("checkpoint " + m.path + ": building the file in memory failed");
+  std::vector<char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(m.file.get(), image.data(), image.size()) != size)
+    throw UserError("checkpoint " + m.path + ": building the file in memory failed");
+  m.file.reset();
+  write_whole_file(m.temporary, m.path, image);
   commit_file(m.temporary, m.path);
   m.committed = true;
 }

@@ -6,6 +6,7 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -39,6 +40,7 @@ bool parse_number(const std::string& s, double& v) {
 
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
                            const std::string& out, const StorageOptions& storage) {
+  note_input_file(csv);
   std::ifstream in(csv);
   if (!in) throw UserError(csv + ": no such file (expected a CSV file)");
   std::string line;

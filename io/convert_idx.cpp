@@ -8,6 +8,7 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -21,6 +22,7 @@ struct GzCloser {
 class IdxFile {
  public:
   explicit IdxFile(const std::string& path) : path_(path) {
+    note_input_file(path);
     file_.reset(gzopen(path.c_str(), "rb"));
     if (!file_) throw UserError(path + ": no such file (expected an IDX file, gzipped or not)");
     uint8_t magic[4];

@@ -7,6 +7,7 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -16,6 +17,7 @@ class NpyFile {
  public:
   explicit NpyFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
     if (!in_) throw UserError(path + ": no such file (expected a .npy array)");
+    note_input_file(path);
     char magic[8];
     if (!in_.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
       throw UserError(path + ": not a .npy file (bad magic string)");

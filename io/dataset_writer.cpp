@@ -1,11 +1,14 @@
 #include "io/dataset_writer.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 
 #include "io/atomic_file.hpp"
+#include "io/disk_space.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -78,8 +81,8 @@ DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape,
     : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   Impl& m = *impl_;
-  m.path = path;
-  m.temporary = temporary_path_for(path);
+  m.path = resolve_output_path(path);
+  m.temporary = temporary_path_for(m.path);
   m.source = source.empty() ? path : source;
   m.sample_shape = sample_shape;
   m.input_type = type;
@@ -119,33 +122,35 @@ DatasetWriter::~DatasetWriter() {
 }
 
 void DatasetWriter::append(const void* samples, int64_t n, const int* labels) {
-  Impl& m = *impl_;
-  const uint8_t* src = static_cast<const uint8_t*>(samples);
-  if (m.input_type == SampleType::kFloat32) {
-    const float* f = static_cast<const float*>(samples);
-    const int64_t per = m.sample_shape.numel();
-    for (int64_t i = 0; i < n * per; ++i)
-      if (!std::isfinite(f[i]))
-        throw UserError(m.source + ": sample " + std::to_string(rows() + i / per) + " holds " +
-                        (std::isnan(f[i]) ? "NaN" : "Inf") + "; expected finite values");
-  }
-  const int64_t in_bytes =
-      m.input_type == SampleType::kUint8 ? m.sample_shape.numel() : m.sample_bytes;
-  for (int64_t i = 0; i < n;) {
-    const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
-    uint8_t* dst = m.pending.data() + m.pending_rows * m.sample_bytes;
-    if (m.input_type == m.type) {
-      std::memcpy(dst, src + i * m.sample_bytes, take * m.sample_bytes);
-    } else {  // uint8 stored as float32 in [0, 1], as the reader would scale it
-      const uint8_t* u = src + i * in_bytes;
-      float* f = reinterpret_cast<float*>(dst);
-      for (int64_t k = 0; k < take * m.sample_shape.numel(); ++k) f[k] = u[k] * (1.0f / 255.0f);
+  h5::naming_full_disk(impl_->path, [&] {
+    Impl& m = *impl_;
+    const uint8_t* src = static_cast<const uint8_t*>(samples);
+    if (m.input_type == SampleType::kFloat32) {
+      const float* f = static_cast<const float*>(samples);
+      const int64_t per = m.sample_shape.numel();
+      for (int64_t i = 0; i < n * per; ++i)
+        if (!std::isfinite(f[i]))
+          throw UserError(m.source + ": sample " + std::to_string(rows() + i / per) + " holds " +
+                          (std::isnan(f[i]) ? "NaN" : "Inf") + "; expected finite values");
     }
-    if (m.with_labels) std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
-    m.pending_rows += take;
-    i += take;
-    if (m.pending_rows == m.chunk_rows) m.flush();
-  }
+    const int64_t in_bytes =
+        m.input_type == SampleType::kUint8 ? m.sample_shape.numel() : m.sample_bytes;
+    for (int64_t i = 0; i < n;) {
+      const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
+      uint8_t* dst = m.pending.data() + m.pending_rows * m.sample_bytes;
+      if (m.input_type == m.type) {
+        std::memcpy(dst, src + i * m.sample_bytes, take * m.sample_bytes);
+      } else {  // uint8 stored as float32 in [0, 1], as the reader would scale it
+        const uint8_t* u = src + i * in_bytes;
+        float* f = reinterpret_cast<float*>(dst);
+        for (int64_t k = 0; k < take * m.sample_shape.numel(); ++k) f[k] = u[k] * (1.0f / 255.0f);
+      }
+      if (m.with_labels) std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
+      m.pending_rows += take;
+      i += take;
+      if (m.pending_rows == m.chunk_rows) m.flush();
+    }
+  });
 }
 
 void DatasetWriter::set_label_names(const std::vector<std::string>& names) {
@@ -173,16 +178,20 @@ int64_t DatasetWriter::chunk_rows() const {
 }
 
 void DatasetWriter::close() {
-  Impl& m = *impl_;
-  if (m.closed) return;
-  if (rows() == 0) throw UserError(m.path + ": no samples to write");
-  m.flush();
-  m.labels.reset();
-  m.images.reset();
-  if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m.file.release()) < 0)
-    throw UserError(m.path + ": writing failed (disk full?)");
-  commit_file(m.temporary, m.path);
-  m.closed = true;
+  h5::naming_full_disk(impl_->path, [&] {
+    Impl& m = *impl_;
+    if (m.closed) return;
+    if (rows() == 0) throw UserError(m.path + ": no samples to write");
+    m.flush();
+    m.labels.reset();
+    m.images.reset();
+    if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m.file.release()) < 0) {
+      if (is_out_of_space(errno)) h5::throw_no_space(m.path);
+      throw UserError(m.path + ": writing failed");
+    }
+    commit_file(m.temporary, m.path);
+    m.closed = true;
+  });
 }
 
 }  // namespace latent

@@ -2,7 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <stdexcept>
+
+#include "io/disk_space.hpp"
+#include "io/hdf5_library.hpp"
+#include "io/output_path.hpp"
 
 #include "runtime/error.hpp"
 
@@ -24,8 +29,14 @@ void Handle::reset() {
 }
 
 hid_t check(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5 call failed: " + what);
-  return id;
+  if (id >= 0) return id;
+  // HDF5's file driver leaves the failed write's errno in place.
+  if (is_out_of_space(errno)) throw NoSpace("no space left on the device (HDF5: " + what + ")");
+  throw std::runtime_error("HDF5 call failed: " + what);
+}
+
+void throw_no_space(const std::string& path) {
+  throw UserError(no_space_message(path));
 }
 
 Handle file(hid_t id, const std::string& what) {
@@ -64,6 +75,7 @@ Handle open_file_readonly(const std::string& path) {
   if (stat(path.c_str(), &st) != 0)
     throw UserError(path + ": no such file (expected an HDF5 file)");
   if (S_ISDIR(st.st_mode)) throw UserError(path + ": is a folder, expected an HDF5 file");
+  note_input_file(path);
   htri_t is_h5 = H5Fis_hdf5(path.c_str());
   if (is_h5 <= 0)
     throw UserError(path + ": not an HDF5 file (no HDF5 signature; expected a file written by " +
@@ -155,3 +167,11 @@ void append_rows(hid_t ds, hid_t mem_type, const std::vector<int64_t>& row_dims,
 }
 
 }  // namespace latent::h5
+
+namespace latent {
+
+void skip_hdf5_shutdown_at_exit() noexcept {
+  H5dont_atexit();
+}
+
+}  // namespace latent

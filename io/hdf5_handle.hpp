@@ -4,10 +4,13 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace latent::h5 {
+
+[[noreturn]] void throw_no_space(const std::string& path);
 
 class Handle {
  public:
@@ -35,8 +38,21 @@ class Handle {
   Closer close_ = nullptr;
 };
 
-// Throws std::runtime_error naming `what` when an HDF5 call returned a negative id/status.
+// Throws std::runtime_error naming `what` when an HDF5 call returned a negative id/status; NoSpace
+// when the call failed for lack of disk space.
 hid_t check(hid_t id, const std::string& what);
+struct NoSpace : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Runs `body`; a NoSpace becomes a UserError "no space left on <filesystem> writing <path>".
+template <class Body>
+void naming_full_disk(const std::string& path, Body&& body) {
+  try {
+    body();
+  } catch (const NoSpace&) {
+    throw_no_space(path);
+  }
+}
 Handle file(hid_t id, const std::string& what);
 Handle dataset(hid_t id, const std::string& what);
 Handle dataspace(hid_t id, const std::string& what);

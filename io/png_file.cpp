@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "io/atomic_file.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -30,7 +31,8 @@ void on_warning(png_structp, png_const_charp) {}
 void write_png(const std::string& path, const PngImage& image) {
   if (image.channels != 1 && image.channels != 3)
     throw std::invalid_argument("write_png: channels must be 1 or 3");
-  const std::string temporary = temporary_path_for(path);
+  const std::string target = resolve_output_path(path);
+  const std::string temporary = temporary_path_for(target);
   File f(std::fopen(temporary.c_str(), "wb"));
   if (!f) throw UserError(path + ": cannot create (does the folder exist and is it writable?)");
   std::string error;
@@ -65,10 +67,11 @@ void write_png(const std::string& path, const PngImage& image) {
     discard_file(temporary);
     throw UserError(path + ": writing the PNG failed" + (error.empty() ? "" : ": " + error));
   }
-  commit_file(temporary, path, /*durable=*/false);  // a preview: complete or absent is enough
+  commit_file(temporary, target, /*durable=*/false);  // a preview: complete or absent is enough
 }
 
 PngImage read_png(const std::string& path) {
+  note_input_file(path);
   File f(std::fopen(path.c_str(), "rb"));
   if (!f) throw UserError(path + ": no such file (expected a PNG image)");
   unsigned char sig[8] = {};

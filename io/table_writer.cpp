@@ -1,11 +1,14 @@
 #include "io/table_writer.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 
 #include "io/atomic_file.hpp"
+#include "io/disk_space.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -74,8 +77,8 @@ TableWriter::TableWriter(const std::string& path, std::vector<TableColumn> colum
     : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   Impl& m = *impl_;
-  m.path = path;
-  m.temporary = temporary_path_for(path);
+  m.path = resolve_output_path(path);
+  m.temporary = temporary_path_for(m.path);
   m.columns = std::move(columns);
   m.with_labels = with_labels;
   int64_t row_bytes = 4 * with_labels;
@@ -116,41 +119,47 @@ int64_t TableWriter::rows() const {
 }
 
 void TableWriter::append(int64_t n, const std::vector<const float*>& columns, const int* labels) {
-  Impl& m = *impl_;
-  if (columns.size() != m.columns.size())
-    throw std::logic_error("TableWriter::append: wrong number of columns");
-  for (size_t c = 0; c < columns.size(); ++c) {
-    const int64_t per = m.columns[c].row_floats();
-    for (int64_t i = 0; i < n * per; ++i)
-      if (!std::isfinite(columns[c][i]))
-        throw UserError(m.path + ": /" + m.columns[c].name + " row " +
-                        std::to_string(rows() + i / per) + " would hold " +
-                        (std::isnan(columns[c][i]) ? "NaN" : "Inf") + " (the model diverged?)");
-  }
-  for (int64_t i = 0; i < n;) {
-    const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
+  h5::naming_full_disk(impl_->path, [&] {
+    Impl& m = *impl_;
+    if (columns.size() != m.columns.size())
+      throw std::logic_error("TableWriter::append: wrong number of columns");
     for (size_t c = 0; c < columns.size(); ++c) {
       const int64_t per = m.columns[c].row_floats();
-      std::memcpy(m.pending[c].data() + m.pending_rows * per, columns[c] + i * per,
-                  take * per * sizeof(float));
+      for (int64_t i = 0; i < n * per; ++i)
+        if (!std::isfinite(columns[c][i]))
+          throw UserError(m.path + ": /" + m.columns[c].name + " row " +
+                          std::to_string(rows() + i / per) + " would hold " +
+                          (std::isnan(columns[c][i]) ? "NaN" : "Inf") + " (the model diverged?)");
     }
-    if (m.with_labels) std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
-    m.pending_rows += take;
-    i += take;
-    if (m.pending_rows == m.chunk_rows) m.flush();
-  }
+    for (int64_t i = 0; i < n;) {
+      const int64_t take = std::min(n - i, m.chunk_rows - m.pending_rows);
+      for (size_t c = 0; c < columns.size(); ++c) {
+        const int64_t per = m.columns[c].row_floats();
+        std::memcpy(m.pending[c].data() + m.pending_rows * per, columns[c] + i * per,
+                    take * per * sizeof(float));
+      }
+      if (m.with_labels) std::copy_n(labels + i, take, m.pending_labels.data() + m.pending_rows);
+      m.pending_rows += take;
+      i += take;
+      if (m.pending_rows == m.chunk_rows) m.flush();
+    }
+  });
 }
 
 void TableWriter::close() {
-  Impl& m = *impl_;
-  if (m.closed) return;
-  m.flush();
-  m.labels.reset();
-  m.datasets.clear();
-  if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m.file.release()) < 0)
-    throw UserError(m.path + ": writing failed (disk full?)");
-  commit_file(m.temporary, m.path);
-  m.closed = true;
+  h5::naming_full_disk(impl_->path, [&] {
+    Impl& m = *impl_;
+    if (m.closed) return;
+    m.flush();
+    m.labels.reset();
+    m.datasets.clear();
+    if (H5Fflush(m.file.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m.file.release()) < 0) {
+      if (is_out_of_space(errno)) h5::throw_no_space(m.path);
+      throw UserError(m.path + ": writing failed");
+    }
+    commit_file(m.temporary, m.path);
+    m.closed = true;
+  });
 }
 
 }  // namespace latent

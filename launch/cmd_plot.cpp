@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/output_path.hpp"
 #include "launch/app_support.hpp"
 #include "launch/gnuplot.hpp"
 #include "launch/subcommands.hpp"
@@ -49,6 +50,7 @@ int cmd_plot(int argc, char** argv) {
   require_options("plot", vm, {"run"});
   fs::path run(vm["run"].as<std::string>());
   fs::path metrics = run / "metrics.jsonl";
+  note_input_file(metrics);
   std::ifstream in(metrics);
   if (!in) throw UserError("plot: " + metrics.string() + " not found (is --run a run folder?)");
   std::string png = vm.count("png") ? vm["png"].as<std::string>() : (run / "losses.png").string();

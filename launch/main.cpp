@@ -3,7 +3,11 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
+#include <string>
 
+#include "io/hdf5_library.hpp"
+#include "launch/signals.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
@@ -54,6 +58,8 @@ void fail(const char* message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  latent::skip_hdf5_shutdown_at_exit();
+  latent::remove_partial_files_on_signals();
   if (argc < 2) {
     usage(stderr);
     return 1;
@@ -67,6 +73,12 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[1], s.name) != 0) continue;
     try {
       return s.run(argc - 1, argv + 1);
+    } catch (const std::bad_alloc&) {
+      // Sizes that could not fit are refused by name before allocating; this is what remains.
+      fail(("out of memory in `latent " + std::string(argv[1]) +
+            "`: lower --batch, --io-buffer-mb or the model's size (--hidden, --latent, "
+            "--conv-widths), or use fewer ranks per node")
+               .c_str());
     } catch (const std::exception& e) {
       fail(e.what());
     }

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "io/atomic_file.hpp"
+#include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -36,7 +38,10 @@ bool read_record(FILE* f, Record& r) {
 
 ShardedOutput::ShardedOutput(const std::string& path, std::vector<TableColumn> columns,
                              bool with_labels, Communicator& comm)
-    : path_(path), columns_(std::move(columns)), with_labels_(with_labels), comm_(comm) {
+    : path_(resolve_output_path(path)),
+      columns_(std::move(columns)),
+      with_labels_(with_labels),
+      comm_(comm) {
   for (const TableColumn& c : columns_) record_floats_ += c.row_floats();
   if (comm_.size() == 1) {
     writer_ = std::make_unique<TableWriter>(path_, columns_, with_labels_);
@@ -44,6 +49,7 @@ ShardedOutput::ShardedOutput(const std::string& path, std::vector<TableColumn> c
   }
   part_path_ = part_path_for(path_, comm_.rank(), comm_.size());
   part_ = std::fopen(part_path_.c_str(), "wb");
+  if (part_) register_partial_file(part_path_);
   if (!part_)
     throw UserError(part_path_ + ": cannot create this rank's part of " + path_ + " (" +
                     std::strerror(errno) + "; the folder must exist and be shared by all ranks)");
@@ -51,7 +57,7 @@ ShardedOutput::ShardedOutput(const std::string& path, std::vector<TableColumn> c
 
 ShardedOutput::~ShardedOutput() {
   if (part_) std::fclose(part_);
-  if (!part_path_.empty() && !finished_) std::remove(part_path_.c_str());
+  if (!part_path_.empty() && !finished_) discard_file(part_path_);
 }
 
 void ShardedOutput::append(uint64_t first_index, int64_t n,
@@ -96,7 +102,7 @@ int64_t ShardedOutput::finish() {
   comm_.barrier();  // every part is complete
   if (comm_.rank() == 0) merge_parts();
   comm_.barrier();  // the output exists before any rank goes on
-  std::remove(part_path_.c_str());
+  discard_file(part_path_);
   finished_ = true;
   return rows_;
 }

@@ -1,0 +1,14 @@
+#pragma once
+// Saying which filesystem ran out of space, so a full disk reads as what it is.
+#include <string>
+
+namespace latent {
+
+// ENOSPC or EDQUOT.
+bool is_out_of_space(int err) noexcept;
+
+// "no space left on /scratch (tmpfs) writing PATH": the mount point and filesystem holding
+// `path` (from /proc/self/mountinfo; the folder alone where that is unreadable).
+std::string no_space_message(const std::string& path);
+
+}  // namespace latent

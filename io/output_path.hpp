@@ -1,0 +1,17 @@
+#pragma once
+// Where an output may go. Every writer resolves its target here, so no command can replace one of
+// its own inputs, a device such as /dev/null, a folder, or a symlink (written through instead).
+#include <string>
+
+namespace latent {
+
+// Records a file this process reads (by device and inode), so that no output of the same command
+// replaces it. Cheap; a path that cannot be stat'ed is ignored.
+void note_input_file(const std::string& path) noexcept;
+
+// The file an output named `path` goes to: symlinks followed to their final target (so the link
+// stays and its target gets the data). UserError naming the path when that target exists and is
+// not a regular file (device, folder, fifo, socket) or is one of this process's inputs.
+std::string resolve_output_path(const std::string& path);
+
+}  // namespace latent
