@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
@@ -96,6 +97,9 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
         if (v != std::floor(v))
           throw UserError(where + ", column " + std::to_string(c) + ": label '" + f[c] +
                           "' is not an integer");
+        if (std::fabs(v) > std::numeric_limits<int32_t>::max())
+          throw UserError(where + ", column " + std::to_string(c) + ": label '" + f[c] +
+                          "' is out of range; expected a 32-bit integer");
         label = static_cast<int>(v);
       } else {
         values[k++] = static_cast<float>(v);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 #include "io/converters.hpp"
@@ -53,6 +54,7 @@ class IdxFile {
       read(b, 4, "the header");
       dims_.push_back((int64_t{b[0]} << 24) | (b[1] << 16) | (b[2] << 8) | b[3]);
     }
+    check_size_against_file();
   }
 
   const std::vector<int64_t>& dims() const { return dims_; }
@@ -62,6 +64,34 @@ class IdxFile {
     int64_t n = 1;
     for (size_t i = 1; i < dims_.size(); ++i) n *= dims_[i];
     return n;
+  }
+
+  // A damaged header must not make the converter allocate or write what the file cannot hold:
+  // the values it promises fit in the bytes after the header (a plain file), or within
+  // deflate's 1032:1 limit (a gzipped one).
+  void check_size_against_file() {
+    std::error_code ec;
+    const auto file_bytes = static_cast<int64_t>(std::filesystem::file_size(path_, ec));
+    if (ec) return;
+    const bool gzipped = gzdirect(file_.get()) == 0;
+    const int64_t header = 4 + 4 * static_cast<int64_t>(dims_.size());
+    const int64_t holds = gzipped ? file_bytes * 1032 : std::max<int64_t>(0, file_bytes - header);
+    int64_t values = 1;
+    std::string promised;
+    bool fits = true;
+    for (int64_t d : dims_) {
+      promised += (promised.empty() ? "" : " x ") + std::to_string(d);
+      if (d != 0 && values > holds / value_bytes_ / d) fits = false;
+      if (fits) values *= d;
+    }
+    if (!fits)
+      throw UserError(path_ + ": truncated IDX file: its header promises " + promised +
+                      " values of " + std::to_string(value_bytes_) +
+                      " byte(s), but the file holds " +
+                      (gzipped ? "at most " + std::to_string(holds) + " bytes (gzipped, " +
+                                     std::to_string(file_bytes) + " bytes)"
+                               : std::to_string(holds) + " bytes after the header") +
+                      "; expected a complete IDX file");
   }
 
   // Reads n items' values as doubles (exact for every IDX type).

@@ -1,8 +1,12 @@
 // NumPy .npy → HDF5. Format: "\x93NUMPY", version, header length, a Python dict literal
 // {'descr': '<f4', 'fortran_order': False, 'shape': (N, ...)}, then the raw array.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 
 #include "io/converters.hpp"
@@ -31,9 +35,13 @@ class NpyFile {
       in_.read(reinterpret_cast<char*>(b), 4);
       header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (uint32_t{b[3]} << 24);
     }
-    std::string header(header_len, '\0');
-    if (!in_ || !in_.read(header.data(), header_len))
+    std::error_code ec;  // not a regular file (a pipe): no size to check against
+    const auto size = std::filesystem::file_size(path, ec);
+    file_bytes_ = ec ? INT64_MAX : static_cast<int64_t>(size);
+    if (!in_ || header_len > file_bytes_ - in_.tellg())
       throw UserError(path + ": truncated .npy header");
+    std::string header(header_len, '\0');
+    if (!in_.read(header.data(), header_len)) throw UserError(path + ": truncated .npy header");
 
     std::smatch m;
     if (!std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=])([a-z])(\\d+)'")))
@@ -42,7 +50,10 @@ class NpyFile {
                       "not supported)");
     const char order = m[1].str()[0];
     kind_ = m[2].str()[0];
-    size_ = std::stoi(m[3].str());
+    size_ = m[3].length() == 1 ? std::stoi(m[3].str()) : 0;
+    if (size_ != 1 && size_ != 2 && size_ != 4 && size_ != 8)
+      throw UserError(path + ": .npy of type " + m[1].str() + m[2].str() + m[3].str() +
+                      "; expected values of 1, 2, 4 or 8 bytes");
     if (order == '>' && size_ > 1)
       throw UserError(path + ": big-endian .npy data; expected little-endian");
     if (std::regex_search(header, std::regex("'fortran_order':\\s*True")))
@@ -55,7 +66,27 @@ class NpyFile {
     std::regex number("\\d+");
     for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number);
          it != std::sregex_iterator(); ++it)
-      shape_.push_back(std::stoll(it->str()));
+      shape_.push_back(it->length() <= 18 ? std::stoll(it->str()) : -1);
+    check_size_against_file();
+  }
+
+  // A damaged header must not make the converter allocate or write what the file cannot hold:
+  // the values its shape promises fit in the bytes after the header.
+  void check_size_against_file() {
+    const int64_t holds = std::max<int64_t>(0, file_bytes_ - in_.tellg());
+    std::string promised;
+    int64_t values = 1;
+    bool fits = true;
+    for (size_t i = 0; i < shape_.size(); ++i) {
+      const int64_t d = shape_[i];
+      promised += (promised.empty() ? "" : " x ") + (d < 0 ? "(too large)" : std::to_string(d));
+      if (d < 0 || (d != 0 && values > holds / size_ / d)) fits = false;
+      if (fits) values *= d;
+    }
+    if (!fits)
+      throw UserError(path_ + ": truncated .npy file: its shape promises " + promised +
+                      " values of " + std::to_string(size_) + " byte(s), but the file holds " +
+                      std::to_string(holds) + " bytes after the header");
   }
 
   const std::vector<int64_t>& shape() const { return shape_; }
@@ -104,6 +135,7 @@ class NpyFile {
   char kind_ = 0;
   int size_ = 0;
   std::vector<int64_t> shape_;
+  int64_t file_bytes_ = 0;
 };
 
 }  // namespace
@@ -137,6 +169,10 @@ ConvertSummary convert_npy(const std::string& images_path, const std::string& la
                       images_path + " has " + std::to_string(n) + " samples; expected equal");
     std::vector<double> v;
     lf.read_values(0, n, v);
+    for (size_t i = 0; i < v.size(); ++i)
+      if (std::fabs(v[i]) > std::numeric_limits<int32_t>::max())
+        throw UserError(labels_path + ": label " + std::to_string(i) +
+                        " is out of range; expected a 32-bit integer");
     labels.assign(v.begin(), v.end());
     summary.labels = true;
   }
