@@ -53,6 +53,7 @@ struct DatasetWriter::Impl {
   SampleType input_type;  // what append() is given
   SampleType type;        // what the file holds
   bool with_labels;
+  float scale = 1.0f;
   int64_t value_bytes, sample_bytes, chunk_rows;
   std::vector<hsize_t> image_row, label_row{1};
   h5::Handle file, images, labels;
@@ -91,6 +92,13 @@ DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape,
     throw UserError(path + ": gzip level " + std::to_string(storage.gzip_level) +
                     "; expected 0 (none) to 9");
   m.with_labels = with_labels;
+  m.scale = storage.scale;
+  if (!(storage.scale > 0) || !std::isfinite(storage.scale))
+    throw UserError(path + ": scale " + std::to_string(storage.scale) +
+                    "; expected a positive number");
+  if (storage.scale != 1.0f && type == SampleType::kUint8)
+    throw UserError(path + ": the source holds uint8 values, which are scaled to [0, 1] "
+                    "already; --scale applies to float sources");
   m.value_bytes = m.type == SampleType::kUint8 ? 1 : 4;
   m.sample_bytes = sample_shape.numel() * m.value_bytes;
   if (m.sample_bytes == 0)
@@ -140,6 +148,10 @@ void DatasetWriter::append(const void* samples, int64_t n, const int* labels) {
       uint8_t* dst = m.pending.data() + m.pending_rows * m.sample_bytes;
       if (m.input_type == m.type) {
         std::memcpy(dst, src + i * m.sample_bytes, take * m.sample_bytes);
+        if (m.type == SampleType::kFloat32 && m.scale != 1.0f) {
+          float* f = reinterpret_cast<float*>(dst);
+          for (int64_t k = 0; k < take * m.sample_shape.numel(); ++k) f[k] *= m.scale;
+        }
       } else {  // uint8 stored as float32 in [0, 1], as the reader would scale it
         const uint8_t* u = src + i * in_bytes;
         float* f = reinterpret_cast<float*>(dst);

@@ -23,6 +23,8 @@ struct StorageOptions {
   // Store uint8 samples as float32 scaled to [0, 1] (what the reader makes of uint8 anyway);
   // otherwise uint8 stays uint8, four times smaller.
   bool uint8_as_float32 = false;
+  // Float samples are multiplied by this as they are written (1/255: 0..255 values to [0, 1]).
+  float scale = 1.0f;
 };
 // "none" or "gzip" / "gzip=LEVEL" (LEVEL 1..9); UserError naming the value otherwise.
 int parse_compression(const std::string& text);

@@ -1,11 +1,22 @@
 #include "io/disk_space.hpp"
 
+#include <sys/statvfs.h>
+
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace latent {
+
+int64_t free_bytes_for(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path folder = fs::absolute(fs::path(path), ec).parent_path();
+  struct statvfs st;
+  if (ec || ::statvfs(folder.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+}
 
 bool is_out_of_space(int err) noexcept {
   return err == ENOSPC || err == EDQUOT;

@@ -1,8 +1,13 @@
 #pragma once
 // Saying which filesystem ran out of space, so a full disk reads as what it is.
+#include <cstdint>
 #include <string>
 
 namespace latent {
+
+// Bytes an unprivileged write may still use on the filesystem that would hold `path` (a file
+// there or to be created); -1 when unknown.
+int64_t free_bytes_for(const std::string& path);
 
 // ENOSPC or EDQUOT.
 bool is_out_of_space(int err) noexcept;

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <utility>
@@ -33,6 +34,15 @@ void note_input_file(const std::string& path) noexcept {
   if (::stat(path.c_str(), &st) != 0) return;
   std::lock_guard<std::mutex> lock(inputs_mutex);
   inputs().emplace_back(st.st_dev, st.st_ino);
+}
+
+void forget_input_file(const std::string& path) noexcept {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return;
+  std::lock_guard<std::mutex> lock(inputs_mutex);
+  auto& files = inputs();
+  files.erase(std::remove(files.begin(), files.end(), std::make_pair(st.st_dev, st.st_ino)),
+              files.end());
 }
 
 std::string resolve_output_path(const std::string& path) {

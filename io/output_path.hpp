@@ -9,6 +9,10 @@ namespace latent {
 // replaces it. Cheap; a path that cannot be stat'ed is ignored.
 void note_input_file(const std::string& path) noexcept;
 
+// Undoes note_input_file: for a file this command means to replace (the checkpoint a resumed
+// run continues, rewritten atomically as it goes on).
+void forget_input_file(const std::string& path) noexcept;
+
 // The file an output named `path` goes to: symlinks followed to their final target (so the link
 // stays and its target gets the data). UserError naming the path when that target exists and is
 // not a regular file (device, folder, fifo, socket) or is one of this process's inputs.

@@ -240,13 +240,18 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   count_kept_samples(blocks);
   for (int64_t c : block_counts) samples += c;
 
-  const int64_t global = opt.batch_per_rank * opt.world;
+  // Training (drop_last) needs one whole global batch; evaluation takes a smaller last batch and
+  // needs only a sample per rank.
+  const int64_t global = opt.drop_last ? opt.batch_per_rank * opt.world : opt.world;
   if (samples < global) {
     std::string what = std::to_string(samples) + " samples";
     if (!classes.empty()) what += " with labels in {" + classes_str(classes) + "}";
-    throw UserError(path + ": " + what + " but one global batch needs " + std::to_string(global) +
-                    " (" + std::to_string(opt.world) + " ranks x " +
-                    std::to_string(opt.batch_per_rank) + "); expected at least that many");
+    throw UserError(path + ": " + what + " but " +
+                    (opt.drop_last ? "one global batch needs " + std::to_string(global) + " (" +
+                                         std::to_string(opt.world) + " ranks x " +
+                                         std::to_string(opt.batch_per_rank) + ")"
+                                   : std::to_string(opt.world) + " ranks need one each") +
+                    "; expected at least that many");
   }
   plan = ShardPlan(samples, opt.batch_per_rank, opt.world, opt.drop_last);
 

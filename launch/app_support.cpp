@@ -1,5 +1,6 @@
 #include "launch/app_support.hpp"
 
+#include <chrono>
 #include <algorithm>
 #include <cstdio>
 
@@ -141,7 +142,13 @@ void Progress::advance(int64_t rows) {
     ++next_tenth_;
     any = true;
   }
+  // Long jobs also report after their first second, then every ten seconds.
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_shown_ >= (shown_once_ ? std::chrono::seconds(10) : std::chrono::seconds(1)))
+    any = true;
   if (any) {
+    last_shown_ = now;
+    shown_once_ = true;
     std::fprintf(stderr, "%s: %d%% (%lld of %lld samples)\n", command_.c_str(),
                  static_cast<int>(100 * shown / total_), static_cast<long long>(shown),
                  static_cast<long long>(total_));

@@ -3,6 +3,7 @@
 // interpolate, plot-latent, plot) share: option parsing, the model of a checkpoint, and this
 // rank's shard of a dataset in file order.
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,8 +54,8 @@ std::vector<int64_t> row_dims(const Shape& sample_shape);
 // out[i] = mean over sample i's values of (a - b)²; a and b hold n samples each.
 void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out);
 
-// Prints "<command>: 30% (3000 of 10000 samples)" on stderr at every tenth of `total`, from
-// rank 0 only (which counts its own rows times the number of ranks: shards are even).
+// Prints "<command>: 30% (3000 of 10000 samples)" on stderr at every tenth of `total` (and after
+// the first second, then every ten seconds, for long jobs), from rank 0 only (which counts its own rows times the number of ranks: shards are even).
 class Progress {
  public:
   Progress(std::string command, int64_t total, const Communicator& comm);
@@ -65,6 +66,8 @@ class Progress {
   int64_t total_, done_ = 0, ranks_;
   int next_tenth_ = 1;
   bool enabled_;
+  bool shown_once_ = false;
+  std::chrono::steady_clock::time_point last_shown_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace latent

@@ -1,4 +1,5 @@
 // `latent convert --from FORMAT INPUT... --out F.h5`: datasets into latent's HDF5 layout.
+#include <cmath>
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <sstream>
@@ -37,6 +38,24 @@ std::vector<int64_t> parse_shape(const std::string& text) {
   return dims;
 }
 
+// "0.5", "1/255": a positive finite factor.
+float parse_scale(const std::string& text) {
+  size_t slash = text.find('/');
+  try {
+    size_t used = 0;
+    double num = std::stod(text.substr(0, slash), &used), den = 1;
+    bool ok = used == (slash == std::string::npos ? text.size() : slash);
+    if (ok && slash != std::string::npos) {
+      den = std::stod(text.substr(slash + 1), &used);
+      ok = used == text.size() - slash - 1;
+    }
+    double v = num / den;
+    if (ok && v > 0 && std::isfinite(v)) return static_cast<float>(v);
+  } catch (const std::exception&) {
+  }
+  throw UserError("convert: --scale " + text + ": expected a positive number such as 0.5 or 1/255");
+}
+
 }  // namespace
 
 int cmd_convert(int argc, char** argv) {
@@ -54,7 +73,9 @@ int cmd_convert(int argc, char** argv) {
       "keep (uint8 sources stay uint8) | float32 (uint8 scaled to [0, 1])")(
       "label-column", po::value<int>(),
       "csv: column holding the integer label (0-based; negative counts from the end)")(
-      "shape", po::value(&shape), "csv: store rows as images of shape C,H,W");
+      "shape", po::value(&shape), "csv: store rows as images of shape C,H,W")(
+      "scale", po::value<std::string>(),
+      "multiply float values by this, e.g. 1/255 for 0..255 data (bce and the gan need [0, 1])");
   po::options_description hidden;
   hidden.add_options()("inputs", po::value<std::vector<std::string>>(), "input files");
   po::options_description all;
@@ -88,6 +109,7 @@ int cmd_convert(int argc, char** argv) {
   if (dtype != "keep" && dtype != "float32")
     throw UserError("convert: --dtype " + dtype + ": expected keep or float32");
   storage.uint8_as_float32 = dtype == "float32";
+  if (vm.count("scale")) storage.scale = parse_scale(vm["scale"].as<std::string>());
 
   latent::ConvertSummary s;
   if (from == "idx") {

@@ -3,8 +3,10 @@
 // another model (augmentation). Sample i decodes z_i ~ N(0, I) keyed by (seed, i): the same
 // file for any batch size or number of ranks.
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 
+#include "io/disk_space.hpp"
 #include "launch/app_support.hpp"
 #include "launch/comparison_grid.hpp"
 #include "launch/sharded_output.hpp"
@@ -14,6 +16,30 @@
 #include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
+
+namespace {
+
+// A stated limit, and the free disk: a typo in --n must not run for days or fill the disk.
+void refuse_more_than_disk_holds(const std::string& out, int64_t n, const latent::Shape& sample) {
+  constexpr int64_t kMaxSamples = int64_t{1} << 31;
+  if (n > kMaxSamples)
+    throw latent::UserError("generate: --n " + std::to_string(n) + ": expected at most " +
+                            std::to_string(kMaxSamples) + " samples per file");
+  const double need = static_cast<double>(n) * static_cast<double>(sample.numel()) * 4;
+  const int64_t free = latent::free_bytes_for(out);
+  if (free >= 0 && need > static_cast<double>(free)) {
+    char msg[320];
+    std::snprintf(msg, sizeof msg,
+                  "generate: --n %lld samples of %s need %.3g GB (float32) but the folder of %s "
+                  "has %.3g GB free; expected at most %lld samples",
+                  static_cast<long long>(n), sample.str().c_str(), need / 1e9, out.c_str(),
+                  static_cast<double>(free) / 1e9,
+                  static_cast<long long>(free / (sample.numel() * 4)));
+    throw latent::UserError(msg);
+  }
+}
+
+}  // namespace
 
 int cmd_generate(int argc, char** argv) {
   using namespace latent;
@@ -46,6 +72,8 @@ int cmd_generate(int argc, char** argv) {
     throw UserError("generate: checkpoint " + ckpt + " holds model '" + model->kind() +
                     "', which cannot generate: its code space has no prior to sample (vae and "
                     "gan checkpoints can)");
+
+  refuse_more_than_disk_holds(vm["out"].as<std::string>(), n, model->config().sample_shape);
 
   // Rank r takes the contiguous rows [r*n/size, (r+1)*n/size).
   const int64_t begin = n * comm.rank() / comm.size(), end = n * (comm.rank() + 1) / comm.size();

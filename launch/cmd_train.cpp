@@ -3,18 +3,41 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
 #include "launch/app_support.hpp"
 #include "launch/data_shape.hpp"
 #include "launch/run_config.hpp"
+#include "launch/signals.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "models/model_checkpoint.hpp"
 #include "models/trainer.hpp"
 #include "runtime/communicator.hpp"
 #include "runtime/threads.hpp"
+
+namespace {
+
+// "Stopped early, checkpoint written, resume to continue" (BSD's EX_TEMPFAIL): a batch script
+// tells it from success and from failure, and requeues the job.
+constexpr int kStoppedBySignal = 75;
+
+const char* signal_name(int sig) {
+  switch (sig) {
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGUSR1:
+      return "SIGUSR1";
+    case SIGINT:
+      return "SIGINT";
+    default:
+      return "a signal";
+  }
+}
+
+}  // namespace
 
 int cmd_train(int argc, char** argv) {
   using namespace latent;
@@ -33,7 +56,19 @@ int cmd_train(int argc, char** argv) {
   // mpirun hands its ranks a terminal of their own even when its output goes to a file, so
   // under MPI the progress is plain lines.
   rc.train.progress_bar = isatty(STDOUT_FILENO) && !launched_by_mpi();
+  rc.train.stop_signal = request_stop_on_signals();
   TrainSummary s = Trainer(*model, comm, rc.train, rc.resolved_text).run();
+  if (s.stopped_by_signal) {
+    if (comm.rank() == 0) {
+      std::printf("\n");
+      std::fprintf(stderr,
+                   "latent: stopped by %s at step %lld; checkpoint written to %s/checkpoint.h5; "
+                   "resume with: latent train --resume %s/checkpoint.h5\n",
+                   signal_name(s.stopped_by_signal), static_cast<long long>(s.steps_done),
+                   rc.train.out.c_str(), rc.train.out.c_str());
+    }
+    return kStoppedBySignal;
+  }
   if (comm.rank() == 0) {
     std::printf("trained %s: %lld steps in %.1f s (%.0f samples/s)\n", rc.model.kind.c_str(),
                 static_cast<long long>(s.steps), s.seconds, s.samples_per_s);

@@ -1,5 +1,6 @@
 #include "launch/run_config.hpp"
 
+#include <filesystem>
 #include <boost/program_options.hpp>
 #include <fstream>
 #include <sstream>
@@ -304,6 +305,9 @@ RunConfig parse_train_args(int argc, char** argv) {
     po::store(po::parse_command_line(argc, argv, cmdline), vm);
     if (vm.count("config")) {
       std::string path = vm["config"].as<std::string>();
+      std::error_code ec;
+      if (std::filesystem::is_directory(path, ec))
+        throw UserError("--config " + path + ": is a folder; expected an INI file");
       std::ifstream in(path);
       if (!in) throw UserError("--config " + path + ": cannot open the file");
       po::store(po::parse_config_file(in, all_options()), vm);  // earlier values win

@@ -3,6 +3,7 @@
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
 #include "runtime/error.hpp"
+#include "runtime/ops.hpp"
 
 namespace latent {
 namespace {
@@ -34,6 +35,30 @@ void for_each_model_tensor(Model& model, F visit) {
   }
 }
 
+// Files of a later latent (or altered ones) are refused rather than misread.
+void check_format_version(const CheckpointReader& r, const std::string& path) {
+  if (!r.has_meta("format_version")) return;  // format 1 had none
+  int64_t v = r.meta_int("format_version");
+  if (v < 1 || v > kFormatVersion)
+    throw UserError("checkpoint " + path + ": format_version " + std::to_string(v) +
+                    "; this latent reads versions 1 to " + std::to_string(kFormatVersion));
+}
+
+void expect_counter(const std::string& path, const std::string& name, int64_t value,
+                    int64_t min) {
+  if (value < min)
+    throw UserError("checkpoint " + path + ": " + name + " is " + std::to_string(value) +
+                    "; expected >= " + std::to_string(min));
+}
+
+int64_t checkpoint_world_size(const CheckpointReader& r, const std::string& path) {
+  int64_t w = r.meta_int("world_size");
+  if (w < 1 || w > (int64_t{1} << 24))
+    throw UserError("checkpoint " + path + ": world_size " + std::to_string(w) +
+                    "; expected a rank count >= 1");
+  return w;
+}
+
 }  // namespace
 
 void save_checkpoint(Model& model, const std::string& path, const std::string& config_text,
@@ -59,22 +84,47 @@ void save_checkpoint(Model& model, const std::string& path, const std::string& c
 
 TrainingPosition load_checkpoint(Model& model, const std::string& path) {
   CheckpointReader r(path);
+  check_format_version(r, path);
   r.expect_meta("model", model.kind());
   r.expect_meta("arch", model.config().arch);
   r.expect_meta("sample_shape", model.config().sample_shape.str());
-  for_each_model_tensor(model, [&](const std::string& name, Tensor& t) { r.read_tensor(name, t); });
-  for (Network* net : model.networks()) net->optimizer().set_steps(read_step_count(r, *net));
+  for_each_model_tensor(model, [&](const std::string& name, Tensor& t) {
+    r.read_tensor(name, t);
+    if (!ops::all_finite(t))
+      throw UserError("checkpoint " + path + ": " + name +
+                      " holds NaN or Inf; the run that wrote it had diverged (resume from an "
+                      "earlier checkpoint or train again with a lower --lr)");
+  });
+  for (Network* net : model.networks()) {
+    int64_t steps = read_step_count(r, *net);
+    expect_counter(path, step_count_path(*net), steps, 0);
+    net->optimizer().set_steps(steps);
+  }
   TrainingPosition p;
   p.step = r.meta_int("step");
   p.epoch = r.meta_int("epoch");
   p.step_in_epoch = r.has_meta("step_in_epoch") ? r.meta_int("step_in_epoch") : 0;
-  p.world_size = static_cast<int>(r.meta_int("world_size"));
-  p.seed = static_cast<uint64_t>(r.read_ints("/rng/seed").at(0));
+  expect_counter(path, "step", p.step, 0);
+  expect_counter(path, "epoch", p.epoch, 0);
+  expect_counter(path, "step_in_epoch", p.step_in_epoch, 0);
+  if (p.epoch > p.step || p.step_in_epoch > p.step)
+    throw UserError("checkpoint " + path + ": step " + std::to_string(p.step) + ", epoch " +
+                    std::to_string(p.epoch) + ", step_in_epoch " +
+                    std::to_string(p.step_in_epoch) +
+                    " are inconsistent (every epoch takes at least one step); the file was altered");
+  p.world_size = static_cast<int>(checkpoint_world_size(r, path));
+  int64_t seed = r.read_ints("/rng/seed").at(0);
+  if (seed < 0 || seed > 0xffffffffLL)
+    throw UserError("checkpoint " + path + ": /rng/seed " + std::to_string(seed) +
+                    "; expected a 32-bit seed");
+  p.seed = static_cast<uint64_t>(seed);
   return p;
 }
 
 int checkpoint_world_size(const std::string& path) {
-  return static_cast<int>(CheckpointReader(path).meta_int("world_size"));
+  CheckpointReader r(path);
+  check_format_version(r, path);
+  return static_cast<int>(checkpoint_world_size(r, path));
 }
 
 std::string checkpoint_config_text(const std::string& path) {

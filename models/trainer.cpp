@@ -1,5 +1,6 @@
 #include "models/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +10,8 @@
 
 #include "io/image_grid.hpp"
 #include "io/metrics_log.hpp"
+#include "io/output_path.hpp"
+#include "io/run_folder_lock.hpp"
 #include "io/streaming_dataset.hpp"
 #include "models/metrics_accumulator.hpp"
 #include "models/model_checkpoint.hpp"
@@ -46,6 +49,28 @@ void check_finite(const Metrics& m, int64_t step, int64_t epoch) {
                       "); lower --lr or check the data");
 }
 
+// Grids are previews: drawn for image samples (C, H, W) with 1 or 3 channels only.
+bool drawable(const Shape& sample) {
+  return sample.rank() == 3 && (sample[0] == 1 || sample[0] == 3);
+}
+
+// bce reconstructions and the GAN's sigmoid generator model values in [0, 1]: data outside it
+// trains to nonsense (a bce loss of 1e28) rather than failing, so it is refused by name.
+void check_unit_interval(const Tensor& images, const DatasetSpec& spec, uint64_t first,
+                         const std::string& why) {
+  const float* p = images.data();
+  const int64_t n = images.numel();
+  auto [lo, hi] = std::minmax_element(p, p + n);
+  if (*lo >= 0.0f && *hi <= 1.0f) return;
+  const int64_t at = (*lo < 0.0f ? lo : hi) - p;
+  const int64_t per = n / std::max<int64_t>(1, images.dim(0));
+  throw UserError(spec.path + ": /" + spec.images_name + " sample " +
+                  std::to_string(first + static_cast<uint64_t>(at / per)) + " holds " +
+                  std::to_string(p[at]) + "; " + why +
+                  " expects values in [0, 1]: rescale the data (latent convert --scale 1/255 for "
+                  "0..255 values) or train with --recon mse");
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -55,7 +80,9 @@ struct Trainer::Impl {
   const std::string& config_text;
   bool writer;  // rank 0
   std::filesystem::path out;
-  std::unique_ptr<MetricsLog> log;
+  std::unique_ptr<RunFolderLock> folder_lock;
+  std::unique_ptr<MetricsLog> log;  // opened with the run's first output, not before
+  bool grids_drawable = true;
   TrainingPosition pos;
   Tensor grid_batch;  // the first images of the run, reconstructed in every epoch's grid
   std::unique_ptr<StreamingDataset> validation_data;
@@ -81,9 +108,16 @@ struct Trainer::Impl {
     return s;
   }
 
-  void prepare_run_folder() {
-    if (!writer) return;
-    std::filesystem::create_directories(out);
+  // Taken once every input has been checked: a second run into the same folder is refused
+  // before either touches a file there.
+  void claim_run_folder() {
+    if (writer) folder_lock = std::make_unique<RunFolderLock>(out.string());
+  }
+
+  // config.ini and metrics.jsonl are (re)written only when the run has something to record:
+  // a run refused at its first batch leaves an earlier run's files as they were.
+  void open_outputs() {
+    if (!writer || log) return;
     std::ofstream(out / "config.ini") << config_text;
     log = std::make_unique<MetricsLog>((out / "metrics.jsonl").string(), opt.resume.empty());
   }
@@ -120,12 +154,16 @@ struct Trainer::Impl {
   }
 
   void write_row(nlohmann::ordered_json row) {
-    if (writer) log->write(row);
+    if (!writer) return;
+    open_outputs();
+    log->write(row);
   }
 
   void save() {
     for (Network* net : model.networks()) net->gather_optimizer_state();  // sharded: all of it
-    if (writer) save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
+    if (!writer) return;
+    open_outputs();
+    save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
   }
 
   double comm_wait_seconds() {
@@ -147,8 +185,19 @@ struct Trainer::Impl {
     grid_batch.copy_from(images.slice(0, n));
   }
 
+  // A preview never ends a run: a grid that cannot be drawn is reported and skipped.
   void write_grids(int64_t epoch) {
-    if (!writer) return;
+    if (!writer || !grids_drawable) return;
+    open_outputs();
+    try {
+      draw_grids(epoch);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "latent: warning: no PNG grids for epoch %lld: %s\n",
+                   static_cast<long long>(epoch + 1), e.what());
+    }
+  }
+
+  void draw_grids(int64_t epoch) {
     std::string suffix = "_epoch" + std::to_string(epoch + 1) + ".png";
     Tensor images;
     // Each grid is encoded once (other ranks wait while rank 0 draws): the epoch's file, copied
@@ -170,6 +219,23 @@ struct Trainer::Impl {
       model.generate(opt.grid_images, opt.seed, images);
       write("samples", images);
     }
+  }
+
+  // True on every rank once any rank got SIGTERM/SIGUSR1/SIGINT: they agree at the same step,
+  // so the checkpoint is written collectively.
+  int stop_signal_seen = 0;
+  bool stop_requested() {
+    if (!opt.stop_signal) return false;
+    int sig = static_cast<int>(*opt.stop_signal);
+    if (comm.size() > 1) sig = comm.allreduce_max(sig);
+    stop_signal_seen = sig;
+    return sig != 0;
+  }
+
+  nlohmann::ordered_json position_row(const Metrics& mean) {
+    nlohmann::ordered_json row{{"step", pos.step}, {"epoch", pos.epoch + 1}};
+    row.update(row_of(mean));
+    return row;
   }
 
   bool has_validation() const { return !opt.val_data.empty() || opt.val_fraction > 0; }
@@ -250,12 +316,23 @@ struct Trainer::Impl {
     if (has_validation())
       validation_data =
           std::make_unique<StreamingDataset>(validation_spec(), stream_options(false));
-    if (!opt.resume.empty()) pos = load_checkpoint(model, opt.resume);
+    if (validation_data && !(validation_data->sample_shape() == data.sample_shape()))
+      throw UserError(validation_spec().path + ": validation samples have shape " +
+                      validation_data->sample_shape().str() + "; expected " +
+                      data.sample_shape().str() + " like the training data " + opt.data.path);
+    grids_drawable = drawable(data.sample_shape());
+    if (!grids_drawable && writer)
+      std::fprintf(stderr, "latent: note: samples of shape %s are not images; no PNG grids\n",
+                   data.sample_shape().str().c_str());
+    if (!opt.resume.empty()) {
+      pos = load_checkpoint(model, opt.resume);
+      forget_input_file(opt.resume);  // a resumed run goes on to replace it
+    }
     // A resumed run continues the checkpoint's random streams (launch/ takes its seed).
     if (!opt.resume.empty() && pos.seed != opt.seed)
       throw UserError("--resume " + opt.resume + ": the checkpoint was trained with seed " +
                       std::to_string(pos.seed) + ", this run has seed " + std::to_string(opt.seed));
-    prepare_run_folder();
+    claim_run_folder();
     pos.seed = opt.seed;
     pos.world_size = comm.size();
     broadcast_state();
@@ -271,6 +348,10 @@ struct Trainer::Impl {
     MetricsAccumulator acc;
     Tensor images;
     uint64_t first = 0;
+    const ModelConfig& mc = model.config();
+    const bool unit_interval = mc.kind == "gan" || mc.recon == "bce";
+    const std::string unit_why = mc.kind == "gan" ? "the gan's sigmoid generator" : "--recon bce";
+    const int64_t checked_epoch = pos.epoch;  // the data is the same every epoch
 
     for (; pos.epoch < opt.epochs && pos.step < total; ++pos.epoch) {
       data.start_epoch(pos.epoch);
@@ -279,6 +360,8 @@ struct Trainer::Impl {
       auto wait_start = Clock::now();
       while (pos.step < total && data.next_batch(images, nullptr, &first)) {
         double data_wait = seconds_since(wait_start);
+        if (unit_interval && pos.epoch == checked_epoch)
+          check_unit_interval(images, opt.data, first, unit_why);
         remember_grid_batch(images);
         int64_t global = data.global_batch_rows(pos.step_in_epoch);
         double comm_before = comm_wait_seconds();
@@ -315,6 +398,16 @@ struct Trainer::Impl {
           samples_since_log = 0;
         }
         if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save();
+        if (stop_requested()) {
+          if (!acc.empty()) write_row(position_row(acc.reduce(comm)));
+          save();
+          summary.stopped_by_signal = stop_signal_seen;
+          summary.steps_done = pos.step;
+          summary.steps = pos.step - steps_at_start;
+          summary.seconds = seconds_since(start);
+          summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);
+          return summary;
+        }
         wait_start = Clock::now();
       }
       if (pos.step_in_epoch < steps_per_epoch) break;  // stopped by --max-steps

@@ -4,6 +4,7 @@
 //     train_step → metrics; log; checkpoint every N steps
 //   at each epoch's end: validation, image grids; at the end: the final checkpoint.
 // Rank 0 alone writes the run folder (config.ini, metrics.jsonl, checkpoint.h5, PNG grids).
+#include <csignal>
 #include <cstdint>
 #include <string>
 
@@ -34,6 +35,8 @@ struct TrainOptions {
   bool sync_bn = false;         // batch-norm statistics over all ranks' samples
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines
+  // Non-zero (a signal's number) asks the run to stop after the current step and checkpoint.
+  const volatile std::sig_atomic_t* stop_signal = nullptr;
 };
 
 struct TrainSummary {
@@ -41,6 +44,8 @@ struct TrainSummary {
   double seconds = 0;
   double samples_per_s = 0;
   Metrics last_train, last_val;
+  int stopped_by_signal = 0;
+  int64_t steps_done = 0;  // the run's position (all its steps, resumed ones included)  // the signal that stopped the run early (checkpoint written)
 };
 
 class Trainer {
