@@ -26,7 +26,11 @@ struct CheckpointReader::Impl {
     if (!h5::exists(file.get(), name))
       throw UserError(where() + ": no tensor " + h5::absolute(name) +
                       " (the model expects one; the checkpoint may be of another model)");
-    return h5::dataset(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), "H5Dopen2 " + name);
+    hid_t id = H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT);
+    if (id < 0)
+      throw UserError(where() + ": " + h5::absolute(name) +
+                      " is not a readable dataset (the file is damaged or not a checkpoint)");
+    return h5::Handle(id, H5Dclose);
   }
   void need_meta(const std::string& key) const {
     if (!meta.valid() || H5Aexists(meta.get(), key.c_str()) <= 0)
@@ -37,8 +41,13 @@ struct CheckpointReader::Impl {
 CheckpointReader::CheckpointReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->file = h5::open_file_readonly(path);
-  if (h5::exists(impl_->file.get(), "/meta"))
-    impl_->meta = h5::group(H5Gopen2(impl_->file.get(), "/meta", H5P_DEFAULT), "H5Gopen2 /meta");
+  if (h5::exists(impl_->file.get(), "/meta")) {
+    hid_t meta = H5Gopen2(impl_->file.get(), "/meta", H5P_DEFAULT);
+    if (meta < 0)
+      throw UserError(impl_->where() +
+                      ": /meta is not a readable group (the file is damaged or not a checkpoint)");
+    impl_->meta = h5::Handle(meta, H5Gclose);
+  }
 }
 
 CheckpointReader::~CheckpointReader() = default;
