@@ -79,9 +79,10 @@ class IdxFile {
     int64_t values = 1;
     std::string promised;
     bool fits = true;
-    for (int64_t d : dims_) {
+    for (int64_t d : dims_) {  // N = 0 still needs room for one sample: no empty-file giants
       promised += (promised.empty() ? "" : " x ") + std::to_string(d);
-      if (d != 0 && values > holds / value_bytes_ / d) fits = false;
+      d = std::max<int64_t>(d, 1);
+      if (values > holds / value_bytes_ / d) fits = false;
       if (fits) values *= d;
     }
     if (!fits)

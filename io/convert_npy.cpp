@@ -77,11 +77,10 @@ class NpyFile {
     std::string promised;
     int64_t values = 1;
     bool fits = true;
-    for (size_t i = 0; i < shape_.size(); ++i) {
-      const int64_t d = shape_[i];
+    for (int64_t d : shape_) {  // N = 0 still needs room for one sample: no empty-file giants
       promised += (promised.empty() ? "" : " x ") + (d < 0 ? "(too large)" : std::to_string(d));
-      if (d < 0 || (d != 0 && values > holds / size_ / d)) fits = false;
-      if (fits) values *= d;
+      if (d < 0 || values > holds / size_ / std::max<int64_t>(d, 1)) fits = false;
+      if (fits) values *= std::max<int64_t>(d, 1);
     }
     if (!fits)
       throw UserError(path_ + ": truncated .npy file: its shape promises " + promised +
