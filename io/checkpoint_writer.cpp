@@ -73,6 +73,13 @@ struct CheckpointWriter::Impl {
 CheckpointWriter::CheckpointWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
   h5::silence_errors();
   impl_->path = resolve_output_path(path);
+  // The file is built in memory: check now that it can be written where it goes.
+  const size_t slash = impl_->path.rfind('/');
+  const std::string folder =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : impl_->path.substr(0, slash));
+  if (::access(folder.c_str(), W_OK) != 0)
+    throw UserError("checkpoint " + path + ": cannot create (" + std::strerror(errno) +
+                    "; does the folder exist and is it writable?)");
   impl_->temporary = temporary_path_for(impl_->path);
   // Built in memory (HDF5's core driver, no backing store), then written with plain write()s:
   // a full disk is then an error we report, never a half-written file inside HDF5 (whose

@@ -1,5 +1,6 @@
 #include "io/dataset_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -49,6 +50,36 @@ h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
 
 }  // namespace
 
+// A header may promise more rows than the file holds (2^31 rows and no data behind them): found
+// here from what HDF5 has allocated, before anyone sizes a buffer or an epoch by `rows`.
+void DatasetFile::check_storage_holds_rows(const std::string& path, const std::string& iname,
+                                           const std::vector<int64_t>& d) const {
+  const hid_t ds = images_.get();
+  h5::Handle dcpl = h5::plist(H5Dget_create_plist(ds), "H5Dget_create_plist");
+  const double promised = static_cast<double>(rows_) * static_cast<double>(raw_sample_bytes());
+  if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
+    std::vector<hsize_t> chunk(d.size());
+    H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+    hsize_t expected = 1;
+    for (size_t i = 0; i < d.size(); ++i)
+      expected *= (static_cast<hsize_t>(d[i]) + chunk[i] - 1) / std::max<hsize_t>(1, chunk[i]);
+    hsize_t allocated = 0;
+    h5::Handle space = h5::dataspace(H5Dget_space(ds), "H5Dget_space");
+    if (H5Dget_num_chunks(ds, space.get(), &allocated) >= 0 && allocated < expected)
+      throw UserError(path + ": " + iname + " promises " + std::to_string(rows_) + " samples " +
+                      dims_str(d) + " in " + std::to_string(expected) +
+                      " chunks, but the file holds only " + std::to_string(allocated) +
+                      " of them; expected a complete dataset (was the writer interrupted?)");
+    return;
+  }
+  const double stored = static_cast<double>(H5Dget_storage_size(ds));
+  if (H5Pget_layout(dcpl.get()) == H5D_CONTIGUOUS && stored < promised)
+    throw UserError(path + ": " + iname + " promises " + std::to_string(rows_) + " samples " +
+                    dims_str(d) + " = " + std::to_string(static_cast<int64_t>(promised)) +
+                    " bytes, but the file holds " + std::to_string(static_cast<int64_t>(stored)) +
+                    " bytes of it; expected a complete dataset");
+}
+
 DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
   const std::string& path = spec.path;
   file_ = h5::open_file_readonly(path);
@@ -73,6 +104,7 @@ DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
     throw UserError(path + ": " + iname + " has type " + h5::type_name(type.get()) +
                     "; expected uint8 (scaled to [0, 1]) or float32");
   chunk_rows_ = h5::chunk_rows(images_.get());
+  check_storage_holds_rows(path, iname, d);
 
   bool need_labels = !spec.classes.empty();
   if (!spec.labels_name.empty() && h5::exists(file_.get(), spec.labels_name)) {

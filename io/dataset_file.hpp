@@ -38,6 +38,9 @@ class DatasetFile {
   void to_float(const void* raw, int64_t row, float* out) const;
 
  private:
+  void check_storage_holds_rows(const std::string& path, const std::string& iname,
+                                const std::vector<int64_t>& dims) const;
+
   DatasetSpec spec_;
   h5::Handle file_, images_, labels_;
   Shape sample_shape_;

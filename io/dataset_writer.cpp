@@ -97,7 +97,8 @@ DatasetWriter::DatasetWriter(const std::string& path, const Shape& sample_shape,
     throw UserError(path + ": scale " + std::to_string(storage.scale) +
                     "; expected a positive number");
   if (storage.scale != 1.0f && type == SampleType::kUint8)
-    throw UserError(path + ": the source holds uint8 values, which are scaled to [0, 1] "
+    throw UserError(path +
+                    ": the source holds uint8 values, which are scaled to [0, 1] "
                     "already; --scale applies to float sources");
   m.value_bytes = m.type == SampleType::kUint8 ? 1 : 4;
   m.sample_bytes = sample_shape.numel() * m.value_bytes;

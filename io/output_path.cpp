@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <utility>
@@ -13,6 +14,7 @@
 namespace latent {
 namespace {
 
+std::atomic<bool> guarding{false};
 std::mutex inputs_mutex;
 std::vector<std::pair<dev_t, ino_t>>& inputs() {
   static std::vector<std::pair<dev_t, ino_t>> files;
@@ -29,7 +31,12 @@ const char* kind_of(mode_t mode) {
 
 }  // namespace
 
+void guard_inputs_against_overwrite() noexcept {
+  guarding = true;
+}
+
 void note_input_file(const std::string& path) noexcept {
+  if (!guarding) return;
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return;
   std::lock_guard<std::mutex> lock(inputs_mutex);

@@ -5,6 +5,11 @@
 
 namespace latent {
 
+// Turns the input registry on for this process (the `latent` program does, first thing): from
+// then on every file a reader opens is noted. Off, as in a library or a test process that
+// rewrites its own files, note_input_file does nothing.
+void guard_inputs_against_overwrite() noexcept;
+
 // Records a file this process reads (by device and inode), so that no output of the same command
 // replaces it. Cheap; a path that cannot be stat'ed is ignored.
 void note_input_file(const std::string& path) noexcept;

@@ -1,7 +1,7 @@
 #include "launch/app_support.hpp"
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "io/checkpoint_reader.hpp"

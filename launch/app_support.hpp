@@ -55,7 +55,8 @@ std::vector<int64_t> row_dims(const Shape& sample_shape);
 void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out);
 
 // Prints "<command>: 30% (3000 of 10000 samples)" on stderr at every tenth of `total` (and after
-// the first second, then every ten seconds, for long jobs), from rank 0 only (which counts its own rows times the number of ranks: shards are even).
+// the first second, then every ten seconds, for long jobs), from rank 0 only (which counts its own
+// rows times the number of ranks: shards are even).
 class Progress {
  public:
   Progress(std::string command, int64_t total, const Communicator& comm);

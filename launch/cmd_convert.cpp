@@ -1,6 +1,6 @@
 // `latent convert --from FORMAT INPUT... --out F.h5`: datasets into latent's HDF5 layout.
-#include <cmath>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "io/hdf5_library.hpp"
+#include "io/output_path.hpp"
 #include "launch/signals.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
@@ -59,6 +60,7 @@ void fail(const char* message) {
 
 int main(int argc, char** argv) {
   latent::skip_hdf5_shutdown_at_exit();
+  latent::guard_inputs_against_overwrite();
   latent::remove_partial_files_on_signals();
   if (argc < 2) {
     usage(stderr);

@@ -1,7 +1,7 @@
 #include "launch/run_config.hpp"
 
-#include <filesystem>
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 

@@ -44,8 +44,7 @@ void check_format_version(const CheckpointReader& r, const std::string& path) {
                     "; this latent reads versions 1 to " + std::to_string(kFormatVersion));
 }
 
-void expect_counter(const std::string& path, const std::string& name, int64_t value,
-                    int64_t min) {
+void expect_counter(const std::string& path, const std::string& name, int64_t value, int64_t min) {
   if (value < min)
     throw UserError("checkpoint " + path + ": " + name + " is " + std::to_string(value) +
                     "; expected >= " + std::to_string(min));
@@ -108,10 +107,10 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path) {
   expect_counter(path, "epoch", p.epoch, 0);
   expect_counter(path, "step_in_epoch", p.step_in_epoch, 0);
   if (p.epoch > p.step || p.step_in_epoch > p.step)
-    throw UserError("checkpoint " + path + ": step " + std::to_string(p.step) + ", epoch " +
-                    std::to_string(p.epoch) + ", step_in_epoch " +
-                    std::to_string(p.step_in_epoch) +
-                    " are inconsistent (every epoch takes at least one step); the file was altered");
+    throw UserError(
+        "checkpoint " + path + ": step " + std::to_string(p.step) + ", epoch " +
+        std::to_string(p.epoch) + ", step_in_epoch " + std::to_string(p.step_in_epoch) +
+        " are inconsistent (every epoch takes at least one step); the file was altered");
   p.world_size = static_cast<int>(checkpoint_world_size(r, path));
   int64_t seed = r.read_ints("/rng/seed").at(0);
   if (seed < 0 || seed > 0xffffffffLL)

@@ -316,7 +316,12 @@ struct Trainer::Impl {
     if (has_validation())
       validation_data =
           std::make_unique<StreamingDataset>(validation_spec(), stream_options(false));
-    if (validation_data && !(validation_data->sample_shape() == data.sample_shape()))
+    // An mlp takes any layout of the same values per sample ((784) or (1, 28, 28)); conv needs
+    // the same image shape.
+    if (validation_data &&
+        (validation_data->sample_shape().numel() != data.sample_shape().numel() ||
+         (model.config().arch == "conv" &&
+          !(validation_data->sample_shape() == data.sample_shape()))))
       throw UserError(validation_spec().path + ": validation samples have shape " +
                       validation_data->sample_shape().str() + "; expected " +
                       data.sample_shape().str() + " like the training data " + opt.data.path);

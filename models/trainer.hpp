@@ -45,7 +45,8 @@ struct TrainSummary {
   double samples_per_s = 0;
   Metrics last_train, last_val;
   int stopped_by_signal = 0;
-  int64_t steps_done = 0;  // the run's position (all its steps, resumed ones included)  // the signal that stopped the run early (checkpoint written)
+  int64_t steps_done = 0;  // the run's position (all its steps, resumed ones included)  // the
+                           // signal that stopped the run early (checkpoint written)
 };
 
 class Trainer {

@@ -95,6 +95,19 @@ TEST_F(IoValidation, Empty) {
   expect_user_error([&] { stream(file_spec(path)); }, {path, "/images", "empty"});
 }
 
+// Headers that promise more than the file holds are refused before any buffer is sized by them
+// (2^31 rows of nothing made `train` grow memory for minutes).
+TEST_F(IoValidation, HeaderPromisingRowsTheFileLacks) {
+  const std::string chunked = dir_.file("chunked.h5"), flat = dir_.file("flat.h5");
+  write_array(chunked, "images", {int64_t{1} << 31, 1, 28, 28}, ArrayType::kUint8, nullptr,
+              ArrayLayout{1024, 0});
+  expect_user_error([&] { stream(file_spec(chunked)); },
+                    {chunked, "/images", "2147483648 samples", "holds only 0"});
+  write_array(flat, "images", {100000, 784}, ArrayType::kFloat32, nullptr);
+  expect_user_error([&] { stream(file_spec(flat)); },
+                    {flat, "/images", "100000 samples", "holds 0 bytes"});
+}
+
 TEST_F(IoValidation, FewerSamplesThanOneGlobalBatch) {
   const std::string path = dir_.file("d.h5");
   test::write_indexed_file(path, 30, 4, ArrayLayout{});

@@ -1,10 +1,13 @@
 // Every model's checkpoint reloads to identical outputs, and resuming continues exactly.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
+#include "io/output_path.hpp"
 #include "mnist_data.hpp"
 #include "model_training.hpp"
 #include "models/model_checkpoint.hpp"
@@ -145,6 +148,65 @@ TEST(Checkpoint, OfAnotherModelIsRefusedWithAClearMessage) {
     EXPECT_NE(std::string(e.what()).find("/params/encoder/"), std::string::npos) << e.what();
   }
   fs::remove(path);
+}
+
+// A copy of checkpoint `from` with some integer metadata replaced and, when `poison` names a
+// tensor, a NaN in it: what a diverged run, a later latent or a hand-edited file leaves.
+void rewrite_checkpoint(const std::string& from, const std::string& to,
+                        const std::map<std::string, int64_t>& meta, const std::string& poison) {
+  CheckpointReader r(from);
+  CheckpointWriter w(to);
+  for (const std::string& key : r.meta_keys())
+    if (key == "config" || key == "model" || key == "arch" || key == "sample_shape")
+      w.set_meta(key, r.meta_string(key));
+    else
+      w.set_meta(key, meta.count(key) ? meta.at(key) : r.meta_int(key));
+  for (const std::string& name : r.tensor_names()) {
+    if (name.rfind("/rng/", 0) == 0 || name.find("step_count") != std::string::npos) {
+      w.write_ints(name, r.read_ints(name));
+      continue;
+    }
+    Tensor t = r.read_tensor(name);
+    if (name == poison) t.data()[t.numel() / 2] = std::nanf("");
+    w.write_tensor(name, t);
+  }
+  w.commit();
+}
+
+TEST(Checkpoint, DivergedForeignOrAlteredCheckpointsAreRefusedOnLoad) {
+  auto model = make_model(small_config("vae", "mlp"), 1);
+  std::string good = temp_path("good.h5"), bad = temp_path("bad.h5");
+  save_checkpoint(*model, good, "", TrainingPosition{10, 2, 3, 1, 1});
+  std::string weight = "/params/encoder/" + model->networks()[0]->store().entries()[0].name;
+  struct Case {
+    std::map<std::string, int64_t> meta;
+    std::string poison;
+    std::vector<std::string> message;
+  };
+  const Case cases[] = {
+      {{}, weight, {weight, "NaN or Inf", "diverged"}},
+      {{{"format_version", 99}}, "", {"format_version 99", "versions 1 to"}},
+      {{{"step", -4}}, "", {"step is -4"}},
+      {{{"epoch", 11}}, "", {"inconsistent"}},
+      {{{"world_size", 0}}, "", {"world_size 0"}},
+  };
+  for (const Case& c : cases) {
+    forget_input_file(bad);  // this process read it last round; here replacing it is the point
+    rewrite_checkpoint(good, bad, c.meta, c.poison);
+    auto back = make_model(small_config("vae", "mlp"), 1);
+    try {
+      load_checkpoint(*back, bad);
+      ADD_FAILURE() << "loaded: " << c.message[0];
+    } catch (const UserError& e) {
+      for (const std::string& m : c.message)
+        EXPECT_NE(std::string(e.what()).find(m), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+    }
+  }
+  auto back = make_model(small_config("vae", "mlp"), 1);
+  EXPECT_EQ(load_checkpoint(*back, good).step, 10);
+  fs::remove(good);
+  fs::remove(bad);
 }
 
 }  // namespace
