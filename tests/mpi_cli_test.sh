@@ -20,17 +20,16 @@ mpirun -np 2 --oversubscribe "$latent" $common --max-steps 15 --batch 32 --out t
 h5diff --delta=5e-6 one/checkpoint.h5 two/checkpoint.h5 /params /params ||
   fail "2 ranks x 32 differ from 1 rank x 64"
 echo "ok: 2 ranks x 32 == 1 rank x 64 (parameters within 5e-6)"
-# Every rank updating all parameters (no sharded optimizer) trains the same model, and the
-# checkpoints hold the same optimizer state.
+# Every rank updating all parameters (no sharded optimizer) trains the same model, bit for bit,
+# and the checkpoints hold the same optimizer state: the update rounds the same wherever a
+# rank's shard begins (runtime/cpu/optim_updates.cpp).
 mpirun -np 2 --oversubscribe "$latent" $common --max-steps 15 --batch 32 --shard-optimizer false \
   --out unsharded >/dev/null
-h5diff --delta=5e-6 two/checkpoint.h5 unsharded/checkpoint.h5 /params /params ||
+h5diff --delta=0 two/checkpoint.h5 unsharded/checkpoint.h5 /params /params ||
   fail "sharded and unsharded optimizers differ"
-# SGD's momentum (up to ~0.5) sums 15 steps of gradients whose rounding differs with the order
-# the ranks' sums are taken in (reduce-scatter vs allreduce): 7.6e-6 measured.
-h5diff --delta=2e-5 two/checkpoint.h5 unsharded/checkpoint.h5 /optim /optim ||
+h5diff --delta=0 two/checkpoint.h5 unsharded/checkpoint.h5 /optim /optim ||
   fail "sharded and unsharded optimizer state differ"
-echo "ok: the sharded optimizer equals every rank updating everything (checkpoints within 5e-6, momentum 2e-5)"
+echo "ok: the sharded optimizer equals every rank updating everything (bit for bit)"
 
 # Resume under mpirun continues exactly like the uninterrupted 2-rank run; the checkpoint holds
 # the seed, the model and the global batch, so the resuming command needs none of them. Resumed

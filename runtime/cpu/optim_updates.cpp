@@ -1,6 +1,12 @@
 // Optimizer updates: one pass over the flat parameter buffer. The buffers never alias, and
 // saying so (restrict) lets the compiler vectorise the loop: the update is a quarter of a small
 // VAE's step when it runs scalar.
+//
+// Every element is computed by the same operations whether it falls in the vector body or the
+// scalar remainder: explicit fmas, and no other contraction (CMakeLists.txt builds this file
+// with -ffp-contract=off). Otherwise the result depended on where a rank's shard of the buffer
+// began (the remainder rounded differently), so sharded and node-shared updates differed from
+// one rank's in the last bit; a GPU kernel can reproduce these operations exactly.
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
@@ -16,8 +22,8 @@ LATENT_VECTOR_CLONES void sgd_loop(float* __restrict p, float* __restrict v,
                                    float weight_decay) {
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
-    v[i] = momentum * v[i] + g[i] + weight_decay * p[i];
-    p[i] -= lr * v[i];
+    v[i] = std::fma(momentum, v[i], std::fma(weight_decay, p[i], g[i]));
+    p[i] = std::fma(-lr, v[i], p[i]);
   }
 }
 
@@ -27,10 +33,10 @@ LATENT_VECTOR_CLONES void adam_loop(float* __restrict p, float* __restrict pm, f
                                     float eps, float weight_decay, float step, float inv_c2) {
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
-    float gi = g[i] + weight_decay * p[i];
-    pm[i] = beta1 * pm[i] + (1.0f - beta1) * gi;
-    pv[i] = beta2 * pv[i] + (1.0f - beta2) * gi * gi;
-    p[i] -= step * pm[i] / (std::sqrt(pv[i] * inv_c2) + eps);
+    const float gi = std::fma(weight_decay, p[i], g[i]);
+    pm[i] = std::fma(beta1, pm[i], (1.0f - beta1) * gi);
+    pv[i] = std::fma(beta2, pv[i], ((1.0f - beta2) * gi) * gi);
+    p[i] = std::fma(-step, pm[i] / (std::sqrt(pv[i] * inv_c2) + eps), p[i]);
   }
 }
 
