@@ -56,14 +56,19 @@ int cmd_eval(int argc, char** argv) {
   so.drop_last = false;
   StreamingDataset data(spec, so);
   data.start_epoch(0);
+  if (model->needs_labels() && !data.has_labels())
+    throw UserError("eval: " + spec.path + " has no /" + spec.labels_name + " dataset; model " +
+                    config.kind + " is evaluated against labels");
   Tensor images;
+  std::vector<int> labels;
   uint64_t first = 0;
   MetricsAccumulator acc;
   uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
   int64_t samples = 0;
-  while (data.next_batch(images, nullptr, &first)) {
-    acc.add(model->evaluate(images, BatchInfo{first, images.dim(0), seed, 1.0f, 0}, nullptr),
-            static_cast<double>(images.dim(0)));
+  while (data.next_batch(images, model->needs_labels() ? &labels : nullptr, &first)) {
+    acc.add(
+        model->evaluate(images, BatchInfo{first, images.dim(0), seed, 1.0f, 0, &labels}, nullptr),
+        static_cast<double>(images.dim(0)));
     samples += images.dim(0);
   }
   auto comm = make_single_process_communicator();

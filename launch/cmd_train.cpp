@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "io/label_range.hpp"
 #include "launch/app_support.hpp"
 #include "launch/data_shape.hpp"
 #include "launch/run_config.hpp"
@@ -52,6 +53,8 @@ int cmd_train(int argc, char** argv) {
                            checkpoint_world_size(rc.train.resume), comm.size());
   use_threads(rc.threads, comm, /*announce=*/true);
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
+  if (rc.model.kind == "classifier" && rc.model.num_classes == 0)
+    resolve_num_classes(rc, count_label_classes(rc.train.data));
   auto model = make_model(rc.model, rc.train.seed);
   // mpirun hands its ranks a terminal of their own even when its output goes to a file, so
   // under MPI the progress is plain lines.
@@ -72,8 +75,8 @@ int cmd_train(int argc, char** argv) {
   if (comm.rank() == 0) {
     std::printf("trained %s: %lld steps in %.1f s (%.0f samples/s)\n", rc.model.kind.c_str(),
                 static_cast<long long>(s.steps), s.seconds, s.samples_per_s);
-    std::printf("run folder %s: config.ini metrics.jsonl checkpoint.h5 and PNG grids\n",
-                rc.train.out.c_str());
+    std::printf("run folder %s: config.ini metrics.jsonl checkpoint.h5%s\n", rc.train.out.c_str(),
+                rc.model.kind == "classifier" ? "" : " and PNG grids");
   }
   return 0;
 }

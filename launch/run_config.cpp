@@ -30,7 +30,7 @@ struct OptionSpec {
 // Every option, its default and what it means. Values are strings here and are converted with
 // messages that name the option.
 const OptionSpec kModelOptions[] = {
-    {"model", "vae", "ae | sparse-ae | denoising-ae | vae | gan"},
+    {"model", "vae", "ae | sparse-ae | denoising-ae | vae | gan | classifier"},
     {"arch", "mlp", "mlp | conv (DCGAN-style; image data with H, W divisible by 4)"},
     {"hidden", "400", "mlp hidden widths, encoder order, e.g. 400,200"},
     {"conv-widths", "64,128", "conv channels of the two strided layers"},
@@ -43,6 +43,8 @@ const OptionSpec kModelOptions[] = {
     {"noise", "gaussian", "denoising-ae corruption: gaussian | masking | salt-pepper"},
     {"noise-level", "0.3", "denoising-ae: σ (gaussian) or probability (masking, salt-pepper)"},
     {"beta", "1", "vae: weight of the KL term"},
+    {"num-classes", "auto",
+     "classifier: classes, labels 0..N-1 (auto: 1 + the largest label in --data's labels)"},
     {"gan-loss", "bce", "gan: bce (non-saturating) | hinge"},
     {"d-steps", "1", "gan: discriminator updates per round"},
     {"g-steps", "1", "gan: generator updates per round"},
@@ -167,6 +169,7 @@ ModelConfig model_from(const po::variables_map& vm) {
   c.noise = get(vm, "noise");
   c.noise_level = static_cast<float>(to_number(vm, "noise-level"));
   c.beta = static_cast<float>(to_number(vm, "beta"));
+  c.num_classes = get(vm, "num-classes") == "auto" ? 0 : to_int(vm, "num-classes");
   c.gan_loss = get(vm, "gan-loss");
   c.d_steps = static_cast<int>(to_int(vm, "d-steps"));
   c.g_steps = static_cast<int>(to_int(vm, "g-steps"));
@@ -385,6 +388,14 @@ RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoin
   rc.given = given.given;
   rc.train.resume = path;
   return rc;
+}
+
+void resolve_num_classes(RunConfig& rc, int64_t classes) {
+  rc.model.num_classes = classes;
+  const std::string line = "\nnum-classes = auto\n";
+  const size_t at = rc.resolved_text.find(line);
+  if (at != std::string::npos)
+    rc.resolved_text.replace(at, line.size(), "\nnum-classes = " + std::to_string(classes) + "\n");
 }
 
 ModelConfig model_config_from_text(const std::string& text) {

@@ -33,6 +33,10 @@ RunConfig parse_train_args(int argc, char** argv);
 RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoint_text,
                             int checkpoint_world, int world);
 
+// Sets the classifier's class count found in the data, in the model and in the resolved text
+// (so checkpoints, resumes and `latent eval` rebuild the same output layer).
+void resolve_num_classes(RunConfig& rc, int64_t classes);
+
 // The model part of a resolved config (from a checkpoint's /meta config).
 ModelConfig model_config_from_text(const std::string& resolved_text);
 

@@ -16,6 +16,12 @@ double BceWithLogitsLoss::forward(const Tensor& logits, const Tensor& target, fl
   return ops::bce_with_logits(logits, target, &grad_, grad_scale, per_sample);
 }
 
+double SoftmaxCrossEntropyLoss::forward(const Tensor& logits, const Tensor& labels,
+                                        float grad_scale, Tensor* per_sample) {
+  grad_.resize(logits.shape());
+  return ops::softmax_cross_entropy(logits, labels, &grad_, grad_scale, per_sample);
+}
+
 double GaussianKl::forward(const Tensor& mu, const Tensor& logvar, float grad_scale,
                            Tensor* per_sample) {
   dmu_.resize(mu.shape());

@@ -36,6 +36,14 @@ class BceWithLogitsLoss : public Loss {
                  Tensor* per_sample = nullptr) override;
 };
 
+// Softmax cross-entropy on logits [N, C]; the target holds each row's class index [N] (as
+// floats). Stable for any logit.
+class SoftmaxCrossEntropyLoss : public Loss {
+ public:
+  double forward(const Tensor& logits, const Tensor& labels, float grad_scale,
+                 Tensor* per_sample = nullptr) override;
+};
+
 // KL(N(μ, σ²) ‖ N(0, 1)) = Σ -½(1 + log σ² - μ² - σ²), from μ and log σ².
 class GaussianKl {
  public:

@@ -37,6 +37,13 @@ std::unique_ptr<Sequential> build_encoder(const ModelConfig& c, int64_t out_feat
   return net;
 }
 
+std::unique_ptr<Sequential> build_classifier(const ModelConfig& c) {
+  auto net = build_encoder(c, c.latent, HiddenActivation::kConfigured);
+  net->add(hidden_activation(c, HiddenActivation::kConfigured));
+  net->emplace<Linear>(c.latent, c.num_classes);
+  return net;
+}
+
 std::unique_ptr<Sequential> build_decoder(const ModelConfig& c, int64_t in_features,
                                           bool batchnorm) {
   auto net = std::make_unique<Sequential>();

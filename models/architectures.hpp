@@ -15,6 +15,10 @@ enum class HiddenActivation { kConfigured, kDiscriminator };  // the latter: lea
 // Input sample → `out_features` (no activation on the output).
 std::unique_ptr<Sequential> build_encoder(const ModelConfig& c, int64_t out_features,
                                           HiddenActivation act);
+// Input sample → `c.latent` features → activation → `c.num_classes` logits: an encoder with
+// one more linear layer; the features (the activation's output, layer size() - 2) are what
+// `latent score` compares.
+std::unique_ptr<Sequential> build_classifier(const ModelConfig& c);
 // `in_features` → one sample's values (logits / linear outputs; no output activation).
 std::unique_ptr<Sequential> build_decoder(const ModelConfig& c, int64_t in_features,
                                           bool batchnorm);

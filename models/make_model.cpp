@@ -1,4 +1,5 @@
 #include "models/autoencoder.hpp"
+#include "models/classifier.hpp"
 #include "models/gan.hpp"
 #include "models/vae.hpp"
 #include "runtime/error.hpp"
@@ -43,6 +44,7 @@ std::unique_ptr<Model> make_model(const ModelConfig& config, uint32_t seed) {
   validate(config);
   if (config.kind == "vae") return std::make_unique<Vae>(config, seed);
   if (config.kind == "gan") return std::make_unique<Gan>(config, seed);
+  if (config.kind == "classifier") return std::make_unique<Classifier>(config, seed);
   return std::make_unique<Autoencoder>(config, seed);
 }
 

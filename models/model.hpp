@@ -31,6 +31,8 @@ struct BatchInfo {
   uint32_t seed = 0;
   float lr_scale = 1.0f;  // warm-up factor on the configured learning rates
   int64_t step = 0;       // updates done before this one (the GAN's D/G phase follows it)
+  // Each row's class label, for models that needs_labels() (the classifier); null otherwise.
+  const std::vector<int>* labels = nullptr;
 };
 
 class Model {
@@ -68,6 +70,9 @@ class Model {
   // per_sample (reconstruction error for the autoencoders, negative ELBO for the VAE). GAN
   // throws UserError.
   virtual void score(const Tensor& batch, const BatchInfo& info, Tensor& scores);
+
+  // Whether train_step and evaluate need BatchInfo::labels (the classifier).
+  virtual bool needs_labels() const { return false; }
 
   virtual std::vector<Network*> networks() = 0;
   // Data-parallel training: statistics of the global batch that a loss needs (the KL sparsity

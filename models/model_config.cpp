@@ -61,8 +61,10 @@ void require_fits_in_memory(const ModelConfig& c) {
 }  // namespace
 
 void validate(const ModelConfig& c) {
-  require(one_of(c.kind, {"ae", "sparse-ae", "denoising-ae", "vae", "gan"}), "model", c.kind,
-          "ae, sparse-ae, denoising-ae, vae or gan");
+  require(one_of(c.kind, {"ae", "sparse-ae", "denoising-ae", "vae", "gan", "classifier"}), "model",
+          c.kind, "ae, sparse-ae, denoising-ae, vae, gan or classifier");
+  require(c.kind != "classifier" || c.num_classes >= 2, "num-classes",
+          std::to_string(c.num_classes), "at least 2 classes");
   require(one_of(c.arch, {"mlp", "conv"}), "arch", c.arch, "mlp or conv");
   require(c.latent > 0, "latent", std::to_string(c.latent), "a positive size");
   for (int64_t h : c.hidden) require(h > 0, "hidden", std::to_string(h), "positive widths");

@@ -11,9 +11,9 @@
 namespace latent {
 
 struct ModelConfig {
-  std::string kind = "vae";                      // ae | sparse-ae | denoising-ae | vae | gan
-  std::string arch = "mlp";                      // mlp | conv
-  std::vector<int64_t> hidden = {400};           // mlp hidden widths (encoder order)
+  std::string kind = "vae";             // ae | sparse-ae | denoising-ae | vae | gan | classifier
+  std::string arch = "mlp";             // mlp | conv
+  std::vector<int64_t> hidden = {400};  // mlp hidden widths (encoder order)
   std::vector<int64_t> conv_widths = {64, 128};  // conv channels (encoder / discriminator order)
   int64_t latent = 20;
   std::string activation = "relu";  // relu | leaky-relu | tanh | sigmoid | linear
@@ -27,6 +27,8 @@ struct ModelConfig {
   float noise_level = 0.3f;
 
   float beta = 1.0f;  // vae: weight of the KL term
+
+  int64_t num_classes = 0;  // classifier: outputs (resolved from the training labels when 0)
 
   std::string gan_loss = "bce";  // bce | hinge
   int d_steps = 1, g_steps = 1;

@@ -238,6 +238,15 @@ struct Trainer::Impl {
     return row;
   }
 
+  // The batch's labels, read only for models that train on them (the classifier).
+  std::vector<int> labels;
+  std::vector<int>* wanted_labels() { return model.needs_labels() ? &labels : nullptr; }
+  void require_labels(const StreamingDataset& data, const DatasetSpec& spec) const {
+    if (model.needs_labels() && !data.has_labels())
+      throw UserError(spec.path + ": no /" + spec.labels_name + " dataset; --model " +
+                      model.kind() + " trains on labels (--labels-dataset names them)");
+  }
+
   bool has_validation() const { return !opt.val_data.empty() || opt.val_fraction > 0; }
 
   // The held-out part of the training file, or the validation file (same datasets, classes).
@@ -258,10 +267,11 @@ struct Trainer::Impl {
     Tensor images;
     uint64_t first = 0;
     MetricsAccumulator acc;
-    while (val.next_batch(images, nullptr, &first)) {
-      acc.add(model.evaluate(images, BatchInfo{first, images.dim(0), opt.seed, 1.0f, pos.step},
-                             nullptr),
-              static_cast<double>(images.dim(0)));
+    while (val.next_batch(images, wanted_labels(), &first)) {
+      acc.add(
+          model.evaluate(images, BatchInfo{first, images.dim(0), opt.seed, 1.0f, pos.step, &labels},
+                         nullptr),
+          static_cast<double>(images.dim(0)));
     }
     Metrics m = acc.reduce(comm);
     nlohmann::ordered_json row{{"split", "val"}, {"step", pos.step}, {"epoch", epoch + 1}};
@@ -325,8 +335,11 @@ struct Trainer::Impl {
       throw UserError(validation_spec().path + ": validation samples have shape " +
                       validation_data->sample_shape().str() + "; expected " +
                       data.sample_shape().str() + " like the training data " + opt.data.path);
-    grids_drawable = drawable(data.sample_shape());
-    if (!grids_drawable && writer)
+    require_labels(data, opt.data);
+    if (validation_data) require_labels(*validation_data, validation_spec());
+    // A classifier's input is not what it outputs: nothing to draw.
+    grids_drawable = drawable(data.sample_shape()) && !model.needs_labels();
+    if (!grids_drawable && writer && !model.needs_labels())
       std::fprintf(stderr, "latent: note: samples of shape %s are not images; no PNG grids\n",
                    data.sample_shape().str().c_str());
     if (!opt.resume.empty()) {
@@ -354,7 +367,7 @@ struct Trainer::Impl {
     Tensor images;
     uint64_t first = 0;
     const ModelConfig& mc = model.config();
-    const bool unit_interval = mc.kind == "gan" || mc.recon == "bce";
+    const bool unit_interval = mc.kind == "gan" || (mc.recon == "bce" && !model.needs_labels());
     const std::string unit_why = mc.kind == "gan" ? "the gan's sigmoid generator" : "--recon bce";
     const int64_t checked_epoch = pos.epoch;  // the data is the same every epoch
 
@@ -363,7 +376,7 @@ struct Trainer::Impl {
       for (int64_t skip = 0; skip < pos.step_in_epoch; ++skip)  // resuming mid-epoch
         data.next_batch(images, nullptr, &first);
       auto wait_start = Clock::now();
-      while (pos.step < total && data.next_batch(images, nullptr, &first)) {
+      while (pos.step < total && data.next_batch(images, wanted_labels(), &first)) {
         double data_wait = seconds_since(wait_start);
         if (unit_interval && pos.epoch == checked_epoch)
           check_unit_interval(images, opt.data, first, unit_why);
@@ -371,8 +384,8 @@ struct Trainer::Impl {
         int64_t global = data.global_batch_rows(pos.step_in_epoch);
         double comm_before = comm_wait_seconds();
         auto step_start = Clock::now();
-        Metrics m =
-            model.train_step(images, BatchInfo{first, global, opt.seed, lr_scale(), pos.step});
+        Metrics m = model.train_step(
+            images, BatchInfo{first, global, opt.seed, lr_scale(), pos.step, &labels});
         check_finite(m, pos.step, pos.epoch);
         // Where a step's time goes: the whole update, the part blocked on gradient allreduce
         // (not hidden behind backward), and the wait for the prefetched batch.

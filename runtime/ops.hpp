@@ -118,6 +118,22 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
 double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
+// ---- classification and likelihood bounds (runtime/ops_probability.cpp) --------------------
+// Softmax cross-entropy of logits[N, C] against class indices labels[N] (held as floats, exact
+// below 2^24): Σ_n log Σ_c e^z[n,c] - z[n, label_n], stable for any logit. grad (when given)
+// is overwritten with grad_scale · (softmax(z) - onehot(label)).
+double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+                             float grad_scale, Tensor* per_sample = nullptr);
+// out[N] = the column of each row's largest value (the first of ties), as a float.
+void argmax_rows(const Tensor& x, Tensor& out);
+// Elements where a and b hold the same value.
+int64_t count_equal(const Tensor& a, const Tensor& b);
+// out[N] = log Σ_k e^x[n,k], stable (the row's maximum is taken out first).
+void logsumexp_rows(const Tensor& x, Tensor& out);
+// out[N] = log N(z; 0, I) - log N(z; μ, σ²) for z = μ + σ·ε: Σ_j (ε² - z² + log σ²) / 2, the
+// prior-over-posterior part of a VAE's importance weight.
+void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out);
+
 // ---- random numbers (Philox4x32-10, runtime/philox.hpp) ------------------------------------
 // Element j of row n of t[N, ...] is the draw (key, index first_index + n, element j): a row's
 // numbers depend on its global sample index only, never on the batch split or the device.

@@ -54,6 +54,38 @@ TEST(GradCheck, Bce) {
                          {});
 }
 
+TEST(GradCheck, SoftmaxCrossEntropy) {
+  Tensor logits = random_tensor(Shape{4, 5}, 11), labels(Shape{4});
+  const int classes[4] = {0, 3, 4, 2};
+  for (int i = 0; i < 4; ++i) labels.data()[i] = static_cast<float>(classes[i]);
+  SoftmaxCrossEntropyLoss loss;
+  Tensor per_sample(Shape{4});
+  double value = loss.forward(logits, labels, kScale, &per_sample);
+  double expected = 0;
+  for (int n = 0; n < 4; ++n) {
+    double sum = 0;
+    for (int c = 0; c < 5; ++c) sum += std::exp(static_cast<double>(logits.data()[n * 5 + c]));
+    const double row = std::log(sum) - logits.data()[n * 5 + classes[n]];
+    EXPECT_NEAR(per_sample.data()[n], row, 1e-5);
+    expected += row;
+  }
+  EXPECT_NEAR(value, expected, 1e-4);
+  expect_matches_numeric(
+      "softmax_cross_entropy", logits, copy_of(loss.grad()),
+      [&] { return kScale * SoftmaxCrossEntropyLoss().forward(logits, labels, 1); }, {});
+}
+
+TEST(GradCheck, SoftmaxCrossEntropyIsStableForLargeLogits) {
+  Tensor logits(Shape{1, 3}), labels(Shape{1});
+  logits.data()[0] = 1000.0f, logits.data()[1] = -1000.0f, logits.data()[2] = 990.0f;
+  labels.data()[0] = 2.0f;
+  SoftmaxCrossEntropyLoss loss;
+  double value = loss.forward(logits, labels, 1.0f);
+  EXPECT_NEAR(value, 10.0, 1e-3);  // log(e^1000 + e^990) - 990 ≈ 10
+  EXPECT_NEAR(loss.grad().data()[0], 1.0, 1e-4);
+  EXPECT_NEAR(loss.grad().data()[2], -1.0, 1e-4);
+}
+
 TEST(GradCheck, BceIsStableForLargeLogits) {
   Tensor logits(Shape{1, 2}), target(Shape{1, 2});
   logits.data()[0] = 200.0f, logits.data()[1] = -200.0f;

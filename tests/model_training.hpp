@@ -26,15 +26,24 @@ inline Tensor rows_of(const Tensor& data, int64_t begin, int64_t n) {
   return data.slice(begin, begin + n);
 }
 
-// `steps` updates with batches taken in order, wrapping around the data.
+// labels[begin, begin + n), or empty when there are none.
+inline std::vector<int> labels_of(const std::vector<int>* labels, int64_t begin, int64_t n) {
+  if (!labels) return {};
+  return std::vector<int>(labels->begin() + begin, labels->begin() + begin + n);
+}
+
+// `steps` updates with batches taken in order, wrapping around the data (and its labels, for
+// the classifier).
 inline TrainTrace train_steps(Model& model, const Tensor& data, int64_t batch, int steps,
-                              uint32_t seed = 7, uint64_t first_step = 0) {
+                              uint32_t seed = 7, uint64_t first_step = 0,
+                              const std::vector<int>* labels = nullptr) {
   TrainTrace trace;
   int64_t per_epoch = data.dim(0) / batch;
   for (int s = 0; s < steps; ++s) {
     uint64_t step = first_step + s;
     Tensor x = rows_of(data, (step % per_epoch) * batch, batch);
-    BatchInfo info{step * batch, batch, seed, 1.0f, static_cast<int64_t>(step)};
+    std::vector<int> y = labels_of(labels, (step % per_epoch) * batch, batch);
+    BatchInfo info{step * batch, batch, seed, 1.0f, static_cast<int64_t>(step), &y};
     trace.steps.push_back(model.train_step(x, info));
   }
   return trace;
@@ -84,12 +93,15 @@ inline SampleStats compare_samples(const Tensor& fake, const Tensor& real) {
 }
 
 // Σ metrics over the data in batches, divided by the samples.
-inline Metrics evaluate_all(Model& model, const Tensor& data, int64_t batch) {
+inline Metrics evaluate_all(Model& model, const Tensor& data, int64_t batch,
+                            const std::vector<int>* labels = nullptr) {
   Metrics total;
   int64_t n = (data.dim(0) / batch) * batch;
   for (int64_t b = 0; b < n; b += batch) {
     Tensor x = rows_of(data, b, batch);
-    Metrics m = model.evaluate(x, BatchInfo{static_cast<uint64_t>(b), batch, 7, 1.0f}, nullptr);
+    std::vector<int> y = labels_of(labels, b, batch);
+    Metrics m =
+        model.evaluate(x, BatchInfo{static_cast<uint64_t>(b), batch, 7, 1.0f, 0, &y}, nullptr);
     for (auto& [k, v] : m.items()) total.set(k, (total.has(k) ? total.get(k) : 0.0) + v);
   }
   Metrics mean;

@@ -27,6 +27,7 @@ ModelConfig small_config(const std::string& kind, const std::string& arch) {
   c.latent = 6;
   c.sample_shape = Shape{1, 28, 28};
   if (kind == "gan") c.pretrain_epochs = 0;
+  if (kind == "classifier") c.num_classes = 10;
   return c;
 }
 
@@ -41,8 +42,9 @@ TEST_P(CheckpointRoundTrip, ReloadGivesIdenticalEvalAndResumeContinuesExactly) {
   auto [kind, arch] = GetParam();
   ModelConfig c = small_config(kind, arch);
   Tensor data = testing::mnist_subset(128, false);
+  const std::vector<int>* labels = &testing::mnist().labels;  // the subset's are its prefix
   auto trained = make_model(c, 1);
-  testing::train_steps(*trained, data, 32, 6);
+  testing::train_steps(*trained, data, 32, 6, 7, 0, labels);
   std::string path = temp_path(std::string(kind) + "-" + arch + ".h5");
   TrainingPosition pos{6, 1, 2, 1, 1};
   save_checkpoint(*trained, path, "model = " + std::string(kind), pos);
@@ -54,13 +56,13 @@ TEST_P(CheckpointRoundTrip, ReloadGivesIdenticalEvalAndResumeContinuesExactly) {
   EXPECT_EQ(back.step_in_epoch, 2);
   EXPECT_EQ(checkpoint_config_text(path), "model = " + std::string(kind));
 
-  Metrics a = testing::evaluate_all(*trained, data, 32);
-  Metrics b = testing::evaluate_all(*reloaded, data, 32);
+  Metrics a = testing::evaluate_all(*trained, data, 32, labels);
+  Metrics b = testing::evaluate_all(*reloaded, data, 32, labels);
   for (auto& [k, v] : a.items()) EXPECT_EQ(v, b.get(k)) << kind << " " << k;
 
   // Resuming: both take the same further steps and stay bit-identical.
-  auto ta = testing::train_steps(*trained, data, 32, 3, 7, 6);
-  auto tb = testing::train_steps(*reloaded, data, 32, 3, 7, 6);
+  auto ta = testing::train_steps(*trained, data, 32, 3, 7, 6, labels);
+  auto tb = testing::train_steps(*reloaded, data, 32, 3, 7, 6, labels);
   for (size_t i = 0; i < ta.steps.size(); ++i)
     for (auto& [k, v] : ta.steps[i].items()) EXPECT_EQ(v, tb.steps[i].get(k)) << kind << " " << k;
   fs::remove(path);
@@ -71,7 +73,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::make_pair("ae", "mlp"), std::make_pair("sparse-ae", "mlp"),
                       std::make_pair("denoising-ae", "mlp"), std::make_pair("vae", "mlp"),
                       std::make_pair("vae", "conv"), std::make_pair("gan", "mlp"),
-                      std::make_pair("gan", "conv")),
+                      std::make_pair("gan", "conv"), std::make_pair("classifier", "mlp"),
+                      std::make_pair("classifier", "conv")),
     [](const auto& info) {
       std::string n = std::string(info.param.first) + "_" + info.param.second;
       for (auto& ch : n)

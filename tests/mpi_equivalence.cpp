@@ -42,6 +42,7 @@ ModelConfig config_for(const std::string& kind, const std::string& arch,
   c.latent = 8;
   c.sample_shape = Shape{1, 28, 28};
   c.optimizer.kind = optimizer;
+  c.num_classes = 10;  // the classifier's; the other models ignore it
   if (optimizer == "sgd") c.lr = c.lr_d = c.lr_g = 0.05f;
   return c;
 }
@@ -63,7 +64,9 @@ void take_step(Model& model, const Tensor& data, int step, int64_t offset, int64
                const Case& c) {
   int64_t first = step * global_batch() + offset;
   Tensor x = data.slice(first, first + rows);
-  BatchInfo info{static_cast<uint64_t>(first), global_batch(), 11, 1.0f, step};
+  const std::vector<int>& all = testing::mnist().labels;  // `data` is their prefix
+  std::vector<int> labels(all.begin() + first, all.begin() + first + rows);
+  BatchInfo info{static_cast<uint64_t>(first), global_batch(), 11, 1.0f, step, &labels};
   if (step < c.pretrain_steps)
     model.pretrain_step(x, info);
   else
@@ -184,22 +187,24 @@ Case gan_variant(const char* name) {
   return c;
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, DataParallel,
-                         ::testing::Values(Case{"ae", config_for("ae", "mlp")},
-                                           Case{"vae", config_for("vae", "mlp")},
-                                           Case{"gan", config_for("gan", "mlp")}, sync_bn_dcgan(),
-                                           Case{"ae-adam", config_for("ae", "mlp", "adam")},
-                                           Case{"vae-adam", config_for("vae", "mlp", "adam")},
-                                           sparse("l1"), sparse("kl"), denoising("gaussian"),
-                                           denoising("masking"), denoising("salt-pepper"),
-                                           gan_variant("gan-hinge"), gan_variant("gan-2d-2g"),
-                                           gan_variant("gan-pretrain")),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
-                           for (auto& ch : n)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Models, DataParallel,
+    ::testing::Values(Case{"ae", config_for("ae", "mlp")}, Case{"vae", config_for("vae", "mlp")},
+                      Case{"gan", config_for("gan", "mlp")}, sync_bn_dcgan(),
+                      Case{"ae-adam", config_for("ae", "mlp", "adam")},
+                      Case{"vae-adam", config_for("vae", "mlp", "adam")}, sparse("l1"),
+                      sparse("kl"), denoising("gaussian"), denoising("masking"),
+                      denoising("salt-pepper"), gan_variant("gan-hinge"), gan_variant("gan-2d-2g"),
+                      gan_variant("gan-pretrain"),
+                      Case{"classifier", config_for("classifier", "mlp")},
+                      Case{"classifier-conv", config_for("classifier", "conv")},
+                      Case{"classifier-adam", config_for("classifier", "mlp", "adam")}),
+    [](const auto& info) {
+      std::string n = info.param.name;
+      for (auto& ch : n)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      return n;
+    });
 
 }  // namespace
 }  // namespace latent
