@@ -24,7 +24,13 @@ free_port() {
 }
 
 # Daemons outlive `start`, so init is their parent and may reap them late: a zombie is dead.
-alive() { local st; st="$(ps -o stat= -p "$1" 2>/dev/null)" && [ "${st#Z}" = "$st" ]; }
+# (/proc/PID/stat: "PID (NAME) STATE ...").
+alive() {
+  local st
+  read -r st 2>/dev/null < "/proc/$1/stat" || return 1
+  st="${st##*) }"
+  [ "${st%% *}" != Z ]
+}
 
 # Ends PIDFILE's process: TERM, then KILL after 5 s.
 stop_pid() {
