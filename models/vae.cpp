@@ -43,7 +43,8 @@ std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchIn
 
 std::vector<StreamId> Vae::random_streams() {
   auto streams = Model::random_streams();
-  streams.push_back(kStreamNoise);  // ε
+  streams.push_back(kStreamNoise);         // ε
+  streams.push_back(importance_stream());  // the importance-weighted bound's draws
   return streams;
 }
 

@@ -28,6 +28,14 @@ class Vae : public Model {
   void decode(const Tensor& codes, Tensor& images) override;
   bool samples_from_prior() const override { return true; }
 
+  // Σ over the batch of the importance-weighted bound on log p(x) with k draws per sample
+  // (models/vae_importance.cpp; k = 1: the ELBO, estimated with one draw), in nats; each
+  // sample's bound into `per_sample` [N] when given. Inference mode.
+  double importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
+                                   Tensor* per_sample = nullptr);
+  // The stream of the bound's draws (keyed by (sample index)·k + draw).
+  static StreamId importance_stream();
+
  private:
   // Forward through encoder, sampling and decoder; returns Σ recon and Σ KL.
   std::pair<double, double> forward_losses(const Tensor& batch, const BatchInfo& info, bool train,
@@ -38,6 +46,7 @@ class Vae : public Model {
   GaussianKl kl_;
   Tensor mu_, logvar_, sigma_, eps_, z_;
   Tensor dmu_, dlogvar_, dh_, tmp_, kl_per_sample_;
+  Tensor iw_mu_, iw_logvar_, iw_sigma_, iw_eps_, iw_z_, iw_x_, iw_recon_;
 };
 
 }  // namespace latent

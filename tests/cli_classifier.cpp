@@ -12,7 +12,8 @@ using testing::read_text;
 namespace fs = std::filesystem;
 
 const char* kClassifier =
-    " train --data mnist.h5 --model classifier --hidden 128 --latent 32 --batch 100 --epochs 2";
+    " train --data mnist.h5 --model classifier --hidden 128 --latent 32 --batch 100 --epochs 2 "
+    "--threads 1";
 
 TEST_F(CliTest, ClassifierTrainsOnLabelsAndEvalReportsAccuracy) {
   auto r = run(std::string(kClassifier) + " --val-fraction 0.2 --out run");
@@ -25,7 +26,7 @@ TEST_F(CliTest, ClassifierTrainsOnLabelsAndEvalReportsAccuracy) {
   EXPECT_EQ(val["split"], "val");
   EXPECT_GT(val["accuracy"].get<double>(), 0.85) << metrics;
 
-  auto e = run(" eval --checkpoint run/checkpoint.h5 --data mnist.h5");
+  auto e = run(" eval --checkpoint run/checkpoint.h5 --data mnist.h5 --threads 1");
   ASSERT_EQ(e.status, 0) << e.output;
   auto j = last_json(e.output);
   EXPECT_EQ(j["model"], "classifier");
