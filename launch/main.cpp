@@ -36,6 +36,7 @@ const Subcommand kSubcommands[] = {
     {"interpolate", cmd_interpolate, "walk in latent space between two samples (PNG strip)"},
     {"plot-latent", cmd_plot_latent, "scatter of the codes coloured by label (PNG, gnuplot)"},
     {"plot", cmd_plot, "loss curves of a run's metrics.jsonl (PNG, gnuplot)"},
+    {"score", cmd_score, "FID, judge accuracy and class coverage of a vae or gan's samples"},
 };
 
 void usage(FILE* out) {

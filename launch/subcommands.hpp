@@ -16,3 +16,4 @@ int cmd_generate(int argc, char** argv);
 int cmd_interpolate(int argc, char** argv);
 int cmd_plot_latent(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_score(int argc, char** argv);

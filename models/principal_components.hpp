@@ -1,6 +1,7 @@
 #pragma once
 // Principal components of a small set of codes, for 2-d maps of a latent space (plot-latent).
-// Plain double arithmetic on a K x K covariance: K is a code size, tens to hundreds.
+// Double arithmetic on a K x K covariance (K is a code size, tens to hundreds), decomposed by
+// models/symmetric_eigen.hpp.
 #include <cstdint>
 #include <vector>
 
@@ -13,7 +14,7 @@ struct Projection2d {
 };
 
 // Projects n rows of k values (row-major) onto their first two principal components (of the
-// centred data; eigenvectors of the covariance by cyclic Jacobi rotations). Each axis' sign is
+// centred data; eigenvectors of the covariance). Each axis' sign is
 // fixed so that its largest-magnitude entry is positive: the same data gives the same picture.
 // k == 1: PC2 is absent (zeros).
 Projection2d project_2d(const std::vector<float>& rows, int64_t n, int64_t k);
