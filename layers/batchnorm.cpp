@@ -39,6 +39,7 @@ Shape BatchNorm::output_shape(const Shape& in) const {
 
 const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
   y_.resize(output_shape(x.shape()));
+  y_.set_channels_last(x.channels_last());
   x_ = x.view();
   if (!ctx.train) {
     ops::batchnorm_forward_infer(x, scale_.value, shift_.value, running_mean_, running_var_, y_,
@@ -81,6 +82,7 @@ const Tensor& BatchNorm::backward(const Tensor& dy, bool) {
   // Batch norm's parameter gradients come out of the same primitive as dx, so dx is computed
   // even for a first layer.
   dx_.resize(x_.shape());
+  dx_.set_channels_last(x_.channels_last());
   if (!sum_ranks_) {
     ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, scale_.grad, shift_.grad, eps_);
     return dx_;

@@ -38,6 +38,7 @@ Shape ConvLayerBase::output_shape(const Shape& in) const {
 
 const Tensor& ConvLayerBase::forward(const Tensor& x, const PassContext&) {
   y_.resize(output_shape(x.shape()));
+  y_.set_channels_last(channels_last_);
   x_ = x.view();
   op_forward(x_, weight_.value, has_bias_ ? &bias_.value : nullptr, y_);
   return y_;
@@ -47,6 +48,7 @@ const Tensor& ConvLayerBase::backward(const Tensor& dy, bool need_dx) {
   if (param_grads_) op_backward_weights(x_, dy, weight_.grad, has_bias_ ? &bias_.grad : nullptr);
   if (need_dx) {
     dx_.resize(x_.shape());
+    dx_.set_channels_last(x_.channels_last());
     op_backward_data(dy, weight_.value, dx_);
   }
   return dx_;

@@ -16,6 +16,9 @@ class ConvLayerBase : public Layer {
   void init_params(const CounterRng& rng) override;
   std::vector<Param*> params() override;
   Shape output_shape(const Shape& in) const override;
+  // Outputs stored channels-last (NHWC): the CPU's convolution kernels then run with no reorders
+  // around them, and batch norm and activations keep the layout. Off by default.
+  void set_channels_last(bool on) { channels_last_ = on; }
 
  protected:
   ConvLayerBase(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride,
@@ -29,6 +32,7 @@ class ConvLayerBase : public Layer {
   int64_t in_c_, out_c_, k_;
   ops::ConvGeometry g_;
   bool has_bias_;
+  bool channels_last_ = false;
   Param weight_, bias_;
   Tensor x_, y_, dx_;
 };

@@ -20,6 +20,8 @@ const Tensor& Dropout::forward(const Tensor& x, const PassContext& ctx) {
   if (!y_.owns_storage()) y_ = Tensor();  // drop a view left by an inference pass
   mask_.resize(x.shape());
   y_.resize(x.shape());
+  mask_.set_channels_last(x.channels_last());  // the mask is drawn in memory order
+  y_.set_channels_last(x.channels_last());
   CounterRng(ctx.seed, stream_).fill_dropout_mask(mask_, ctx.first_sample, p_);
   ops::mul(x, mask_, y_);
   return y_;
@@ -32,6 +34,7 @@ const Tensor& Dropout::backward(const Tensor& dy, bool) {
   }
   if (!dx_.owns_storage()) dx_ = Tensor();
   dx_.resize(dy.shape());
+  dx_.set_channels_last(dy.channels_last());
   ops::mul(dy, mask_, dx_);
   return dx_;
 }

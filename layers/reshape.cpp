@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runtime/ops.hpp"
+
 namespace latent {
 
 Shape Reshape::output_shape(const Shape& in) const {
@@ -22,7 +24,14 @@ Shape Reshape::output_shape(const Shape& in) const {
 
 const Tensor& Reshape::forward(const Tensor& x, const PassContext&) {
   in_shape_ = x.shape();
-  y_ = x.view();
+  in_channels_last_ = x.channels_last();
+  if (in_channels_last_) {  // samples are reinterpreted in nchw order: relayout first
+    plain_.resize(x.shape());
+    ops::copy_layout(x, plain_);
+    y_ = plain_.view();
+  } else {
+    y_ = x.view();
+  }
   y_.reshape(output_shape(x.shape()));
   return y_;
 }
@@ -30,7 +39,11 @@ const Tensor& Reshape::forward(const Tensor& x, const PassContext&) {
 const Tensor& Reshape::backward(const Tensor& dy, bool) {
   dx_ = dy.view();
   dx_.reshape(in_shape_);
-  return dx_;
+  if (!in_channels_last_) return dx_;
+  channels_last_dx_.resize(in_shape_);
+  channels_last_dx_.set_channels_last(true);
+  ops::copy_layout(dx_, channels_last_dx_);
+  return channels_last_dx_;
 }
 
 }  // namespace latent

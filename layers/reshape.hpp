@@ -1,6 +1,7 @@
 #pragma once
 // Reshape each sample (Flatten is Reshape to one dimension). Output and input gradient are
-// views: no data moves.
+// views: no data moves, except for channels-last input, which is relaid out to nchw first (so a
+// flattened sample is always in C, H, W order) and its gradient back.
 #include <memory>
 
 #include "layers/layer.hpp"
@@ -19,7 +20,8 @@ class Reshape : public Layer {
  private:
   std::vector<int64_t> sample_shape_;
   Shape in_shape_;
-  Tensor y_, dx_;
+  bool in_channels_last_ = false;
+  Tensor y_, dx_, plain_, channels_last_dx_;
 };
 
 inline std::unique_ptr<Reshape> make_flatten() {

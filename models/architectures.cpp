@@ -15,6 +15,16 @@ std::unique_ptr<Layer> hidden_activation(const ModelConfig& c, HiddenActivation 
   return std::make_unique<Activation>(parse_activation(c.activation), 0.2f);
 }
 
+// Hidden convolution layers keep their outputs channels-last: the CPU's convolution, batch norm
+// and activation kernels then run on them with no reorders in between (bench/RESULTS.md). The
+// model's output layer stays nchw, like the data.
+template <class Conv>
+std::unique_ptr<Layer> channels_last(int64_t in, int64_t out) {
+  auto layer = std::make_unique<Conv>(in, out, 4, 2, 1);
+  layer->set_channels_last(true);
+  return layer;
+}
+
 }  // namespace
 
 std::unique_ptr<Sequential> build_encoder(const ModelConfig& c, int64_t out_features,
@@ -23,8 +33,8 @@ std::unique_ptr<Sequential> build_encoder(const ModelConfig& c, int64_t out_feat
   const Shape& s = c.sample_shape;
   if (c.arch == "conv") {
     int64_t w1 = c.conv_widths[0], w2 = c.conv_widths[1];
-    net->emplace<Conv2d>(s[0], w1, 4, 2, 1).add(hidden_activation(c, act));
-    net->emplace<Conv2d>(w1, w2, 4, 2, 1).add(hidden_activation(c, act));
+    net->add(channels_last<Conv2d>(s[0], w1)).add(hidden_activation(c, act));
+    net->add(channels_last<Conv2d>(w1, w2)).add(hidden_activation(c, act));
     net->add(make_flatten()).emplace<Linear>(w2 * (s[1] / 4) * (s[2] / 4), out_features);
     return net;
   }
@@ -54,7 +64,7 @@ std::unique_ptr<Sequential> build_decoder(const ModelConfig& c, int64_t in_featu
     if (batchnorm) net->emplace<BatchNorm>(w2 * h * w);
     net->add(hidden_activation(c, HiddenActivation::kConfigured));
     net->emplace<Reshape>(std::vector<int64_t>{w2, h, w});
-    net->emplace<ConvTranspose2d>(w2, w1, 4, 2, 1);
+    net->add(channels_last<ConvTranspose2d>(w2, w1));
     if (batchnorm) net->emplace<BatchNorm>(w1);
     net->add(hidden_activation(c, HiddenActivation::kConfigured));
     net->emplace<ConvTranspose2d>(w1, s[0], 4, 2, 1);

@@ -24,6 +24,14 @@ void expect(bool ok, const char* op, const std::string& what) {
   if (!ok) throw std::invalid_argument(std::string(op) + ": " + what);
 }
 
+// Ops that walk tensors element by element in step need them in one layout.
+void same_layout(const char* op, std::initializer_list<const Tensor*> tensors) {
+  const Tensor* first = *tensors.begin();
+  for (const Tensor* t : tensors)
+    expect(t->channels_last() == first->channels_last(), op,
+           "tensors in different layouts (channels-last and nchw)");
+}
+
 void same_numel(const char* op, const Tensor& a, const Tensor& b) {
   expect(a.numel() == b.numel(), op,
          "shapes " + a.shape().str() + " and " + b.shape().str() + " differ in size");
@@ -112,6 +120,7 @@ void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor&
                              Tensor& mean, Tensor& var, float eps) {
   on_cpu("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
   same_numel("batchnorm_forward_train", x, y);
+  same_layout("batchnorm_forward_train", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
   cpu::batchnorm_forward_train(x, scale, shift, y, mean, var, eps);
 }
@@ -119,6 +128,7 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
   on_cpu("batchnorm_forward_infer", {&x, &scale, &shift, &y, &mean, &var});
   same_numel("batchnorm_forward_infer", x, y);
+  same_layout("batchnorm_forward_infer", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
   cpu::batchnorm_forward_infer(x, scale, shift, mean, var, y, eps);
 }
@@ -127,6 +137,7 @@ void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, 
   on_cpu("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
   same_numel("batchnorm_backward", x, dy);
   same_numel("batchnorm_backward", x, dx);
+  same_layout("batchnorm_backward", {&x, &dy, &dx});
   cpu::batchnorm_backward(x, dy, scale, mean, var, dx, dscale, dshift, eps);
 }
 
@@ -143,6 +154,7 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
          {&x, &dy, &scale, &mean, &var, &sum_dy, &sum_dy_xhat, &dx});
   same_numel("batchnorm_backward_data_from_sums", x, dy);
   same_numel("batchnorm_backward_data_from_sums", x, dx);
+  same_layout("batchnorm_backward_data_from_sums", {&x, &dy, &dx});
   cpu::batchnorm_backward_data_from_sums(x, dy, scale, mean, var, sum_dy, sum_dy_xhat, count, dx,
                                          eps);
 }
@@ -150,11 +162,13 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
   on_cpu("eltwise_forward", {&x, &y});
   same_numel("eltwise_forward", x, y);
+  same_layout("eltwise_forward", {&x, &y});
   cpu::eltwise_forward(f, alpha, x, y);
 }
 void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx) {
   on_cpu("eltwise_backward", {&x, &dy, &dx});
   same_numel("eltwise_backward", x, dy);
+  same_layout("eltwise_backward", {&x, &dy, &dx});
   same_numel("eltwise_backward", x, dx);
   cpu::eltwise_backward(f, alpha, x, dy, dx);
 }
@@ -167,6 +181,12 @@ void copy(const Tensor& src, Tensor& dst) {
   on_cpu("copy", {&src, &dst});
   same_numel("copy", src, dst);
   cpu::copy(src, dst);
+}
+
+void copy_layout(const Tensor& src, Tensor& dst) {
+  on_cpu("copy_layout", {&src, &dst});
+  expect(src.shape() == dst.shape(), "copy_layout", src.shape().str() + " to " + dst.shape().str());
+  cpu::copy_layout(src, dst);
 }
 
 void add(const Tensor& a, const Tensor& b, Tensor& y) {

@@ -72,6 +72,8 @@ void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& 
 // ---- whole-tensor moves ---------------------------------------------------------------------
 void fill(Tensor& x, float value);          // x = value
 void copy(const Tensor& src, Tensor& dst);  // dst = src (same number of elements)
+// dst = src, both [N,C,H,W], each in its own layout (Tensor::channels_last): a relayout.
+void copy_layout(const Tensor& src, Tensor& dst);
 
 // ---- small fused kernels --------------------------------------------------------------------
 void add(const Tensor& a, const Tensor& b, Tensor& y);  // y = a + b

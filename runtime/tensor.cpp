@@ -43,6 +43,7 @@ Tensor Tensor::wrap(float* data, const Shape& shape, Device device) {
 
 Tensor Tensor::view() const {
   Tensor t = wrap(data_, shape_, device_);
+  t.channels_last_ = channels_last_;
   return t;
 }
 
@@ -52,13 +53,18 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
                             std::to_string(end) + ") of " + shape_.str());
   Shape s = shape_;
   s[0] = end - begin;
-  return wrap(data_ + begin * shape_.per_sample(), s, device_);
+  Tensor t = wrap(data_ + begin * shape_.per_sample(), s, device_);
+  t.channels_last_ = channels_last_;
+  return t;
 }
 
 void Tensor::reshape(const Shape& shape) {
   if (shape.numel() != numel())
     throw std::invalid_argument("Tensor::reshape: " + shape_.str() + " to " + shape.str() +
                                 " changes the number of elements");
+  if (channels_last_ && !(shape == shape_))
+    throw std::logic_error("Tensor::reshape: " + shape_.str() +
+                           " is stored channels-last; convert it (ops::copy_layout) first");
   shape_ = shape;
 }
 

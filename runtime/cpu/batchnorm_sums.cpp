@@ -8,10 +8,17 @@
 namespace latent::cpu {
 namespace {
 
-// Calls f(channel, element index) over an [N,C] or [N,C,H,W] tensor.
+// Calls f(channel, element index) over an [N,C] or [N,C,H,W] tensor (either layout; the tensors
+// a call reads and writes share it).
 template <class F>
 void for_each_element(const Tensor& x, F f) {
   int64_t n = x.dim(0), c = x.dim(1), plane = x.numel() / (n * c);
+  if (x.channels_last()) {  // [N, H, W, C] in memory
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t i = 0; i < plane; ++i)
+        for (int64_t ch = 0; ch < c; ++ch) f(ch, (b * plane + i) * c + ch);
+    return;
+  }
   for (int64_t b = 0; b < n; ++b)
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t i = 0; i < plane; ++i) f(ch, (b * c + ch) * plane + i);

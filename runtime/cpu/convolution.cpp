@@ -36,13 +36,31 @@ struct DeconvFamily {
   static constexpr bool bias_in_forward = false;  // see the top of the file
 };
 
-// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias.
-using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool>;
+// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last.
+using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool>;
+
+// Channels-last activations (and 1-channel ones beside them: the same memory) are given to the
+// primitive as they are, so it runs its nhwc kernel with no reorders (oneDNN's brgconv: 5.6 ms
+// against 6.8 plus 0.4 of reorders each way for the DCGAN's 64→128 layer). Otherwise the
+// primitive picks its layout (format_tag::any) and the user's nchw data is reordered.
+struct ActivationLayout {
+  bool channels_last, mode;  // this tensor's flag; either side of the call is channels-last
+  dnnl::memory::desc user(const dims& d) const {
+    return plain_desc(d, channels_last || (mode && d[1] == 1) ? tag::nhwc : tag::nchw);
+  }
+  // With one side channels-last the other is reordered to it (a plain [N,128,7,7] coming out of
+  // a reshape): oneDNN 2.6 has no fast kernel for mixed layouts (its transposed convolution
+  // falls back to the reference one, 1000x slower).
+  dnnl::memory::desc primitive(const dims& d) const {
+    return mode ? plain_desc(d, tag::nhwc) : any_desc(d);
+  }
+};
 
 template <class F>
 struct ConvPrimitives {
   dims x_dims, w_dims, y_dims, strides, pads;
   bool has_bias;
+  ActivationLayout xl, yl;
   typename F::fwd::primitive_desc fwd_pd;
   // forward
   bool fwd_ready = false;
@@ -66,19 +84,26 @@ struct ConvPrimitives {
   std::unordered_map<int, dnnl::memory> bw_args;
 
   ConvPrimitives(const dims& x, const dims& w, const dims& y, int64_t stride, int64_t pad,
-                 bool bias)
-      : x_dims(x), w_dims(w), y_dims(y), strides{stride, stride}, pads{pad, pad}, has_bias(bias) {
+                 bool bias, bool x_channels_last, bool y_channels_last)
+      : x_dims(x),
+        w_dims(w),
+        y_dims(y),
+        strides{stride, stride},
+        pads{pad, pad},
+        has_bias(bias),
+        xl{x_channels_last, x_channels_last || y_channels_last},
+        yl{y_channels_last, x_channels_last || y_channels_last} {
     auto b_md = bias && F::bias_in_forward ? plain_desc({w[0]}, tag::x) : dnnl::memory::desc();
-    typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, any_desc(x), any_desc(w),
-                            b_md, any_desc(y), strides, pads, pads);
+    typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, xl.primitive(x),
+                            any_desc(w), b_md, yl.primitive(y), strides, pads, pads);
     fwd_pd = typename F::fwd::primitive_desc(d, engine());
   }
 
   void make_forward() {
     fwd = typename F::fwd(fwd_pd);
-    fwd_x = Relayout(plain_desc(x_dims, tag::nchw), fwd_pd.src_desc(), true);
+    fwd_x = Relayout(xl.user(x_dims), fwd_pd.src_desc(), true);
     fwd_w = Relayout(plain_desc(w_dims, tag::oihw), fwd_pd.weights_desc(), true);
-    fwd_y = Relayout(plain_desc(y_dims, tag::nchw), fwd_pd.dst_desc(), false);
+    fwd_y = Relayout(yl.user(y_dims), fwd_pd.dst_desc(), false);
     fwd_args = {{DNNL_ARG_SRC, fwd_x.primitive_side()},
                 {DNNL_ARG_WEIGHTS, fwd_w.primitive_side()},
                 {DNNL_ARG_DST, fwd_y.primitive_side()}};
@@ -86,7 +111,7 @@ struct ConvPrimitives {
       fwd_b = dnnl::memory(plain_desc({w_dims[0]}, tag::x), engine(), DNNL_MEMORY_NONE);
       fwd_args[DNNL_ARG_BIAS] = fwd_b;
     } else if (has_bias) {
-      auto y_md = plain_desc(y_dims, tag::nchw), b_md = plain_desc({1, w_dims[0], 1, 1}, tag::nchw);
+      auto y_md = yl.user(y_dims), b_md = plain_desc({1, w_dims[0], 1, 1}, tag::nchw);
       bias_add = dnnl::binary(dnnl::binary::primitive_desc(
           dnnl::binary::desc(dnnl::algorithm::binary_add, y_md, b_md, y_md), engine()));
       bias_y = dnnl::memory(y_md, engine(), DNNL_MEMORY_NONE);
@@ -97,13 +122,13 @@ struct ConvPrimitives {
   }
 
   void make_backward_data() {
-    typename F::bwd_data::desc d(F::algo, any_desc(x_dims), any_desc(w_dims), any_desc(y_dims),
-                                 strides, pads, pads);
+    typename F::bwd_data::desc d(F::algo, xl.primitive(x_dims), any_desc(w_dims),
+                                 yl.primitive(y_dims), strides, pads, pads);
     typename F::bwd_data::primitive_desc pd(d, engine(), fwd_pd);
     bwd_data = typename F::bwd_data(pd);
-    bd_dy = Relayout(plain_desc(y_dims, tag::nchw), pd.diff_dst_desc(), true);
+    bd_dy = Relayout(yl.user(y_dims), pd.diff_dst_desc(), true);
     bd_w = Relayout(plain_desc(w_dims, tag::oihw), pd.weights_desc(), true);
-    bd_dx = Relayout(plain_desc(x_dims, tag::nchw), pd.diff_src_desc(), false);
+    bd_dx = Relayout(xl.user(x_dims), pd.diff_src_desc(), false);
     bd_args = {{DNNL_ARG_DIFF_DST, bd_dy.primitive_side()},
                {DNNL_ARG_WEIGHTS, bd_w.primitive_side()},
                {DNNL_ARG_DIFF_SRC, bd_dx.primitive_side()}};
@@ -112,12 +137,12 @@ struct ConvPrimitives {
 
   void make_backward_weights() {
     auto db_md = has_bias ? plain_desc({w_dims[0]}, tag::x) : dnnl::memory::desc();
-    typename F::bwd_weights::desc d(F::algo, any_desc(x_dims), any_desc(w_dims), db_md,
-                                    any_desc(y_dims), strides, pads, pads);
+    typename F::bwd_weights::desc d(F::algo, xl.primitive(x_dims), any_desc(w_dims), db_md,
+                                    yl.primitive(y_dims), strides, pads, pads);
     typename F::bwd_weights::primitive_desc pd(d, engine(), fwd_pd);
     bwd_weights = typename F::bwd_weights(pd);
-    bw_x = Relayout(plain_desc(x_dims, tag::nchw), pd.src_desc(), true);
-    bw_dy = Relayout(plain_desc(y_dims, tag::nchw), pd.diff_dst_desc(), true);
+    bw_x = Relayout(xl.user(x_dims), pd.src_desc(), true);
+    bw_dy = Relayout(yl.user(y_dims), pd.diff_dst_desc(), true);
     bw_dw = Relayout(plain_desc(w_dims, tag::oihw), pd.diff_weights_desc(), false, true);
     bw_args = {{DNNL_ARG_SRC, bw_x.primitive_side()},
                {DNNL_ARG_DIFF_DST, bw_dy.primitive_side()},
@@ -131,21 +156,23 @@ struct ConvPrimitives {
 };
 
 template <class F>
-ConvPrimitives<F>& primitives_for(const Shape& x, const Shape& w, const Shape& y,
+ConvPrimitives<F>& primitives_for(const Tensor& x, const Shape& w, const Tensor& y,
                                   const ops::ConvGeometry& g, bool has_bias) {
   static std::map<Key, std::unique_ptr<ConvPrimitives<F>>> cache;
-  Key key{nchw_dims(x), nchw_dims(w), nchw_dims(y), g.stride, g.pad, has_bias};
+  Key key{nchw_dims(x.shape()), nchw_dims(w),     nchw_dims(y.shape()), g.stride, g.pad, has_bias,
+          x.channels_last(),    y.channels_last()};
   auto& slot = cache[key];
   if (!slot)
     slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key), std::get<2>(key),
-                                               g.stride, g.pad, has_bias);
+                                               g.stride, g.pad, has_bias, std::get<6>(key),
+                                               std::get<7>(key));
   return *slot;
 }
 
 template <class F>
 void forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
              const ops::ConvGeometry& g) {
-  auto& p = primitives_for<F>(x.shape(), w.shape(), y.shape(), g, b != nullptr);
+  auto& p = primitives_for<F>(x, w.shape(), y, g, b != nullptr);
   if (!p.fwd_ready) p.make_forward();
   p.fwd_x.input(x), p.fwd_w.input(w), p.fwd_y.output(y);
   if (b && F::bias_in_forward) bind(p.fwd_b, *b);
@@ -161,7 +188,7 @@ void forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
 template <class F>
 void backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ops::ConvGeometry& g) {
   // The bias does not enter backward-data: its primitives live under the no-bias key.
-  auto& p = primitives_for<F>(dx.shape(), w.shape(), dy.shape(), g, false);
+  auto& p = primitives_for<F>(dx, w.shape(), dy, g, false);
   if (!p.bwd_data_ready) p.make_backward_data();
   p.bd_dy.input(dy), p.bd_w.input(w), p.bd_dx.output(dx);
   p.bwd_data.execute(stream(), p.bd_args);
@@ -172,7 +199,7 @@ void backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ops::Con
 template <class F>
 void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                       const ops::ConvGeometry& g) {
-  auto& p = primitives_for<F>(x.shape(), dw.shape(), dy.shape(), g, db != nullptr);
+  auto& p = primitives_for<F>(x, dw.shape(), dy, g, db != nullptr);
   if (!p.bwd_weights_ready) p.make_backward_weights();
   p.bw_x.input(x), p.bw_dy.input(dy), p.bw_dw.output(dw);
   if (db) p.bw_db.output(*db);

@@ -47,6 +47,7 @@ namespace latent::cpu {
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
 void fill(Tensor& x, float value);
 void copy(const Tensor& src, Tensor& dst);
+void copy_layout(const Tensor& src, Tensor& dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
 void axpy(float alpha, const Tensor& x, Tensor& y);
 void scale(Tensor& x, float alpha);

@@ -24,17 +24,18 @@ struct Plan {
   std::vector<float> cols_buffer;  // [N, H·W, K²]
 };
 
-// N, C, H·W, K²
-using Key = std::tuple<int64_t, int64_t, int64_t, int64_t>;
+// N, C, H·W, K², channels-last source
+using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, bool>;
 
-Plan& plan_for(int64_t n, int64_t c, int64_t hw, int64_t kk) {
+Plan& plan_for(int64_t n, int64_t c, int64_t hw, int64_t kk, bool channels_last) {
   static std::map<Key, std::unique_ptr<Plan>> cache;
-  auto& slot = cache[Key{n, c, hw, kk}];
+  auto& slot = cache[Key{n, c, hw, kk, channels_last}];
   if (slot) return *slot;
   const auto f32 = dnnl::memory::data_type::f32;
   // The source [N,C,H,W] read as N matrices [H·W, C] (each the transpose of the stored
-  // [C, H·W]); the weights [C, K²] shared by every image.
-  dnnl::memory::desc src_md({n, hw, c}, f32, dims{c * hw, 1, hw});
+  // [C, H·W], or stored as it is when channels-last); the weights [C, K²] shared by every image.
+  dnnl::memory::desc src_md({n, hw, c}, f32,
+                            channels_last ? dims{c * hw, c, 1} : dims{c * hw, 1, hw});
   dnnl::memory::desc w_md({1, c, kk}, f32, dims{c * kk, kk, 1});
   dnnl::memory::desc cols_md({n, hw, kk}, f32, dims{hw * kk, kk, 1});
   dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_md, w_md, cols_md), engine());
@@ -77,7 +78,7 @@ void one_channel_image(const Tensor& src, const Tensor& w, const Tensor* bias, T
                        const ops::ConvGeometry& g) {
   const int64_t n = src.dim(0), c = src.dim(1), h_in = src.dim(2), w_in = src.dim(3);
   const int64_t k = w.dim(3), h_out = y.dim(2), w_out = y.dim(3);
-  Plan& p = plan_for(n, c, h_in * w_in, k * k);
+  Plan& p = plan_for(n, c, h_in * w_in, k * k, src.channels_last());
   bind(p.src, src), bind(p.weights, w);
   p.prim.execute(stream(), p.args);
   stream().wait();
