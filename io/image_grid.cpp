@@ -17,8 +17,18 @@ uint8_t to_byte(float v) {
 
 }  // namespace
 
-void write_image_grid(const std::string& path, const Tensor& images, int64_t height, int64_t width,
-                      const GridOptions& options) {
+int64_t ImageGrid::x(int64_t i) const {
+  return options.padding + (i % columns) * (width + options.padding);
+}
+
+int64_t ImageGrid::y(int64_t i) const {
+  const int64_t row = i / columns;
+  return options.padding + row * (height + options.padding) +
+         row / options.row_group * options.group_gap;
+}
+
+ImageGrid draw_image_grid(const std::string& path, const Tensor& images, int64_t height,
+                          int64_t width, const GridOptions& options) {
   const Shape& s = images.shape();
   int64_t channels = 1;
   if (s.rank() == 4) {
@@ -46,17 +56,20 @@ void write_image_grid(const std::string& path, const Tensor& images, int64_t hei
                            ? std::min(options.columns, n)
                            : static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
   const int64_t rows = (n + cols - 1) / cols;
-  const int64_t pad = std::max<int64_t>(0, options.padding);
-
-  PngImage png;
+  ImageGrid grid;
+  grid.columns = cols, grid.height = height, grid.width = width;
+  grid.options = options;
+  grid.options.padding = std::max<int64_t>(0, options.padding);
+  grid.options.row_group = std::max<int64_t>(1, options.row_group);
+  grid.options.group_gap = std::max<int64_t>(0, options.group_gap);
+  PngImage& png = grid.png;
   png.channels = static_cast<int>(channels);
-  png.width = cols * (width + pad) + pad;
-  png.height = rows * (height + pad) + pad;
+  png.width = grid.x(cols - 1) + width + grid.options.padding;
+  png.height = grid.y((rows - 1) * cols) + height + grid.options.padding;
   png.pixels.assign(png.width * png.height * channels, to_byte(options.pad_value));
   const float* src = images.data();
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t x0 = pad + (i % cols) * (width + pad);
-    const int64_t y0 = pad + (i / cols) * (height + pad);
+    const int64_t x0 = grid.x(i), y0 = grid.y(i);
     const float* img = src + i * channels * height * width;
     for (int64_t c = 0; c < channels; ++c)
       for (int64_t y = 0; y < height; ++y)
@@ -64,7 +77,12 @@ void write_image_grid(const std::string& path, const Tensor& images, int64_t hei
           png.pixels[((y0 + y) * png.width + x0 + x) * channels + c] =
               to_byte(img[(c * height + y) * width + x]);
   }
-  write_png(path, png);
+  return grid;
+}
+
+void write_image_grid(const std::string& path, const Tensor& images, int64_t height, int64_t width,
+                      const GridOptions& options) {
+  write_png(path, draw_image_grid(path, images, height, width, options).png);
 }
 
 }  // namespace latent

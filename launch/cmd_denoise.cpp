@@ -7,8 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "io/comparison_grid.hpp"
 #include "launch/app_support.hpp"
-#include "launch/comparison_grid.hpp"
 #include "launch/sharded_output.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "io/comparison_grid.hpp"
 #include "io/disk_space.hpp"
 #include "launch/app_support.hpp"
-#include "launch/comparison_grid.hpp"
 #include "launch/sharded_output.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"

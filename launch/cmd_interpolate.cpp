@@ -3,14 +3,16 @@
 // file): their codes (μ for a VAE), S evenly spaced points between them (linear, or spherical
 // with --slerp, which keeps a Gaussian code's norm), each decoded. The PNG strip shows sample
 // I, the S decoded points, and sample J; --out holds /latent (S, K) and /images (S, ...).
-// Small work: rank 0 does it alone.
+// The strip labels its end points: sample I framed in blue, J in orange, each captioned with
+// its row and label (a built-in pixel font), and stdout names both. Small work: rank 0 alone.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 
+#include "io/comparison_grid.hpp"
+#include "io/png_annotate.hpp"
 #include "io/table_writer.hpp"
 #include "launch/app_support.hpp"
-#include "launch/comparison_grid.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
@@ -19,8 +21,10 @@ namespace po = boost::program_options;
 
 namespace {
 
-// Rows `from` and `to` of the data file, streamed (the file may be larger than memory).
-latent::Tensor read_two_rows(const latent::DatasetSpec& spec, int64_t from, int64_t to) {
+// Rows `from` and `to` of the data file, streamed (the file may be larger than memory), and
+// their labels (-1 where the file has none).
+latent::Tensor read_two_rows(const latent::DatasetSpec& spec, int64_t from, int64_t to,
+                             int (&labels)[2]) {
   using namespace latent;
   auto single = make_single_process_communicator();
   auto data = open_shard(spec, 1024, *single);
@@ -33,15 +37,18 @@ latent::Tensor read_two_rows(const latent::DatasetSpec& spec, int64_t from, int6
   Tensor pair(s.batch_of(2));
   const int64_t per = s.numel();
   Tensor batch;
+  std::vector<int> batch_labels;
   uint64_t first = 0;
   int found = 0;
-  while (found < 2 && data->next_batch(batch, nullptr, &first)) {
+  labels[0] = labels[1] = -1;
+  while (found < 2 && data->next_batch(batch, &batch_labels, &first)) {
     const int64_t end = static_cast<int64_t>(first) + batch.dim(0);
     int64_t rows[2] = {from, to};
     for (int i = 0; i < 2; ++i)
       if (rows[i] >= static_cast<int64_t>(first) && rows[i] < end) {
         std::copy_n(batch.data() + (rows[i] - static_cast<int64_t>(first)) * per, per,
                     pair.data() + i * per);
+        if (data->has_labels()) labels[i] = batch_labels[rows[i] - static_cast<int64_t>(first)];
         ++found;
       }
   }
@@ -67,6 +74,32 @@ void between(const float* a, const float* b, int64_t k, double t, bool slerp, fl
   double wa = std::sin((1 - t) * omega) / std::sin(omega),
          wb = std::sin(t * omega) / std::sin(omega);
   for (int64_t j = 0; j < k; ++j) out[j] = static_cast<float>(wa * a[j] + wb * b[j]);
+}
+
+// The strip (I, the walk, J) with its ends framed and captioned: "ROW n" and "LABEL k".
+void write_strip(const std::string& path, const latent::Tensor& strip, const int64_t rows[2],
+                 const int labels[2]) {
+  using namespace latent;
+  const int64_t n = strip.dim(0);
+  ImageGrid grid = draw_comparison_grid(path, {&strip}, n, n);
+  PngImage png = to_rgb(grid.png);
+  const Rgb colours[2] = {Rgb{80, 170, 255}, Rgb{255, 160, 40}};  // blue, orange: on black too
+  const int64_t scale = std::max<int64_t>(1, grid.width / 14), line = text_height(scale) + 2;
+  const int64_t top = png.height;
+  extend_down(png, 2 * line + 2, 0);
+  for (int e = 0; e < 2; ++e) {
+    const int64_t i = e == 0 ? 0 : n - 1;
+    draw_frame(png, grid.x(i), grid.y(i), grid.width, grid.height, grid.options.padding,
+               colours[e]);
+    std::string caption[2] = {"ROW " + std::to_string(rows[e]),
+                              labels[e] >= 0 ? "LABEL " + std::to_string(labels[e]) : ""};
+    for (int l = 0; l < 2; ++l) {
+      // The first end's caption starts under it, the last end's ends under it.
+      const int64_t x = e == 0 ? grid.x(i) : grid.x(i) + grid.width - text_width(caption[l], scale);
+      draw_text(png, x, top + l * line, caption[l], colours[e], scale);
+    }
+  }
+  write_png(path, png);
 }
 
 }  // namespace
@@ -105,7 +138,9 @@ int cmd_interpolate(int argc, char** argv) {
     auto model = load_model(ckpt);
     DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
     expect_data_fits("interpolate", *model, ckpt, spec);
-    Tensor ends = read_two_rows(spec, vm["from"].as<int64_t>(), vm["to"].as<int64_t>());
+    const int64_t rows[2] = {vm["from"].as<int64_t>(), vm["to"].as<int64_t>()};
+    int labels[2];
+    Tensor ends = read_two_rows(spec, rows[0], rows[1], labels);
     Tensor codes, images;
     model->encode(ends, codes, nullptr);
     const int64_t k = codes.dim(1);
@@ -123,7 +158,7 @@ int cmd_interpolate(int argc, char** argv) {
       std::copy_n(ends.data(), per, strip.data());
       std::copy_n(images.data(), steps * per, strip.data() + per);
       std::copy_n(ends.data() + per, per, strip.data() + (steps + 1) * per);
-      write_comparison_grid(vm["png"].as<std::string>(), {&strip}, steps + 2, steps + 2);
+      write_strip(vm["png"].as<std::string>(), strip, rows, labels);
     }
     if (vm.count("out")) {
       TableWriter out(vm["out"].as<std::string>(),
@@ -131,9 +166,13 @@ int cmd_interpolate(int argc, char** argv) {
       out.append(steps, {path.data(), images.data()}, nullptr);
       out.close();
     }
-    std::cout << "interpolate: " << steps << " steps from row " << vm["from"].as<int64_t>()
-              << " to row " << vm["to"].as<int64_t>() << (vm.count("slerp") ? " (slerp)" : "")
-              << "\n";
+    auto end = [&](int e, const char* colour) {
+      return "row " + std::to_string(rows[e]) +
+             (labels[e] >= 0 ? " (label " + std::to_string(labels[e]) + ")" : std::string()) +
+             (vm.count("png") ? std::string(", ") + colour + " frame" : std::string());
+    };
+    std::cout << "interpolate: " << steps << " steps from " << end(0, "blue") << " to "
+              << end(1, "orange") << (vm.count("slerp") ? " (slerp)" : "") << "\n";
   }
   comm.barrier();
   return 0;

@@ -37,6 +37,8 @@ const Subcommand kSubcommands[] = {
     {"plot-latent", cmd_plot_latent, "scatter of the codes coloured by label (PNG, gnuplot)"},
     {"plot", cmd_plot, "loss curves of a run's metrics.jsonl (PNG, gnuplot)"},
     {"score", cmd_score, "FID, judge accuracy and class coverage of a vae or gan's samples"},
+    {"classify", cmd_classify, "a classifier's predicted labels as a dataset: /images, /labels"},
+    {"subset", cmd_subset, "rows of datasets into one file: a train/val split, concatenation"},
 };
 
 void usage(FILE* out) {

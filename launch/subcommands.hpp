@@ -17,3 +17,5 @@ int cmd_interpolate(int argc, char** argv);
 int cmd_plot_latent(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_score(int argc, char** argv);
+int cmd_classify(int argc, char** argv);
+int cmd_subset(int argc, char** argv);

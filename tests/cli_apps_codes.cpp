@@ -59,8 +59,9 @@ TEST_F(CliTest, EncodeDecodeAndReconstructAVae) {
   EXPECT_NEAR(last_json(r.output)["mse"].get<double>(), sum / 10000, 1e-6);
   // Trained: well under the ~0.1 per pixel of predicting every pixel as its mean.
   EXPECT_LT(sum / 10000, 0.07);
-  // 32 samples, 8 per row: 4 rows of originals and 4 of reconstructions, 28 px + 2 padding.
-  testing::expect_png(path("r.png"), 8 * 30 + 2, 8 * 30 + 2);
+  // 32 samples, 8 per row: 4 pairs of rows (originals, their reconstructions), 28 px + 2
+  // padding, 4 px more between pairs.
+  testing::expect_png(path("r.png"), 8 * 30 + 2, 8 * 30 + 2 + 3 * 4);
 }
 
 TEST_F(CliTest, AutoencoderCodesHaveNoLogvarAndDecodeBack) {

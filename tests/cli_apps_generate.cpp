@@ -32,8 +32,8 @@ TEST_F(CliTest, DenoisedImagesAreCloserToTheCleanOnesThanTheNoisy) {
   double sum = 0;
   for (int64_t i = 0; i < 10000; ++i) sum += error.data()[i];
   EXPECT_NEAR(sum / 10000, denoised, 1e-6);
-  // 16 samples, 8 per row: 2 rows each of clean, noisy and denoised.
-  testing::expect_png(path("d.png"), 8 * 30 + 2, 6 * 30 + 2);
+  // 16 samples, 8 per row: 2 groups of rows (clean, noisy, denoised), 4 px between groups.
+  testing::expect_png(path("d.png"), 8 * 30 + 2, 6 * 30 + 2 + 4);
   // The denoised file is data again: denoise it as given (--noise none).
   auto again = run(" denoise --checkpoint run/checkpoint.h5 --data d.h5 --noise none --out e.h5");
   ASSERT_EQ(again.status, 0) << again.output;

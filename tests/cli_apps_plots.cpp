@@ -25,7 +25,26 @@ TEST_F(CliTest, InterpolateWalksBetweenTheTwoCodes) {
             "--steps 6 --png i.png --out i.h5" +
             mode);
     ASSERT_EQ(r.status, 0) << r.output;
-    testing::expect_png(path("i.png"), 8 * 30 + 2, 32);  // sample, 6 steps, sample
+    // The ends are named: rows and labels (mnist-json files are in digit order: 3 is a 0, 9000
+    // an 8).
+    EXPECT_NE(r.output.find("from row 3 (label 0), blue frame to row 9000 (label 8), orange frame"),
+              std::string::npos)
+        << r.output;
+    // Sample, 6 steps, sample; below, two caption lines of 10 px (the 3x5 font at scale 2).
+    testing::expect_png(path("i.png"), 8 * 30 + 2, 32 + 2 * 12 + 2);
+    PngImage strip = read_png(path("i.png").string());
+    ASSERT_EQ(strip.channels, 3);
+    auto rgb = [&](int64_t x, int64_t y) {
+      const uint8_t* p = &strip.pixels[(y * strip.width + x) * 3];
+      return std::array<int, 3>{p[0], p[1], p[2]};
+    };
+    EXPECT_EQ(rgb(0, 0), (std::array<int, 3>{80, 170, 255}));  // the first end's frame
+    EXPECT_EQ(rgb(strip.width - 1, 0), (std::array<int, 3>{255, 160, 40}));  // the last's
+    EXPECT_EQ(rgb(32, 0), (std::array<int, 3>{128, 128, 128}));  // between the walk's images
+    int caption = 0;  // blue caption pixels under the first end
+    for (int64_t y = 32; y < strip.height; ++y)
+      for (int64_t x = 0; x < 60; ++x) caption += rgb(x, y)[2] == 255;
+    EXPECT_GT(caption, 50);
     Tensor walk = tensor_of(path("i.h5"), "/latent");
     ASSERT_EQ(walk.shape(), (Shape{6, 8}));
     EXPECT_EQ(tensor_of(path("i.h5"), "/images").shape(), (Shape{6, 1, 28, 28}));

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli_run.hpp"
+#include "cli_apps_util.hpp"
 #include "io/checkpoint_reader.hpp"
 
 namespace latent {
@@ -43,8 +43,12 @@ TEST_F(CliTest, TrainWritesTheRunFolderAndEvalReportsTheLoss) {
   auto r = run(std::string(kSmallVae) + " --epochs 1 --log-every 20 --val-data mnist.h5 --out run");
   ASSERT_EQ(r.status, 0) << r.output;
   for (auto f : {"config.ini", "metrics.jsonl", "checkpoint.h5", "samples.png",
-                 "reconstructions.png", "samples_epoch1.png"})
+                 "reconstructions.png", "reconstructions_epoch1.png", "samples_epoch1.png"})
     EXPECT_TRUE(fs::exists(path("run") / f)) << f;
+  // Originals and reconstructions are one picture of pairs: 64 of each, 8 per row, 4 px more
+  // between pairs of rows.
+  EXPECT_FALSE(fs::exists(path("run/originals.png")));
+  testing::expect_png(path("run/reconstructions_epoch1.png"), 8 * 30 + 2, 16 * 30 + 2 + 7 * 4);
   EXPECT_NE(read_text(path("run/config.ini")).find("model = vae"), std::string::npos);
   auto rows = rows_of(path("run/metrics.jsonl"));
   ASSERT_GE(rows.size(), 3u);

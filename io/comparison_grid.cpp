@@ -1,15 +1,13 @@
-#include "launch/comparison_grid.hpp"
+#include "io/comparison_grid.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "io/image_grid.hpp"
-
 namespace latent {
 
-void write_comparison_grid(const std::string& path, const std::vector<const Tensor*>& sets,
-                           int64_t count, int64_t columns) {
+ImageGrid draw_comparison_grid(const std::string& path, const std::vector<const Tensor*>& sets,
+                               int64_t count, int64_t columns) {
   const Tensor& first = *sets.front();
   const int64_t per = first.numel() / first.dim(0);
   const int64_t rows = (count + columns - 1) / columns;
@@ -27,7 +25,14 @@ void write_comparison_grid(const std::string& path, const std::vector<const Tens
   int64_t side = first.rank() == 2 ? static_cast<int64_t>(std::lround(std::sqrt(per))) : 0;
   GridOptions o;
   o.columns = columns;
-  write_image_grid(path, grid, side, side, o);
+  o.row_group = static_cast<int64_t>(sets.size());
+  o.group_gap = sets.size() > 1 ? 4 : 0;
+  return draw_image_grid(path, grid, side, side, o);
+}
+
+void write_comparison_grid(const std::string& path, const std::vector<const Tensor*>& sets,
+                           int64_t count, int64_t columns) {
+  write_png(path, draw_comparison_grid(path, sets, count, columns).png);
 }
 
 }  // namespace latent
