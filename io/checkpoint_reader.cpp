@@ -1,6 +1,8 @@
 #include "io/checkpoint_reader.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
@@ -31,6 +33,25 @@ struct CheckpointReader::Impl {
       throw UserError(where() + ": " + h5::absolute(name) +
                       " is not a readable dataset (the file is damaged or not a checkpoint)");
     return h5::Handle(id, H5Dclose);
+  }
+  // The dataset's dims, refused when they promise more values than the file could hold even
+  // compressed at deflate's best (1032:1): a damaged header must not make the reader allocate
+  // what is not there.
+  std::vector<int64_t> dims(hid_t ds, const std::string& name) const {
+    std::vector<int64_t> d = h5::dims(ds);
+    std::error_code ec;
+    const auto file_bytes = std::filesystem::file_size(path, ec);
+    double values = 1;
+    std::string shape;
+    for (int64_t n : d) {
+      values *= n < 0 ? HUGE_VAL : static_cast<double>(n);
+      shape += (shape.empty() ? "" : " x ") + std::to_string(static_cast<uint64_t>(n));
+    }
+    if (!ec && values * 4 > static_cast<double>(file_bytes) * 1032)
+      throw UserError(where() + ": " + h5::absolute(name) + " claims shape (" + shape +
+                      "), more values than its file of " + std::to_string(file_bytes) +
+                      " bytes holds (the file is damaged)");
+    return d;
   }
   void need_meta(const std::string& key) const {
     if (!meta.valid() || H5Aexists(meta.get(), key.c_str()) <= 0)
@@ -69,7 +90,7 @@ bool CheckpointReader::has(const std::string& name) const {
 
 Shape CheckpointReader::shape(const std::string& name) const {
   h5::Handle ds = impl_->open(name);
-  std::vector<int64_t> d = h5::dims(ds.get());
+  std::vector<int64_t> d = impl_->dims(ds.get(), name);
   switch (d.size()) {
     case 1:
       return Shape{d[0]};
@@ -108,7 +129,7 @@ Tensor CheckpointReader::read_tensor(const std::string& name) const {
 
 std::vector<int64_t> CheckpointReader::read_ints(const std::string& name) const {
   h5::Handle ds = impl_->open(name);
-  std::vector<int64_t> d = h5::dims(ds.get());
+  std::vector<int64_t> d = impl_->dims(ds.get(), name);
   h5::Handle type = h5::datatype(H5Dget_type(ds.get()), "H5Dget_type");
   if (d.size() != 1 || H5Tget_class(type.get()) != H5T_INTEGER)
     throw UserError(impl_->where() + ": " + h5::absolute(name) + " is not a 1-d integer array");

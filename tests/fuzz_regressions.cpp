@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "io/array_file.hpp"
 #include "io/checkpoint_reader.hpp"
@@ -147,6 +149,36 @@ TEST_F(FuzzRegression, CheckpointMetaOrTensorOfTheWrongKind) {
   }
   CheckpointReader r(group);
   expect_refused(group, "/rng is not a readable dataset", [&] { r.read_ints("/rng"); });
+}
+
+// fuzz_checkpoint: a damaged dataspace claiming a (2^40) tensor made read_tensor allocate it
+// (out of memory); reading the same file's integers the same.
+TEST_F(FuzzRegression, CheckpointTensorClaimingMoreThanTheFileHolds) {
+  const std::string path = dir_.file("huge.h5");
+  {
+    CheckpointWriter w(path);
+    w.write_tensor("/x", Tensor(Shape{12345}));
+    w.write_ints("/n", std::vector<int64_t>(12345, 7));
+    w.commit();
+  }
+  // Every 64-bit 12345 in the file (dims and max dims of both dataspaces) becomes 2^40.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string from("\x39\x30\0\0\0\0\0\0", 8), to("\0\0\0\0\0\x01\0\0", 8);
+  int patched = 0;
+  for (size_t at = bytes.find(from); at != std::string::npos; at = bytes.find(from, at + 8)) {
+    bytes.replace(at, 8, to);
+    ++patched;
+  }
+  ASSERT_GE(patched, 2);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  CheckpointReader r(path);
+  expect_refused(path, "/x claims shape (1099511627776), more values than its file",
+                 [&] { r.read_tensor("/x"); });
+  expect_refused(path, "/n claims shape (1099511627776)", [&] { r.read_ints("/n"); });
 }
 
 }  // namespace
