@@ -6,7 +6,8 @@
 # libhdf5 itself (not latent code) are reported and kept, but do not fail the run.
 #   scripts/fuzz.sh SECONDS [TARGET...]     (targets: idx npy csv mnist_json ini checkpoint)
 # Environment: FUZZ_JOBS (build parallelism, default 1), FUZZ_RSS_MB (default 2048),
-# FUZZ_TIMEOUT (seconds per input, default 10).
+# FUZZ_TIMEOUT (seconds per input, default 10), FUZZ_SEED (libFuzzer's -seed: CI fixes it, so a
+# pass explores the same inputs each time and a finding reproduces).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -46,7 +47,8 @@ for t in "${targets[@]}"; do
     if nice -n 19 "$build/fuzz/fuzz_$t" -max_total_time="$left" \
         -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
         -malloc_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" "$corpus" "$seeds" >"$log.run" 2>&1; then
+        ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -artifact_prefix="$artifacts/" "$corpus" "$seeds" \
+        >"$log.run" 2>&1; then
       cat "$log.run" >>"$log"
       grep -E "^stat::number_of_executed_units" "$log.run" || true
       break
