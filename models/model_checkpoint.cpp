@@ -16,8 +16,16 @@ std::string step_count_path(Network& net) {
   return "/optim/" + net.name() + "/step_count";
 }
 
+// The single value of an integer array; an empty one is a damaged file, said so by name.
+int64_t first_int(const CheckpointReader& r, const std::string& name) {
+  std::vector<int64_t> v = r.read_ints(name);
+  if (v.empty())
+    throw UserError("checkpoint " + r.path() + ": " + name + " is empty; expected one value");
+  return v[0];
+}
+
 int64_t read_step_count(const CheckpointReader& r, Network& net) {
-  if (r.has(step_count_path(net))) return r.read_ints(step_count_path(net)).at(0);
+  if (r.has(step_count_path(net))) return first_int(r, step_count_path(net));
   Tensor old(Shape{1});
   r.read_tensor("/optim/" + net.name() + "/step", old);
   return static_cast<int64_t>(old.data()[0]);
@@ -112,7 +120,7 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path) {
         std::to_string(p.epoch) + ", step_in_epoch " + std::to_string(p.step_in_epoch) +
         " are inconsistent (every epoch takes at least one step); the file was altered");
   p.world_size = static_cast<int>(checkpoint_world_size(r, path));
-  int64_t seed = r.read_ints("/rng/seed").at(0);
+  int64_t seed = first_int(r, "/rng/seed");
   if (seed < 0 || seed > 0xffffffffLL)
     throw UserError("checkpoint " + path + ": /rng/seed " + std::to_string(seed) +
                     "; expected a 32-bit seed");
