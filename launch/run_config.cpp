@@ -313,6 +313,7 @@ RunConfig parse_train_args(int argc, char** argv) {
   cmdline.add(general);
   RunConfig rc;
   po::variables_map vm;
+  std::string config_text;
   try {
     po::store(po::parse_command_line(argc, argv, cmdline), vm);
     if (vm.count("config")) {
@@ -320,12 +321,24 @@ RunConfig parse_train_args(int argc, char** argv) {
       std::error_code ec;
       if (std::filesystem::is_directory(path, ec))
         throw UserError("--config " + path + ": is a folder; expected an INI file");
-      std::ifstream in(path);
-      if (!in) throw UserError("--config " + path + ": cannot open the file");
+      std::ifstream file(path);
+      if (!file) throw UserError("--config " + path + ": cannot open the file");
+      std::ostringstream text;
+      text << file.rdbuf();
+      config_text = text.str();
+      std::istringstream in(config_text);
       po::store(po::parse_config_file(in, all_options()), vm);  // earlier values win
     }
     po::notify(vm);
   } catch (const po::error& e) {
+    // Boost's message formatting loops forever when an option name or value holds one of its
+    // placeholders, such as '%canonical_option%' (found by fuzz/fuzz_ini): no message from it.
+    bool percent = config_text.find('%') != std::string::npos;
+    for (int i = 0; i < argc; ++i) percent |= std::string(argv[i]).find('%') != std::string::npos;
+    if (percent)
+      throw UserError(
+          "train: an option is unknown or malformed, and an option or value holds "
+          "'%'; expected `--name value` arguments and `name = value` lines");
     throw UserError(std::string("train: ") + e.what());
   }
   if (vm.count("help")) {

@@ -233,6 +233,14 @@ TEST_F(Reliability, OptionsOutOfRangeAreRefusedByName) {
   EXPECT_FALSE(std::filesystem::exists(path("o")));
 }
 
+// Found by fuzz/fuzz_ini: an option name holding one of Boost's message placeholders made its
+// error formatting loop forever.
+TEST_F(Reliability, AConfigLineHoldingAPlaceholderIsRefusedNotHung) {
+  std::ofstream(path("bad.ini")) << "model = vae\noption '%canonical_option%'el-smoothing = 0\n";
+  auto r = script("timeout 30 $L train --data mnist.h5 --config bad.ini --out o");
+  expect_refused(r, {"holds '%'", "name = value"});
+}
+
 TEST_F(Reliability, FlatDataTrainsWithoutGrids) {
   std::ofstream csv(path("flat.csv"));
   for (int i = 0; i < 600; ++i) {
