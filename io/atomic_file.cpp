@@ -13,12 +13,6 @@
 namespace latent {
 namespace {
 
-std::string folder_of(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 void fsync_path(const std::string& path, int flags) {
   int fd = ::open(path.c_str(), flags);
   if (fd < 0) throw UserError(path + ": cannot open to sync: " + std::strerror(errno));
@@ -39,6 +33,12 @@ struct PartialSlot {
 PartialSlot partial_slots[kSlots];
 
 }  // namespace
+
+std::string folder_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 void register_partial_file(const std::string& path) noexcept {
   if (path.size() >= kPathBytes) return;

@@ -5,6 +5,9 @@
 
 namespace latent {
 
+// The folder holding `path` ("." for a bare name, "/" at the root).
+std::string folder_of(const std::string& path);
+
 // "<folder>/.<name>.tmp.<pid>": hidden, unique per process, on the target's filesystem. The path
 // is registered until commit_file or discard_file, so a signal can remove it.
 std::string temporary_path_for(const std::string& path);

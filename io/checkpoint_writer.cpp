@@ -74,9 +74,7 @@ CheckpointWriter::CheckpointWriter(const std::string& path) : impl_(std::make_un
   h5::silence_errors();
   impl_->path = resolve_output_path(path);
   // The file is built in memory: check now that it can be written where it goes.
-  const size_t slash = impl_->path.rfind('/');
-  const std::string folder =
-      slash == std::string::npos ? "." : (slash == 0 ? "/" : impl_->path.substr(0, slash));
+  const std::string folder = folder_of(impl_->path);
   if (::access(folder.c_str(), W_OK) != 0)
     throw UserError("checkpoint " + path + ": cannot create (" + std::strerror(errno) +
                     "; does the folder exist and is it writable?)");

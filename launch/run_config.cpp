@@ -1,7 +1,5 @@
 #include "launch/run_config.hpp"
 
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "launch/app_support.hpp"
 #include "runtime/error.hpp"
+#include "runtime/machine_memory.hpp"
 #include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
@@ -232,8 +231,7 @@ TrainOptions train_from(const po::variables_map& vm) {
   if (t.lr_warmup_steps < 0) throw UserError("--lr-warmup-steps: expected >= 0");
   if (!(t.io_buffer_mb > 0)) throw UserError("--io-buffer-mb: expected > 0");
   // Two of them per rank (training and validation): each must fit in memory.
-  const double memory_mb =
-      static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE) / (1 << 20);
+  const double memory_mb = physical_memory_bytes() / (1 << 20);
   if (memory_mb > 0 && t.io_buffer_mb > memory_mb / 2)
     throw UserError("--io-buffer-mb " + get(vm, "io-buffer-mb") + ": expected at most " +
                     std::to_string(static_cast<int64_t>(memory_mb / 2)) +

@@ -1,11 +1,10 @@
 #include "models/model_config.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <set>
 
 #include "runtime/error.hpp"
+#include "runtime/machine_memory.hpp"
 
 namespace latent {
 namespace {
@@ -47,7 +46,7 @@ void require_fits_in_memory(const ModelConfig& c) {
   }
   // Values, gradients and Adam's two moments: 16 bytes a parameter.
   const double need = params * 16;
-  const double have = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGESIZE);
+  const double have = physical_memory_bytes();
   if (have > 0 && need > have) {
     char msg[256];
     std::snprintf(msg, sizeof msg,

@@ -368,6 +368,12 @@ struct Trainer::Impl {
     const bool unit_interval = mc.kind == "gan" || (mc.recon == "bce" && !model.needs_labels());
     const std::string unit_why = mc.kind == "gan" ? "the gan's sigmoid generator" : "--recon bce";
     const int64_t checked_epoch = pos.epoch;  // the data is the same every epoch
+    auto finish = [&] {                       // the run's totals, however it ended
+      summary.steps = pos.step - steps_at_start;
+      summary.seconds = seconds_since(start);
+      summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);
+      return summary;
+    };
 
     for (; pos.epoch < opt.epochs && pos.step < total; ++pos.epoch) {
       data.start_epoch(pos.epoch);
@@ -419,10 +425,7 @@ struct Trainer::Impl {
           save();
           summary.stopped_by_signal = stop_signal_seen;
           summary.steps_done = pos.step;
-          summary.steps = pos.step - steps_at_start;
-          summary.seconds = seconds_since(start);
-          summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);
-          return summary;
+          return finish();
         }
         wait_start = Clock::now();
       }
@@ -439,10 +442,7 @@ struct Trainer::Impl {
       write_grids(pos.epoch);
     }
     save();
-    summary.steps = pos.step - steps_at_start;
-    summary.seconds = seconds_since(start);
-    summary.samples_per_s = samples_total / std::max(1e-9, summary.seconds);
-    return summary;
+    return finish();
   }
 };
 

@@ -23,15 +23,8 @@ class Reliability : public CliTest {
   // Runs a bash script in the scratch folder; $L is the latent binary.
   testing::RunResult script(const std::string& body) {
     std::ofstream(path("script.sh")) << "L=" << LATENT_BIN << "\n" << body << "\n";
-    std::string cmd = "cd '" + dir_.string() + "' && OMP_NUM_THREADS=1 bash script.sh 2>&1";
-    testing::RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    int raw = pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    return testing::run_shell("cd '" + dir_.string() +
+                              "' && OMP_NUM_THREADS=1 bash script.sh 2>&1");
   }
   void train_tiny(const std::string& out, const std::string& more = "") {
     auto r =

@@ -18,12 +18,8 @@ struct RunResult {
   std::string output;  // stdout and stderr together
 };
 
-// `args` is appended to the binary's path, `prefix` (environment, mpirun ...) goes before it;
-// runs in `dir`.
-inline RunResult run_latent(const std::string& args, const std::string& dir,
-                            const std::string& prefix = "") {
-  std::string cmd =
-      "cd '" + dir + "' && OMP_NUM_THREADS=1 " + prefix + " " + LATENT_BIN + " " + args + " 2>&1";
+// Runs a shell command line, capturing stdout and stderr together.
+inline RunResult run_shell(const std::string& cmd) {
   RunResult r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 4096> buf;
@@ -32,6 +28,14 @@ inline RunResult run_latent(const std::string& args, const std::string& dir,
   int raw = pclose(p);
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return r;
+}
+
+// `args` is appended to the binary's path, `prefix` (environment, mpirun ...) goes before it;
+// runs in `dir`.
+inline RunResult run_latent(const std::string& args, const std::string& dir,
+                            const std::string& prefix = "") {
+  return run_shell("cd '" + dir + "' && OMP_NUM_THREADS=1 " + prefix + " " + LATENT_BIN + " " +
+                   args + " 2>&1");
 }
 
 inline std::string read_text(const std::filesystem::path& p) {
