@@ -1,5 +1,6 @@
 #include "launch/signals.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include "io/atomic_file.hpp"
@@ -15,12 +16,24 @@ void remove_and_die(int sig) {
   std::raise(sig);
 }
 
+double monotonic_seconds() {  // clock_gettime is async-signal-safe
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+volatile double first_stop_at = 0;
+
 void request_stop(int sig) {
-  if (stop_signal != 0) {  // the second one: no more waiting
-    remove_and_die(sig);
+  if (stop_signal == 0) {
+    stop_signal = sig;
+    first_stop_at = monotonic_seconds();
     return;
   }
-  stop_signal = sig;
+  // A second signal ends the process at once, unless it is the same signal delivered twice
+  // within a second: `timeout` sends it to the process and again to its process group.
+  if (sig == stop_signal && monotonic_seconds() - first_stop_at < 1.0) return;
+  remove_and_die(sig);
 }
 
 void install(int sig, void (*handler)(int)) {

@@ -2,7 +2,8 @@
 // What a signal does to a running command. SIGINT and SIGTERM (Ctrl-C, kill, Slurm at a time
 // limit) never leave partial files behind; `latent train` instead stops at the next step
 // boundary, writes its checkpoint and says how to resume (SIGUSR1 too: Slurm's
-// `--signal=B:USR1@60`). A second signal ends the process at once.
+// `--signal=B:USR1@60`). A second signal ends the process at once (the same one repeated within
+// a second counts once: `timeout` and schedulers signal both the process and its group).
 #include <csignal>
 
 namespace latent {
