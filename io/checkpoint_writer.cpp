@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/atomic_file.hpp"
+#include "io/checkpoint_seal.hpp"
 #include "io/disk_space.hpp"
 #include "io/hdf5_attributes.hpp"
 #include "io/hdf5_handle.hpp"
@@ -134,10 +135,14 @@ void CheckpointWriter::commit() {
     throw UserError("checkpoint " + m.path + ": building the file in memory failed");
   ssize_t size = H5Fget_file_image(m.file.get(), nullptr, 0);
   if (size <= 0) throw UserError("checkpoint " + m.path + ": building the file in memory failed");
-  std::vector<char> image(static_cast<size_t>(size));
-  if (H5Fget_file_image(m.file.get(), image.data(), image.size()) != size)
+  // The seal goes before the HDF5 image (io/checkpoint_seal.hpp); readers find HDF5's
+  // superblock at byte 512, as after a user block.
+  std::vector<char> image(kCheckpointSealBytes + static_cast<size_t>(size));
+  if (H5Fget_file_image(m.file.get(), image.data() + kCheckpointSealBytes,
+                        static_cast<size_t>(size)) != size)
     throw UserError("checkpoint " + m.path + ": building the file in memory failed");
   m.file.reset();
+  seal_checkpoint_image(image);
   write_whole_file(m.temporary, m.path, image);
   commit_file(m.temporary, m.path);
   m.committed = true;

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <stdexcept>
 
@@ -69,13 +70,31 @@ void silence_errors() {
   (void)once;
 }
 
-Handle open_file_readonly(const std::string& path) {
-  silence_errors();
+void require_input_file(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0)
     throw UserError(path + ": no such file (expected an HDF5 file)");
   if (S_ISDIR(st.st_mode)) throw UserError(path + ": is a folder, expected an HDF5 file");
   note_input_file(path);
+}
+
+Handle open_image_readonly(const char* image, size_t size, const std::string& path) {
+  silence_errors();
+  Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate");
+  check(H5Pset_fapl_core(fapl.get(), 1 << 20, /*backing_store=*/0), "H5Pset_fapl_core");
+  check(H5Pset_file_image(fapl.get(), const_cast<char*>(image), size), "H5Pset_file_image");
+  // The core driver refuses an image under the name of a file that exists, and HDF5 hands back
+  // an already open file of the same name: each image gets a name of its own.
+  static std::atomic<uint64_t> images{0};
+  const std::string name = "in-memory image " + std::to_string(++images) + " of " + path;
+  hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
+  if (id < 0) throw UserError(path + ": cannot open as HDF5 (the file is truncated or damaged)");
+  return Handle(id, H5Fclose);
+}
+
+Handle open_file_readonly(const std::string& path) {
+  silence_errors();
+  require_input_file(path);
   htri_t is_h5 = H5Fis_hdf5(path.c_str());
   if (is_h5 <= 0)
     throw UserError(path + ": not an HDF5 file (no HDF5 signature; expected a file written by " +

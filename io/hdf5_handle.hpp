@@ -68,6 +68,13 @@ void silence_errors();
 // HDF5 (a truncated file fails here too).
 Handle open_file_readonly(const std::string& path);
 
+// The checks open_file_readonly makes before opening: `path` exists and is not a folder (a
+// UserError naming it otherwise); it is then registered as an input of this process.
+void require_input_file(const std::string& path);
+
+// Opens an HDF5 file image held in memory (bytes of `path`, already read) read-only.
+Handle open_image_readonly(const char* image, size_t size, const std::string& path);
+
 // True when `name` (an absolute or relative path, intermediate groups included) exists.
 bool exists(hid_t loc, const std::string& name);
 

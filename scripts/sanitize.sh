@@ -38,8 +38,8 @@ esac
 # resolvers that run, instrumented, before the TSan runtime is up, and crash at load.
 compiler=()
 [ "$mode" = thread ] && compiler=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
-cmake -S . -B "$build" "${compiler[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DLATENT_SANITIZE="$mode" -DLATENT_CUDA=OFF \
+cmake -S . -B "$build" "${compiler[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DLATENT_SANITIZE="$mode" -DLATENT_CUDA=OFF \
   -DLATENT_BUILD_BENCH=OFF >/dev/null
 # One oneDNN thread per test process (as scripts/test.sh); it also keeps libgomp, which TSan
 # cannot see into, from starting threads of its own.

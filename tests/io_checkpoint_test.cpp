@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
@@ -134,6 +136,59 @@ TEST(IoCheckpoint, UnwritableFolderAndNonCheckpointFiles) {
   std::ofstream(junk) << "not hdf5";
   e = error_of([&] { CheckpointReader r(junk); });
   EXPECT_NE(e.find(junk), std::string::npos) << e;
+}
+
+std::vector<char> bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+void put_bytes(const std::string& path, const std::vector<char>& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size());
+}
+
+// Damage anywhere after the seal is refused before libhdf5 reads the file (libhdf5 itself can
+// crash or hang on damaged metadata); a file without a seal (written before seals) still loads.
+TEST(IoCheckpoint, TheSealRefusesADamagedOrTruncatedCheckpoint) {
+  TempDir dir;
+  const std::string path = dir.file("c.h5");
+  write_example(path, 0.25f, 100);
+  const std::vector<char> good = bytes_of(path);
+  ASSERT_GT(good.size(), 1024u);
+  EXPECT_EQ(std::string(good.data(), 25), "latent checkpoint seal 1\n");
+
+  for (size_t at = 512; at < good.size(); at += 131) {
+    std::vector<char> bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x10);
+    put_bytes(path, bad);
+    const std::string e = error_of([&] { CheckpointReader r(path); });
+    EXPECT_NE(e.find("checkpoint " + path + " is damaged: its contents have CRC-32"),
+              std::string::npos)
+        << "byte " << at << ": " << e;
+  }
+  std::vector<char> shorter(good.begin(), good.end() - 100);
+  put_bytes(path, shorter);
+  std::string e = error_of([&] { CheckpointReader r(path); });
+  EXPECT_NE(e.find("its seal promises " + std::to_string(good.size() - 512) +
+                   " bytes after the seal, the file holds " + std::to_string(good.size() - 612)),
+            std::string::npos)
+      << e;
+  put_bytes(path, std::vector<char>(good.begin(), good.begin() + 300));
+  e = error_of([&] { CheckpointReader r(path); });
+  EXPECT_NE(e.find("it ends inside its 512-byte seal, at byte 300"), std::string::npos) << e;
+  std::vector<char> garbled = good;
+  garbled[30] = 'x';
+  put_bytes(path, garbled);
+  e = error_of([&] { CheckpointReader r(path); });
+  EXPECT_NE(e.find("its seal (the first 512 bytes) is unreadable"), std::string::npos) << e;
+
+  // Without its seal (zeros where it was), the file is one of before seals: read as it is.
+  std::vector<char> unsealed = good;
+  std::fill(unsealed.begin(), unsealed.begin() + 512, '\0');
+  put_bytes(path, unsealed);
+  CheckpointReader r(path);
+  EXPECT_EQ(r.meta_int("step"), 100);
+  EXPECT_FLOAT_EQ(r.read_tensor("/params/encoder/fc1/weight").data()[0], 0.25f);
 }
 
 }  // namespace
