@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and tests latent under sanitizers, in its own build folder (-O1 -g):
+# Builds and tests latent under sanitizers, in its own build folder (-O1 -g1):
 #   scripts/sanitize.sh address   ASan + UBSan in build-asan/ (GCC): the whole ctest suite
 #   scripts/sanitize.sh thread    TSan in build-tsan/ (clang): the prefetching reader's tests
 # Any sanitizer report fails the run. Only noise from libraries we do not build (OpenMPI, HDF5,
