@@ -159,6 +159,12 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                          eps);
 }
 
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
+  on_cpu("mean_from_sums", {&sum, &mean});
+  same_numel("mean_from_sums", sum, mean);
+  cpu::mean_from_sums(sum, count, mean);
+}
+
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
   on_cpu("eltwise_forward", {&x, &y});
   same_numel("eltwise_forward", x, y);
@@ -187,6 +193,17 @@ void copy_layout(const Tensor& src, Tensor& dst) {
   on_cpu("copy_layout", {&src, &dst});
   expect(src.shape() == dst.shape(), "copy_layout", src.shape().str() + " to " + dst.shape().str());
   cpu::copy_layout(src, dst);
+}
+
+void copy_from_host(const float* src, Tensor& dst) {
+  on_cpu("copy_from_host", {&dst});
+  expect(src != nullptr || dst.empty(), "copy_from_host", "no host memory to copy from");
+  cpu::copy_from_host(src, dst);
+}
+void copy_to_host(const Tensor& src, float* dst) {
+  on_cpu("copy_to_host", {&src});
+  expect(dst != nullptr || src.empty(), "copy_to_host", "no host memory to copy to");
+  cpu::copy_to_host(src, dst);
 }
 
 void add(const Tensor& a, const Tensor& b, Tensor& y) {

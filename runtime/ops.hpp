@@ -61,6 +61,9 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                        const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
                                        const Tensor& sum_dy_xhat, double count, Tensor& dx,
                                        float eps);
+// mean[C] = sum[C] / count, divided in double and rounded once: the global mean (and variance)
+// from the channel sums added up over ranks.
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean);
 
 // ---- elementwise activations ----------------------------------------------------------------
 enum class Activation { kLinear, kRelu, kLeakyRelu, kSigmoid, kTanh };
@@ -74,6 +77,10 @@ void fill(Tensor& x, float value);          // x = value
 void copy(const Tensor& src, Tensor& dst);  // dst = src (same number of elements)
 // dst = src, both [N,C,H,W], each in its own layout (Tensor::channels_last): a relayout.
 void copy_layout(const Tensor& src, Tensor& dst);
+// The explicit crossings between host memory and a tensor's device, numel() floats each way:
+// what the host makes for the device (class labels) and what it reads back (a count, moments).
+void copy_from_host(const float* src, Tensor& dst);
+void copy_to_host(const Tensor& src, float* dst);
 
 // ---- small fused kernels --------------------------------------------------------------------
 void add(const Tensor& a, const Tensor& b, Tensor& y);  // y = a + b
@@ -135,6 +142,11 @@ void logsumexp_rows(const Tensor& x, Tensor& out);
 // out[N] = log N(z; 0, I) - log N(z; μ, σ²) for z = μ + σ·ε: Σ_j (ε² - z² + log σ²) / 2, the
 // prior-over-posterior part of a VAE's importance weight.
 void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out);
+// A discriminator's verdicts on logits z: Σ σ(z) = Σ 1 / (1 + e^-z) in double, element by
+// element in order (the mean probability of "real"); and the elements with z > 0 (positive) or
+// z < 0 (not), the logits on the side of real or of fake.
+double sum_sigmoid(const Tensor& z);
+int64_t count_sign(const Tensor& z, bool positive);
 
 // ---- random numbers (Philox4x32-10, runtime/philox.hpp) ------------------------------------
 // Element j of row n of t[N, ...] is the draw (key, index first_index + n, element j): a row's

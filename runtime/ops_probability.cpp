@@ -76,4 +76,14 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
   cpu::gaussian_log_ratio(z, eps, logvar, out);
 }
 
+double sum_sigmoid(const Tensor& z) {
+  on_cpu("sum_sigmoid", z);
+  return cpu::sum_sigmoid(z);
+}
+
+int64_t count_sign(const Tensor& z, bool positive) {
+  on_cpu("count_sign", z);
+  return cpu::count_sign(z, positive);
+}
+
 }  // namespace latent::ops

@@ -295,6 +295,8 @@ TEST_P(BackendVsRef, BatchNorm) {
     expect_same(what + " backward data from sums", list(),
                 BACKEND_AND_REF(batchnorm_backward_data_from_sums(t[0], t[6], t[1], t[4], t[5],
                                                                   t[8], t[9], count, t[7], eps)));
+    expect_same(what + " mean from sums", list(),
+                BACKEND_AND_REF(mean_from_sums(t[8], count, t[4])), Match::kExact);
   }
 }
 
@@ -342,6 +344,21 @@ TEST_P(BackendVsRef, MovesAreExact) {
               BACKEND_AND_REF(copy_columns(t[0], 2, t[1], 3, 4)), Match::kExact);
   expect_same("copy_columns, all", tensors(random(Shape{3, 4}), random(Shape{3, 4})),
               BACKEND_AND_REF(copy_columns(t[0], 0, t[1], 0, 4)), Match::kExact);
+  // Out to host memory and back in: the host copies match, and the second tensor the first.
+  for (const Shape& s : {Shape{7, 13}, Shape{1, 1}}) {
+    std::vector<float> got(s.numel()), want(s.numel());
+    auto round_trip = [&](std::vector<float>& host, auto to_host, auto from_host) {
+      return [&host, to_host, from_host](Tensors& t) {
+        to_host(t[0], host.data());
+        from_host(host.data(), t[1]);
+        return 0.0;
+      };
+    };
+    expect_same("copy_to_host, copy_from_host " + s.str(), tensors(random(s), random(s)),
+                round_trip(got, ops::copy_to_host, ops::copy_from_host),
+                round_trip(want, ref::copy_to_host, ref::copy_from_host), Match::kExact);
+    EXPECT_EQ(got, want) << "copy_to_host " << s.str();
+  }
 }
 
 TEST_P(BackendVsRef, SmallKernels) {
@@ -479,6 +496,23 @@ TEST_P(BackendVsRef, RowsAndCounts) {
     Tensor a = labels_for(s.numel(), 4, 7), b = labels_for(s.numel(), 4, 8);
     expect_same("count_equal " + s.str(), tensors(std::move(a), std::move(b)),
                 BACKEND_AND_REF(count_equal(t[0], t[1])), Match::kExact);
+  }
+}
+
+// A discriminator's verdicts, with logits at exactly 0 (on neither side) and far out.
+TEST_P(BackendVsRef, DiscriminatorVerdicts) {
+  for (const Shape& s : {Shape{9, 1}, Shape{1, 1}, Shape{64, 1}}) {
+    auto logits = [&] {
+      Tensor z = random(s);
+      ref::scale(z, 5.0f);
+      z.data()[0] = 0.0f;
+      if (s[0] > 2) z.data()[2] = -0.0f, z.data()[1] = 100.0f;
+      return tensors(std::move(z));
+    };
+    expect_same("sum_sigmoid " + s.str(), logits(), BACKEND_AND_REF(sum_sigmoid(t[0])));
+    for (bool positive : {true, false})
+      expect_same(describe("count_sign", s.str(), positive), logits(),
+                  BACKEND_AND_REF(count_sign(t[0], positive)), Match::kExact);
   }
 }
 

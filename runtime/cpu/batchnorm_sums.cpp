@@ -60,4 +60,10 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
   });
 }
 
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
+  const float* s = sum.data();
+  float* m = mean.data();
+  for (int64_t ch = 0; ch < mean.numel(); ++ch) m[ch] = static_cast<float>(s[ch] / count);
+}
+
 }  // namespace latent::cpu

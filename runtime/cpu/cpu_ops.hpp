@@ -34,6 +34,7 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                        const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
                                        const Tensor& sum_dy_xhat, double count, Tensor& dx,
                                        float eps);
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean);
 
 void eltwise_forward(ops::Activation f, float alpha, const Tensor& x, Tensor& y);
 void eltwise_backward(ops::Activation f, float alpha, const Tensor& x, const Tensor& dy,
@@ -48,6 +49,8 @@ void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
 void fill(Tensor& x, float value);
 void copy(const Tensor& src, Tensor& dst);
 void copy_layout(const Tensor& src, Tensor& dst);
+void copy_from_host(const float* src, Tensor& dst);
+void copy_to_host(const Tensor& src, float* dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
 void axpy(float alpha, const Tensor& x, Tensor& y);
 void scale(Tensor& x, float alpha);

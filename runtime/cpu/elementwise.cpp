@@ -41,6 +41,19 @@ void copy(const Tensor& src, Tensor& dst) {
   parallel_pieces(src.numel(), [&](int64_t a, int64_t b) { std::copy(s + a, s + b, d + a); });
 }
 
+// The host is this backend's device: both crossings are copies.
+void copy_from_host(const float* src, Tensor& dst) {
+  float* d = dst.data();
+  if (src == d) return;
+  parallel_pieces(dst.numel(), [&](int64_t a, int64_t b) { std::copy(src + a, src + b, d + a); });
+}
+
+void copy_to_host(const Tensor& src, float* dst) {
+  const float* s = src.data();
+  if (s == dst) return;
+  parallel_pieces(src.numel(), [&](int64_t a, int64_t b) { std::copy(s + a, s + b, dst + a); });
+}
+
 void add(const Tensor& a, const Tensor& b, Tensor& y) {
   const float *pa = a.data(), *pb = b.data();
   float* py = y.data();

@@ -74,4 +74,20 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
   }
 }
 
+double sum_sigmoid(const Tensor& z) {
+  const float* p = z.data();
+  double s = 0;
+  // e^-z in float, the rest in double, in element order: the GAN's d_real / d_fake metrics have
+  // always been computed so (resumed and data-parallel runs compare them bit for bit).
+  for (int64_t i = 0; i < z.numel(); ++i) s += 1.0 / (1.0 + std::exp(-p[i]));
+  return s;
+}
+
+int64_t count_sign(const Tensor& z, bool positive) {
+  const float* p = z.data();
+  int64_t n = 0;
+  for (int64_t i = 0; i < z.numel(); ++i) n += positive ? (p[i] > 0) : (p[i] < 0);
+  return n;
+}
+
 }  // namespace latent::cpu

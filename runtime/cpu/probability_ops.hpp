@@ -13,5 +13,7 @@ void argmax_rows(const Tensor& x, Tensor& out);
 int64_t count_equal(const Tensor& a, const Tensor& b);
 void logsumexp_rows(const Tensor& x, Tensor& out);
 void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out);
+double sum_sigmoid(const Tensor& z);
+int64_t count_sign(const Tensor& z, bool positive);
 
 }  // namespace latent::cpu

@@ -109,4 +109,9 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                  c);
 }
 
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
+  for (int64_t c = 0; c < mean.numel(); ++c)
+    mean.data()[c] = static_cast<float>(sum.data()[c] / count);
+}
+
 }  // namespace latent::ref

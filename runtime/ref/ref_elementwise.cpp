@@ -64,6 +64,14 @@ void copy(const Tensor& src, Tensor& dst) {
   for (int64_t i = 0; i < src.numel(); ++i) dst.data()[i] = src.data()[i];
 }
 
+void copy_from_host(const float* src, Tensor& dst) {
+  for (int64_t i = 0; i < dst.numel(); ++i) dst.data()[i] = src[i];
+}
+
+void copy_to_host(const Tensor& src, float* dst) {
+  for (int64_t i = 0; i < src.numel(); ++i) dst[i] = src.data()[i];
+}
+
 void copy_layout(const Tensor& src, Tensor& dst) {
   for_each_index(src, [&](int64_t n, int64_t c, int64_t h, int64_t w) {
     dst.data()[offset(dst, n, c, h, w)] = src.data()[offset(src, n, c, h, w)];

@@ -54,6 +54,7 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                        const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
                                        const Tensor& sum_dy_xhat, double count, Tensor& dx,
                                        float eps);
+void mean_from_sums(const Tensor& sum, double count, Tensor& mean);
 
 // ---- elementwise activations ----------------------------------------------------------------
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y);
@@ -63,6 +64,8 @@ void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& 
 void fill(Tensor& x, float value);
 void copy(const Tensor& src, Tensor& dst);
 void copy_layout(const Tensor& src, Tensor& dst);
+void copy_from_host(const float* src, Tensor& dst);
+void copy_to_host(const Tensor& src, float* dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
 void axpy(float alpha, const Tensor& x, Tensor& y);
 void scale(Tensor& x, float alpha);
@@ -95,6 +98,8 @@ void argmax_rows(const Tensor& x, Tensor& out);
 int64_t count_equal(const Tensor& a, const Tensor& b);
 void logsumexp_rows(const Tensor& x, Tensor& out);
 void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out);
+double sum_sigmoid(const Tensor& z);
+int64_t count_sign(const Tensor& z, bool positive);
 
 // ---- random numbers: bit for bit the backends' draws ----------------------------------------
 void random_uniform(Tensor& t, RandomKey key, uint64_t first_index, float lo, float hi);

@@ -72,4 +72,17 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
   }
 }
 
+double sum_sigmoid(const Tensor& z) {
+  double s = 0;
+  for (int64_t i = 0; i < z.numel(); ++i) s += 1.0 / (1.0 + std::exp(-double{z.data()[i]}));
+  return s;
+}
+
+int64_t count_sign(const Tensor& z, bool positive) {
+  int64_t n = 0;
+  for (int64_t i = 0; i < z.numel(); ++i)
+    if (positive ? z.data()[i] > 0 : z.data()[i] < 0) ++n;
+  return n;
+}
+
 }  // namespace latent::ref
