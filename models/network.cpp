@@ -14,7 +14,7 @@ Network::Network(std::string name, std::unique_ptr<Sequential> layers,
     ready_offset_[i] = offset;
   }
   layers_->adopt_into(store_);
-  optimizer_ = make_optimizer(optimizer, store_.numel());
+  optimizer_ = make_optimizer(optimizer, store_.numel(), store_.values().device());
 }
 
 void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {

@@ -12,6 +12,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Node-shared memory is host memory, so this sync serves CPU ranks only: it adds and copies
+// plain floats here rather than through ops (GPU ranks will sum with NCCL).
+
 LATENT_VECTOR_CLONES void add_into(float* __restrict sum, const float* __restrict x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) sum[i] += x[i];
 }

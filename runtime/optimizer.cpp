@@ -11,7 +11,7 @@ namespace {
 // v = μ·v + (g + λ·p);  p -= lr·v
 class Sgd : public Optimizer {
  public:
-  Sgd(const OptimizerConfig& c, int64_t n) : c_(c), velocity_(Shape{n}) {}
+  Sgd(const OptimizerConfig& c, int64_t n, Device d) : c_(c), velocity_(Shape{n}, d) {}
   void update(Tensor& values, const Tensor& grads, float lr, int64_t begin) override {
     Tensor velocity = velocity_.slice(begin, begin + values.numel());
     ops::sgd_update(values, grads, velocity, lr, c_.momentum, c_.weight_decay);
@@ -26,7 +26,7 @@ class Sgd : public Optimizer {
 // Adam (Kingma & Ba) with bias correction; weight decay as L2 on the gradient.
 class Adam : public Optimizer {
  public:
-  Adam(const OptimizerConfig& c, int64_t n) : c_(c), m_(Shape{n}), v_(Shape{n}) {}
+  Adam(const OptimizerConfig& c, int64_t n, Device d) : c_(c), m_(Shape{n}, d), v_(Shape{n}, d) {}
   void update(Tensor& values, const Tensor& grads, float lr, int64_t begin) override {
     const int64_t end = begin + values.numel();
     Tensor m = m_.slice(begin, end), v = v_.slice(begin, end);
@@ -51,9 +51,10 @@ void Optimizer::step(Tensor& values, const Tensor& grads, float lr,
   }
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel) {
-  if (config.kind == "adam") return std::make_unique<Adam>(config, numel);
-  if (config.kind == "sgd") return std::make_unique<Sgd>(config, numel);
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel,
+                                          Device device) {
+  if (config.kind == "adam") return std::make_unique<Adam>(config, numel, device);
+  if (config.kind == "sgd") return std::make_unique<Sgd>(config, numel, device);
   throw std::invalid_argument("optimizer: unknown kind '" + config.kind +
                               "' (expected adam or sgd)");
 }

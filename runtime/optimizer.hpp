@@ -32,7 +32,8 @@ class Optimizer {
             const std::vector<std::pair<int64_t, int64_t>>& ranges);
   // Named state tensors, for checkpoints ("m", "v", "momentum").
   virtual std::map<std::string, Tensor*> state() = 0;
-  // Updates done so far (Adam's bias correction depends on it); restored from checkpoints.
+  // Updates done so far (Adam's bias correction depends on it); restored from checkpoints. A
+  // host integer: the update ops take it by value, so no device memory holds it.
   int64_t steps() const { return steps_; }
   void set_steps(int64_t steps) { steps_ = steps; }
 
@@ -42,8 +43,9 @@ class Optimizer {
   int64_t steps_ = 0;
 };
 
-// Builds the optimizer `config.kind` for a store of `numel` parameters; throws
-// std::invalid_argument naming the kind when it is unknown.
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel);
+// Builds the optimizer `config.kind` for a store of `numel` parameters on `device` (its state
+// lives beside them); throws std::invalid_argument naming the kind when it is unknown.
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel,
+                                          Device device = Device::kCpu);
 
 }  // namespace latent

@@ -1,7 +1,8 @@
 #include "runtime/param_store.hpp"
 
-#include <cstring>
 #include <stdexcept>
+
+#include "runtime/ops.hpp"
 
 namespace latent {
 
@@ -13,19 +14,23 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
     entries_.push_back({names[i], params[i], total, params[i]->value.numel()});
     total += params[i]->value.numel();
   }
-  values_ = Tensor(Shape{total});
-  grads_ = Tensor(Shape{total});
+  // The store lives where the parameters were made; its copies run there.
+  const Device device = params.empty() ? Device::kCpu : params[0]->value.device();
+  values_ = Tensor(Shape{total}, device);
+  grads_ = Tensor(Shape{total}, device);
   for (auto& e : entries_) {
-    float* v = values_.data() + e.offset;
-    std::memcpy(v, e.param->value.data(), e.numel * sizeof(float));
-    e.param->value.rebind(v);
+    Tensor v = values_.slice(e.offset, e.offset + e.numel);
+    ops::copy(e.param->value, v);
+    e.param->value.rebind(v.data());
     e.param->grad.rebind(grads_.data() + e.offset);
   }
 }
 
 void ParamStore::relocate(float* values, float* grads, bool copy_values) {
-  if (copy_values) std::memcpy(values, values_.data(), values_.numel() * sizeof(float));
-  std::memset(grads, 0, grads_.numel() * sizeof(float));
+  Tensor new_values = Tensor::wrap(values, values_.shape(), values_.device()),
+         new_grads = Tensor::wrap(grads, grads_.shape(), grads_.device());
+  if (copy_values) ops::copy(values_, new_values);
+  ops::fill(new_grads, 0.0f);
   values_.rebind(values);
   grads_.rebind(grads);
   for (auto& e : entries_) {

@@ -39,9 +39,9 @@ class ParamStore {
   int64_t numel() const { return values_.numel(); }
   const std::vector<Entry>& entries() const { return entries_; }
   void zero_grad() { grads_.zero(); }
-  // Moves both buffers to memory owned elsewhere (shared by a node's ranks), re-pointing every
-  // parameter; the values are copied there only when `copy_values` (one rank fills a shared
-  // buffer for all).
+  // Moves both buffers to memory owned elsewhere on the store's device (shared by a node's
+  // ranks), re-pointing every parameter; the values are copied there only when `copy_values`
+  // (one rank fills a shared buffer for all). The gradients start at zero.
   void relocate(float* values, float* grads, bool copy_values);
 
  private:

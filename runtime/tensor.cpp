@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <stdexcept>
 
 namespace latent {
@@ -12,6 +11,7 @@ namespace {
 
 std::atomic<int64_t> allocations{0};
 
+// Uninitialised storage for n floats; the caller zeroes it through ops (on its device).
 std::shared_ptr<float> allocate(int64_t n, Device device) {
   ++allocations;
   if (device != Device::kCpu)
@@ -21,7 +21,6 @@ std::shared_ptr<float> allocate(int64_t n, Device device) {
   size_t bytes = std::max<int64_t>(n, 1) * sizeof(float);
   bytes = (bytes + 63) / 64 * 64;
   if (posix_memalign(&p, 64, bytes) != 0) throw std::bad_alloc();
-  std::memset(p, 0, bytes);
   return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { free(q); });
 }
 
@@ -31,6 +30,12 @@ Tensor::Tensor(const Shape& shape, Device device) : shape_(shape), device_(devic
   capacity_ = shape.numel();
   owner_ = allocate(capacity_, device);
   data_ = owner_.get();
+  zero_capacity();
+}
+
+void Tensor::zero_capacity() {
+  Tensor all = wrap(data_, Shape{capacity_}, device_);
+  ops::fill(all, 0.0f);
 }
 
 Tensor Tensor::wrap(float* data, const Shape& shape, Device device) {
@@ -74,6 +79,7 @@ void Tensor::resize(const Shape& shape) {
     capacity_ = shape.numel();
     owner_ = allocate(capacity_, device_);
     data_ = owner_.get();
+    zero_capacity();
   }
   shape_ = shape;
 }

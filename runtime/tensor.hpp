@@ -62,6 +62,9 @@ class Tensor {
   void zero() { fill(0.0f); }
 
  private:
+  // Zeroes the whole allocation (new storage), through ops so it runs on the tensor's device.
+  void zero_capacity();
+
   Shape shape_;
   Device device_ = Device::kCpu;
   float* data_ = nullptr;
