@@ -62,19 +62,21 @@ const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
 }
 
 // Two passes (Σx, then Σ(x - mean)²), each summed over ranks: no cancellation in the variance.
+// The element count rides along with the first sums, and is read back: the host needs it.
 double BatchNorm::global_statistics(const Tensor& x) {
   sums_.resize(Shape{channels_ + 1});
-  Tensor channel_part = sums_.slice(0, channels_);
+  Tensor channel_part = sums_.slice(0, channels_),
+         count_part = sums_.slice(channels_, channels_ + 1);
   ops::channel_sums(x, nullptr, channel_part);
-  sums_.data()[channels_] = static_cast<float>(x.numel() / channels_);
+  count_part.fill(static_cast<float>(x.numel() / channels_));
   sum_ranks_(sums_.data(), sums_.numel());
-  double count = sums_.data()[channels_];
-  for (int64_t c = 0; c < channels_; ++c)
-    mean_.data()[c] = static_cast<float>(sums_.data()[c] / count);
+  float global_count = 0;
+  ops::copy_to_host(count_part, &global_count);
+  const double count = global_count;
+  ops::mean_from_sums(channel_part, count, mean_);
   ops::channel_sums(x, &mean_, channel_part);
   sum_ranks_(sums_.data(), channels_);
-  for (int64_t c = 0; c < channels_; ++c)
-    var_.data()[c] = static_cast<float>(sums_.data()[c] / count);
+  ops::mean_from_sums(channel_part, count, var_);
   return count;
 }
 

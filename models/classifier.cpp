@@ -13,7 +13,8 @@ const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
   if (!info.labels || static_cast<int64_t>(info.labels->size()) != rows)
     throw UserError("model classifier needs one label per sample: the data has no labels " +
                     std::string("(--labels-dataset names them)"));
-  labels_.resize(Shape{rows});
+  // Labels come from the data on the host: checked and converted there, then copied over.
+  host_labels_.resize(static_cast<size_t>(rows));
   for (int64_t i = 0; i < rows; ++i) {
     const int label = (*info.labels)[i];
     if (label < 0 || label >= classes())
@@ -21,8 +22,10 @@ const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
                       std::to_string(label) + ", but the classifier has " +
                       std::to_string(classes()) + " classes (0.." + std::to_string(classes() - 1) +
                       "; --num-classes)");
-    labels_.data()[i] = static_cast<float>(label);
+    host_labels_[i] = static_cast<float>(label);
   }
+  labels_.resize(Shape{rows});
+  ops::copy_from_host(host_labels_.data(), labels_);
   return labels_;
 }
 

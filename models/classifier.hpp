@@ -4,6 +4,8 @@
 // softmax cross-entropy on the batch's labels. It measures the generative models (`latent
 // score` compares samples in its features and classifies them) and consumes augmented data.
 //   loss per sample = log Σ_c e^{z_c} - z_label (nats);  accuracy = share of argmax == label
+#include <vector>
+
 #include "layers/losses.hpp"
 #include "models/model.hpp"
 
@@ -37,6 +39,7 @@ class Classifier : public Model {
   Network net_;
   SoftmaxCrossEntropyLoss loss_;
   Tensor labels_, predicted_;
+  std::vector<float> host_labels_;  // the labels as floats on the host, uploaded to labels_
 };
 
 }  // namespace latent

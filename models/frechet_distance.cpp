@@ -21,7 +21,9 @@ FeatureMoments::FeatureMoments(int64_t dim)
       sum_(dim, 0.0),
       outer_(dim * dim, 0.0),
       batch_sum_(Shape{dim}),
-      batch_outer_(Shape{dim, dim}) {}
+      batch_outer_(Shape{dim, dim}),
+      host_sum_(dim),
+      host_outer_(dim * dim) {}
 
 void FeatureMoments::add(const Tensor& features) {
   if (features.rank() != 2 || features.dim(1) != dim_)
@@ -31,8 +33,10 @@ void FeatureMoments::add(const Tensor& features) {
   // Per batch in float (a few hundred rows), accumulated over batches in double.
   ops::sum_rows(features, batch_sum_, false);
   ops::matmul(features, true, features, false, batch_outer_);
-  for (int64_t i = 0; i < dim_; ++i) sum_[i] += batch_sum_.data()[i];
-  for (int64_t i = 0; i < dim_ * dim_; ++i) outer_[i] += batch_outer_.data()[i];
+  ops::copy_to_host(batch_sum_, host_sum_.data());
+  ops::copy_to_host(batch_outer_, host_outer_.data());
+  for (int64_t i = 0; i < dim_; ++i) sum_[i] += host_sum_[i];
+  for (int64_t i = 0; i < dim_ * dim_; ++i) outer_[i] += host_outer_[i];
   count_ += static_cast<double>(features.dim(0));
 }
 

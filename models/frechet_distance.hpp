@@ -32,6 +32,7 @@ class FeatureMoments {
   double count_ = 0;
   std::vector<double> sum_, outer_;
   Tensor batch_sum_, batch_outer_;
+  std::vector<float> host_sum_, host_outer_;  // a batch's moments read back, added in double
 };
 
 // d² above for two Gaussians of dimension k (covariances k x k row-major, symmetric).

@@ -1,7 +1,5 @@
 #include "models/gan.hpp"
 
-#include <cmath>
-
 #include "layers/activation.hpp"
 #include "models/architectures.hpp"
 #include "runtime/error.hpp"
@@ -60,14 +58,10 @@ const Tensor& Gan::generate_batch(int64_t n, uint32_t seed, StreamId stream, uin
 Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_scale, bool train,
                         uint64_t first_index, Tensor* per_sample) {
   const Tensor& logits = discriminator_.forward(x, PassContext{train, 0, first_index});
-  int64_t n = logits.numel();
+  // Two numbers read back for the metrics: the mean verdict and the logits on the right side.
   Verdict v;
-  for (int64_t i = 0; i < n; ++i) {
-    float z = logits.data()[i];
-    v.mean_prob += 1.0 / (1.0 + std::exp(-z));
-    v.correct += real ? (z > 0) : (z < 0);
-  }
-  v.mean_prob /= n;
+  v.mean_prob = ops::sum_sigmoid(logits) / static_cast<double>(logits.numel());
+  v.correct = static_cast<double>(ops::count_sign(logits, real));
   loss_grad_.resize(logits.shape());
   if (config_.gan_loss == "hinge") {
     v.loss = ops::hinge_loss(logits, real ? 1.0f : -1.0f, &loss_grad_, grad_scale);

@@ -26,7 +26,7 @@ int64_t first_int(const CheckpointReader& r, const std::string& name) {
 
 int64_t read_step_count(const CheckpointReader& r, Network& net) {
   if (r.has(step_count_path(net))) return first_int(r, step_count_path(net));
-  Tensor old(Shape{1});
+  Tensor old(Shape{1});  // checkpoint I/O: a host tensor, read on the host
   r.read_tensor("/optim/" + net.name() + "/step", old);
   return static_cast<int64_t>(old.data()[0]);
 }

@@ -55,7 +55,8 @@ bool drawable(const Shape& sample) {
 }
 
 // bce reconstructions and the GAN's sigmoid generator model values in [0, 1]: data outside it
-// trains to nonsense (a bce loss of 1e28) rather than failing, so it is refused by name.
+// trains to nonsense (a bce loss of 1e28) rather than failing, so it is refused by name. The
+// check reads the batch as the dataset made it, in host memory.
 void check_unit_interval(const Tensor& images, const DatasetSpec& spec, uint64_t first,
                          const std::string& why) {
   const float* p = images.data();
@@ -132,6 +133,7 @@ struct Trainer::Impl {
     if (comm.allreduce_max(differs))
       throw UserError("ranks were started with different configs: rank " +
                       std::to_string(comm.rank()) + " differs from rank 0");
+    // The communicator moves host memory (MPI); device-aware collectives come with NCCL.
     for (Network* net : model.networks()) {
       comm.broadcast(net->store().values().data(), net->store().numel(), 0);
       for (auto& s : net->layers().state()) comm.broadcast(s.tensor->data(), s.tensor->numel(), 0);
