@@ -1,5 +1,7 @@
 #pragma once
 // Where a tensor's storage lives; backend ops dispatch on it.
+#include <string>
+
 namespace latent {
 
 enum class Device { kCpu, kCuda };
@@ -7,5 +9,9 @@ enum class Device { kCpu, kCuda };
 inline const char* device_name(Device d) {
   return d == Device::kCpu ? "cpu" : "cuda";
 }
+
+// Empty when tensors and ops can use `device` in this process; else why not, in words (a build
+// without the CUDA backend, no GPU visible, no driver).
+std::string device_unavailable_reason(Device device);
 
 }  // namespace latent

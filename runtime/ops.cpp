@@ -1,24 +1,17 @@
 // Backend dispatch: checks shapes once, then hands each op to the device's implementation.
-// A CUDA build adds its branch here; layers never see the difference.
+// Ops the CUDA backend lacks so far are refused by name on GPU tensors; layers never see the
+// difference.
 #include "runtime/ops.hpp"
 
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
 
-#include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/ops_dispatch.hpp"
 #include "runtime/ops_optim.hpp"
 
 namespace latent::ops {
 namespace {
-
-// Every tensor of an op must live on the CPU in this build.
-void on_cpu(const char* op, std::initializer_list<const Tensor*> tensors) {
-  for (const Tensor* t : tensors)
-    if (t && t->device() != Device::kCpu)
-      throw std::invalid_argument(std::string(op) + ": tensor on device " +
-                                  device_name(t->device()) + " but this build has no such backend");
-}
 
 void expect(bool ok, const char* op, const std::string& what) {
   if (!ok) throw std::invalid_argument(std::string(op) + ": " + what);
@@ -63,7 +56,7 @@ int64_t deconv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g) {
 
 void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
             bool accumulate, const Tensor* bias) {
-  on_cpu("matmul", {&a, &b, &c, bias});
+  const Device d = device_of("matmul", {&a, &b, &c, bias});
   int64_t m = c.dim(0), n = c.shape().per_sample();
   expect(m > 0 && a.numel() % m == 0, "matmul",
          "a " + a.shape().str() + " vs c " + c.shape().str());
@@ -71,54 +64,61 @@ void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor
   expect(b.numel() == k * n, "matmul",
          "a " + a.shape().str() + " · b " + b.shape().str() + " != c " + c.shape().str());
   expect(!bias || bias->numel() == n, "matmul", "bias size differs from columns of c");
-  cpu::matmul(a, trans_a, b, trans_b, c, accumulate, bias);
+  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, accumulate, bias));
 }
 
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
-  on_cpu("sum_rows", {&x, &y});
+  const Device d = device_of("sum_rows", {&x, &y});
   expect(x.shape().per_sample() == y.numel(), "sum_rows",
          x.shape().str() + " to " + y.shape().str());
-  cpu::sum_rows(x, y, accumulate);
+  LATENT_ON_DEVICE(d, sum_rows(x, y, accumulate));
 }
 
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                     const ConvGeometry& g) {
-  on_cpu("conv2d_forward", {&x, &w, b, &y});
+  const Device d = device_of("conv2d_forward", {&x, &w, b, &y});
+  cpu_only("conv2d_forward", d);
   check_conv("conv2d_forward", x, w, y, false, g);
   cpu::conv2d_forward(x, w, b, y, g);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
-  on_cpu("conv2d_backward_data", {&dy, &w, &dx});
+  const Device d = device_of("conv2d_backward_data", {&dy, &w, &dx});
+  cpu_only("conv2d_backward_data", d);
   check_conv("conv2d_backward_data", dx, w, dy, false, g);
   cpu::conv2d_backward_data(dy, w, dx, g);
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ConvGeometry& g) {
-  on_cpu("conv2d_backward_weights", {&x, &dy, &dw, db});
+  const Device d = device_of("conv2d_backward_weights", {&x, &dy, &dw, db});
+  cpu_only("conv2d_backward_weights", d);
   check_conv("conv2d_backward_weights", x, dw, dy, false, g);
   cpu::conv2d_backward_weights(x, dy, dw, db, g);
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ConvGeometry& g) {
-  on_cpu("deconv2d_forward", {&x, &w, b, &y});
+  const Device d = device_of("deconv2d_forward", {&x, &w, b, &y});
+  cpu_only("deconv2d_forward", d);
   check_conv("deconv2d_forward", x, w, y, true, g);
   cpu::deconv2d_forward(x, w, b, y, g);
 }
 void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
-  on_cpu("deconv2d_backward_data", {&dy, &w, &dx});
+  const Device d = device_of("deconv2d_backward_data", {&dy, &w, &dx});
+  cpu_only("deconv2d_backward_data", d);
   check_conv("deconv2d_backward_data", dx, w, dy, true, g);
   cpu::deconv2d_backward_data(dy, w, dx, g);
 }
 void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                                const ConvGeometry& g) {
-  on_cpu("deconv2d_backward_weights", {&x, &dy, &dw, db});
+  const Device d = device_of("deconv2d_backward_weights", {&x, &dy, &dw, db});
+  cpu_only("deconv2d_backward_weights", d);
   check_conv("deconv2d_backward_weights", x, dw, dy, true, g);
   cpu::deconv2d_backward_weights(x, dy, dw, db, g);
 }
 
 void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
                              Tensor& mean, Tensor& var, float eps) {
-  on_cpu("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
+  const Device d = device_of("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
+  cpu_only("batchnorm_forward_train", d);
   same_numel("batchnorm_forward_train", x, y);
   same_layout("batchnorm_forward_train", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
@@ -126,7 +126,8 @@ void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor&
 }
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
-  on_cpu("batchnorm_forward_infer", {&x, &scale, &shift, &y, &mean, &var});
+  const Device d = device_of("batchnorm_forward_infer", {&x, &scale, &shift, &y, &mean, &var});
+  cpu_only("batchnorm_forward_infer", d);
   same_numel("batchnorm_forward_infer", x, y);
   same_layout("batchnorm_forward_infer", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
@@ -134,7 +135,9 @@ void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor&
 }
 void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
                         const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
-  on_cpu("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
+  const Device d =
+      device_of("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
+  cpu_only("batchnorm_backward", d);
   same_numel("batchnorm_backward", x, dy);
   same_numel("batchnorm_backward", x, dx);
   same_layout("batchnorm_backward", {&x, &dy, &dx});
@@ -142,7 +145,8 @@ void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, 
 }
 
 void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum) {
-  on_cpu("channel_sums", {&x, mean, &sum});
+  const Device d = device_of("channel_sums", {&x, mean, &sum});
+  cpu_only("channel_sums", d);
   expect(sum.numel() == x.dim(1), "channel_sums", "sum size != channels of " + x.shape().str());
   cpu::channel_sums(x, mean, sum);
 }
@@ -150,8 +154,9 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                        const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
                                        const Tensor& sum_dy_xhat, double count, Tensor& dx,
                                        float eps) {
-  on_cpu("batchnorm_backward_data_from_sums",
-         {&x, &dy, &scale, &mean, &var, &sum_dy, &sum_dy_xhat, &dx});
+  const Device d = device_of("batchnorm_backward_data_from_sums",
+                             {&x, &dy, &scale, &mean, &var, &sum_dy, &sum_dy_xhat, &dx});
+  cpu_only("batchnorm_backward_data_from_sums", d);
   same_numel("batchnorm_backward_data_from_sums", x, dy);
   same_numel("batchnorm_backward_data_from_sums", x, dx);
   same_layout("batchnorm_backward_data_from_sums", {&x, &dy, &dx});
@@ -160,169 +165,171 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
 }
 
 void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
-  on_cpu("mean_from_sums", {&sum, &mean});
+  const Device d = device_of("mean_from_sums", {&sum, &mean});
   same_numel("mean_from_sums", sum, mean);
-  cpu::mean_from_sums(sum, count, mean);
+  LATENT_ON_DEVICE(d, mean_from_sums(sum, count, mean));
 }
 
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
-  on_cpu("eltwise_forward", {&x, &y});
+  const Device d = device_of("eltwise_forward", {&x, &y});
   same_numel("eltwise_forward", x, y);
   same_layout("eltwise_forward", {&x, &y});
-  cpu::eltwise_forward(f, alpha, x, y);
+  LATENT_ON_DEVICE(d, eltwise_forward(f, alpha, x, y));
 }
 void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx) {
-  on_cpu("eltwise_backward", {&x, &dy, &dx});
+  const Device d = device_of("eltwise_backward", {&x, &dy, &dx});
   same_numel("eltwise_backward", x, dy);
   same_layout("eltwise_backward", {&x, &dy, &dx});
   same_numel("eltwise_backward", x, dx);
-  cpu::eltwise_backward(f, alpha, x, dy, dx);
+  LATENT_ON_DEVICE(d, eltwise_backward(f, alpha, x, dy, dx));
 }
 
 void fill(Tensor& x, float value) {
-  on_cpu("fill", {&x});
-  cpu::fill(x, value);
+  const Device d = device_of("fill", {&x});
+  LATENT_ON_DEVICE(d, fill(x, value));
 }
 void copy(const Tensor& src, Tensor& dst) {
-  on_cpu("copy", {&src, &dst});
+  const Device d = device_of("copy", {&src, &dst});
   same_numel("copy", src, dst);
-  cpu::copy(src, dst);
+  LATENT_ON_DEVICE(d, copy(src, dst));
 }
 
 void copy_layout(const Tensor& src, Tensor& dst) {
-  on_cpu("copy_layout", {&src, &dst});
+  const Device d = device_of("copy_layout", {&src, &dst});
+  cpu_only("copy_layout", d);
   expect(src.shape() == dst.shape(), "copy_layout", src.shape().str() + " to " + dst.shape().str());
   cpu::copy_layout(src, dst);
 }
 
 void copy_from_host(const float* src, Tensor& dst) {
-  on_cpu("copy_from_host", {&dst});
+  const Device d = device_of("copy_from_host", {&dst});
   expect(src != nullptr || dst.empty(), "copy_from_host", "no host memory to copy from");
-  cpu::copy_from_host(src, dst);
+  LATENT_ON_DEVICE(d, copy_from_host(src, dst));
 }
 void copy_to_host(const Tensor& src, float* dst) {
-  on_cpu("copy_to_host", {&src});
+  const Device d = device_of("copy_to_host", {&src});
   expect(dst != nullptr || src.empty(), "copy_to_host", "no host memory to copy to");
-  cpu::copy_to_host(src, dst);
+  LATENT_ON_DEVICE(d, copy_to_host(src, dst));
 }
 
 void add(const Tensor& a, const Tensor& b, Tensor& y) {
-  on_cpu("add", {&a, &b, &y});
+  const Device d = device_of("add", {&a, &b, &y});
   same_numel("add", a, y), same_numel("add", b, y);
-  cpu::add(a, b, y);
+  LATENT_ON_DEVICE(d, add(a, b, y));
 }
 void axpy(float alpha, const Tensor& x, Tensor& y) {
-  on_cpu("axpy", {&x, &y});
+  const Device d = device_of("axpy", {&x, &y});
   same_numel("axpy", x, y);
-  cpu::axpy(alpha, x, y);
+  LATENT_ON_DEVICE(d, axpy(alpha, x, y));
 }
 void scale(Tensor& x, float alpha) {
-  on_cpu("scale", {&x});
-  cpu::scale(x, alpha);
+  const Device d = device_of("scale", {&x});
+  LATENT_ON_DEVICE(d, scale(x, alpha));
 }
 void mul(const Tensor& a, const Tensor& b, Tensor& y) {
-  on_cpu("mul", {&a, &b, &y});
+  const Device d = device_of("mul", {&a, &b, &y});
   same_numel("mul", a, y), same_numel("mul", b, y);
-  cpu::mul(a, b, y);
+  LATENT_ON_DEVICE(d, mul(a, b, y));
 }
 void fma(const Tensor& a, const Tensor& b, const Tensor& c, Tensor& y) {
-  on_cpu("fma", {&a, &b, &c, &y});
+  const Device d = device_of("fma", {&a, &b, &c, &y});
   same_numel("fma", a, y), same_numel("fma", b, y), same_numel("fma", c, y);
-  cpu::fma(a, b, c, y);
+  LATENT_ON_DEVICE(d, fma(a, b, c, y));
 }
 void exp_half(const Tensor& logvar, Tensor& sigma) {
-  on_cpu("exp_half", {&logvar, &sigma});
+  const Device d = device_of("exp_half", {&logvar, &sigma});
   same_numel("exp_half", logvar, sigma);
-  cpu::exp_half(logvar, sigma);
+  LATENT_ON_DEVICE(d, exp_half(logvar, sigma));
 }
 void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
-  on_cpu("copy_columns", {&src, &dst});
+  const Device d = device_of("copy_columns", {&src, &dst});
   expect(src.dim(0) == dst.dim(0) && src_col >= 0 && dst_col >= 0 &&
              src_col + cols <= src.shape().per_sample() &&
              dst_col + cols <= dst.shape().per_sample(),
          "copy_columns", src.shape().str() + " to " + dst.shape().str());
-  cpu::copy_columns(src, src_col, dst, dst_col, cols);
+  LATENT_ON_DEVICE(d, copy_columns(src, src_col, dst, dst_col, cols));
 }
 double sum(const Tensor& x) {
-  on_cpu("sum", {&x});
-  return cpu::sum(x);
+  const Device d = device_of("sum", {&x});
+  return LATENT_ON_DEVICE(d, sum(x));
 }
 double sum_squares(const Tensor& x) {
-  on_cpu("sum_squares", {&x});
-  return cpu::sum_squares(x);
+  const Device d = device_of("sum_squares", {&x});
+  return LATENT_ON_DEVICE(d, sum_squares(x));
 }
 bool all_finite(const Tensor& x) {
-  on_cpu("all_finite", {&x});
-  return cpu::all_finite(x);
+  const Device d = device_of("all_finite", {&x});
+  return LATENT_ON_DEVICE(d, all_finite(x));
 }
 
 double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
                        Tensor* per_sample) {
-  on_cpu("bce_with_logits", {&logits, &target, grad, per_sample});
+  const Device d = device_of("bce_with_logits", {&logits, &target, grad, per_sample});
   same_numel("bce_with_logits", logits, target);
-  return cpu::bce_with_logits(logits, target, grad, grad_scale, per_sample);
+  return LATENT_ON_DEVICE(d, bce_with_logits(logits, target, grad, grad_scale, per_sample));
 }
 double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
            Tensor* per_sample) {
-  on_cpu("mse", {&pred, &target, grad, per_sample});
+  const Device d = device_of("mse", {&pred, &target, grad, per_sample});
   same_numel("mse", pred, target);
-  return cpu::mse(pred, target, grad, grad_scale, per_sample);
+  return LATENT_ON_DEVICE(d, mse(pred, target, grad, grad_scale, per_sample));
 }
 double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
                    float grad_scale, Tensor* per_sample) {
-  on_cpu("gaussian_kl", {&mu, &logvar, dmu, dlogvar, per_sample});
+  const Device d = device_of("gaussian_kl", {&mu, &logvar, dmu, dlogvar, per_sample});
   same_numel("gaussian_kl", mu, logvar);
-  return cpu::gaussian_kl(mu, logvar, dmu, dlogvar, grad_scale, per_sample);
+  return LATENT_ON_DEVICE(d, gaussian_kl(mu, logvar, dmu, dlogvar, grad_scale, per_sample));
 }
 double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
-  on_cpu("l1_penalty", {&a, grad});
-  return cpu::l1_penalty(a, weight, grad, grad_scale);
+  const Device d = device_of("l1_penalty", {&a, grad});
+  return LATENT_ON_DEVICE(d, l1_penalty(a, weight, grad, grad_scale));
 }
 double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean) {
-  on_cpu("bernoulli_kl_sparsity", {&a, grad, batch_mean});
+  const Device d = device_of("bernoulli_kl_sparsity", {&a, grad, batch_mean});
+  cpu_only("bernoulli_kl_sparsity", d);
   expect(rho > 0 && rho < 1, "bernoulli_kl_sparsity", "target rate must be in (0, 1)");
   return cpu::bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean);
 }
 
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
-  on_cpu("hinge_loss", {&logits, grad});
-  return cpu::hinge_loss(logits, sign, grad, grad_scale);
+  const Device d = device_of("hinge_loss", {&logits, grad});
+  return LATENT_ON_DEVICE(d, hinge_loss(logits, sign, grad, grad_scale));
 }
 double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
-  on_cpu("negated_sum_loss", {&logits, grad});
-  return cpu::negated_sum_loss(logits, grad, grad_scale);
+  const Device d = device_of("negated_sum_loss", {&logits, grad});
+  return LATENT_ON_DEVICE(d, negated_sum_loss(logits, grad, grad_scale));
 }
 
 void random_uniform(Tensor& t, RandomKey key, uint64_t first_index, float lo, float hi) {
-  on_cpu("random_uniform", {&t});
-  cpu::random_uniform(t, key, first_index, lo, hi);
+  const Device d = device_of("random_uniform", {&t});
+  LATENT_ON_DEVICE(d, random_uniform(t, key, first_index, lo, hi));
 }
 void random_normal(Tensor& t, RandomKey key, uint64_t first_index, float mean, float stddev) {
-  on_cpu("random_normal", {&t});
-  cpu::random_normal(t, key, first_index, mean, stddev);
+  const Device d = device_of("random_normal", {&t});
+  LATENT_ON_DEVICE(d, random_normal(t, key, first_index, mean, stddev));
 }
 void dropout_mask(Tensor& mask, RandomKey key, uint64_t first_index, float p) {
-  on_cpu("dropout_mask", {&mask});
+  const Device d = device_of("dropout_mask", {&mask});
   expect(p >= 0 && p < 1, "dropout_mask", "probability " + std::to_string(p) + " not in [0, 1)");
-  cpu::dropout_mask(mask, key, first_index, p);
+  LATENT_ON_DEVICE(d, dropout_mask(mask, key, first_index, p));
 }
 void corrupt(Noise kind, float level, RandomKey key, const Tensor& x, Tensor& y,
              uint64_t first_index) {
-  on_cpu("corrupt", {&x, &y});
+  const Device d = device_of("corrupt", {&x, &y});
   same_numel("corrupt", x, y);
-  cpu::corrupt(kind, level, key, x, y, first_index);
+  LATENT_ON_DEVICE(d, corrupt(kind, level, key, x, y, first_index));
 }
 
 void sgd_update(Tensor& params, const Tensor& grads, Tensor& velocity, float lr, float momentum,
                 float weight_decay) {
-  on_cpu("sgd_update", {&params, &grads, &velocity});
-  cpu::sgd_update(params, grads, velocity, lr, momentum, weight_decay);
+  const Device d = device_of("sgd_update", {&params, &grads, &velocity});
+  LATENT_ON_DEVICE(d, sgd_update(params, grads, velocity, lr, momentum, weight_decay));
 }
 void adam_update(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v, float lr, float beta1,
                  float beta2, float eps, float weight_decay, int64_t t) {
-  on_cpu("adam_update", {&params, &grads, &m, &v});
-  cpu::adam_update(params, grads, m, v, lr, beta1, beta2, eps, weight_decay, t);
+  const Device d = device_of("adam_update", {&params, &grads, &m, &v});
+  LATENT_ON_DEVICE(d, adam_update(params, grads, m, v, lr, beta1, beta2, eps, weight_decay, t));
 }
 
 }  // namespace latent::ops

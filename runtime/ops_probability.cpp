@@ -5,16 +5,13 @@
 
 #include "runtime/cpu/probability_ops.hpp"
 #include "runtime/ops.hpp"
+#include "runtime/ops_dispatch.hpp"
 
 namespace latent::ops {
 namespace {
 
 void expect(bool ok, const char* op, const std::string& what) {
   if (!ok) throw std::invalid_argument(std::string(op) + ": " + what);
-}
-
-void on_cpu(const char* op, const Tensor& t) {
-  expect(t.device() == Device::kCpu, op, "tensor not on the CPU (this build has no other backend)");
 }
 
 void rows_match(const char* op, const Tensor& x, const Tensor& per_row) {
@@ -27,9 +24,7 @@ void rows_match(const char* op, const Tensor& x, const Tensor& per_row) {
 double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
                              float grad_scale, Tensor* per_sample) {
   const char* op = "softmax_cross_entropy";
-  for (const Tensor* t :
-       {&logits, &labels, static_cast<const Tensor*>(grad), static_cast<const Tensor*>(per_sample)})
-    if (t) on_cpu(op, *t);
+  cpu_only(op, device_of(op, {&logits, &labels, grad, per_sample}));
   rows_match(op, logits, labels);
   if (grad) expect(grad->numel() == logits.numel(), op, "grad differs from logits in size");
   if (per_sample) rows_match(op, logits, *per_sample);
@@ -44,31 +39,27 @@ double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor*
 }
 
 void argmax_rows(const Tensor& x, Tensor& out) {
-  on_cpu("argmax_rows", x);
-  on_cpu("argmax_rows", out);
+  cpu_only("argmax_rows", device_of("argmax_rows", {&x, &out}));
   rows_match("argmax_rows", x, out);
   expect(x.shape().per_sample() > 0, "argmax_rows", "rows of no columns");
   cpu::argmax_rows(x, out);
 }
 
 int64_t count_equal(const Tensor& a, const Tensor& b) {
-  on_cpu("count_equal", a);
-  on_cpu("count_equal", b);
+  cpu_only("count_equal", device_of("count_equal", {&a, &b}));
   expect(a.numel() == b.numel(), "count_equal", a.shape().str() + " vs " + b.shape().str());
   return cpu::count_equal(a, b);
 }
 
 void logsumexp_rows(const Tensor& x, Tensor& out) {
-  on_cpu("logsumexp_rows", x);
-  on_cpu("logsumexp_rows", out);
+  cpu_only("logsumexp_rows", device_of("logsumexp_rows", {&x, &out}));
   rows_match("logsumexp_rows", x, out);
   expect(x.shape().per_sample() > 0, "logsumexp_rows", "rows of no columns");
   cpu::logsumexp_rows(x, out);
 }
 
 void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out) {
-  for (const Tensor* t : {&z, &eps, &logvar, static_cast<const Tensor*>(&out)})
-    on_cpu("gaussian_log_ratio", *t);
+  cpu_only("gaussian_log_ratio", device_of("gaussian_log_ratio", {&z, &eps, &logvar, &out}));
   expect(z.numel() == eps.numel() && z.numel() == logvar.numel(), "gaussian_log_ratio",
          "z " + z.shape().str() + ", ε " + eps.shape().str() + ", log σ² " + logvar.shape().str() +
              " differ in size");
@@ -77,13 +68,13 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
 }
 
 double sum_sigmoid(const Tensor& z) {
-  on_cpu("sum_sigmoid", z);
-  return cpu::sum_sigmoid(z);
+  const Device d = device_of("sum_sigmoid", {&z});
+  return LATENT_ON_DEVICE(d, sum_sigmoid(z));
 }
 
 int64_t count_sign(const Tensor& z, bool positive) {
-  on_cpu("count_sign", z);
-  return cpu::count_sign(z, positive);
+  const Device d = device_of("count_sign", {&z});
+  return LATENT_ON_DEVICE(d, count_sign(z, positive));
 }
 
 }  // namespace latent::ops

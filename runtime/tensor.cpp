@@ -5,6 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <stdexcept>
+#include <string>
+
+#include "runtime/device.hpp"
+#ifdef LATENT_WITH_CUDA
+#include "runtime/cuda/device_allocator.hpp"
+#endif
 
 namespace latent {
 namespace {
@@ -14,8 +20,16 @@ std::atomic<int64_t> allocations{0};
 // Uninitialised storage for n floats; the caller zeroes it through ops (on its device).
 std::shared_ptr<float> allocate(int64_t n, Device device) {
   ++allocations;
-  if (device != Device::kCpu)
-    throw std::runtime_error("Tensor: this build allocates on the cpu device only");
+  if (device != Device::kCpu) {
+    const std::string why = device_unavailable_reason(device);
+    if (!why.empty())
+      throw std::runtime_error(std::string("--device ") + device_name(device) + ": " + why);
+#ifdef LATENT_WITH_CUDA
+    return std::shared_ptr<float>(
+        static_cast<float*>(cuda::device_alloc(static_cast<size_t>(n) * sizeof(float))),
+        [](float* q) { cuda::device_free(q); });
+#endif
+  }
   // 64-byte alignment suits oneDNN's vector kernels.
   void* p = nullptr;
   size_t bytes = std::max<int64_t>(n, 1) * sizeof(float);

@@ -1,0 +1,21 @@
+#include "runtime/device.hpp"
+
+#ifdef LATENT_WITH_CUDA
+#include "runtime/cuda/cuda_context.hpp"
+#endif
+
+namespace latent {
+
+std::string device_unavailable_reason(Device device) {
+  if (device == Device::kCpu) return "";
+#ifdef LATENT_WITH_CUDA
+  // Asked once: GPUs do not come and go within a run, and tensors ask at every allocation.
+  static const std::string why = cuda::unavailable_reason();
+  return why;
+#else
+  return "this latent was built without the CUDA backend (CMake's LATENT_CUDA found no nvcc, "
+         "cuBLAS, cuDNN and NCCL, or was OFF)";
+#endif
+}
+
+}  // namespace latent

@@ -1,0 +1,99 @@
+// The CUDA backend's own parts: the device is refused with its reason where there is none, the
+// rank picks its GPU from the launcher's environment, steady-state steps allocate from the
+// cache, and the optimizer update and random draws write the CPU's bits. Where no GPU can be
+// used, the GPU cases skip saying why (the reason is itself checked to be the error users see).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "grad_check.hpp"
+#include "runtime/device.hpp"
+#include "runtime/ops.hpp"
+#include "runtime/ops_optim.hpp"
+#ifdef LATENT_WITH_CUDA
+#include "runtime/cuda/cuda_context.hpp"
+#include "runtime/cuda/device_allocator.hpp"
+#endif
+
+namespace latent {
+namespace {
+
+#define SKIP_WITHOUT_GPU()                                            \
+  do {                                                                \
+    const std::string why = device_unavailable_reason(Device::kCuda); \
+    if (!why.empty()) GTEST_SKIP() << "no GPU test here: " << why;    \
+  } while (0)
+
+Tensor on_cuda(const Tensor& host) {
+  Tensor t(host.shape(), Device::kCuda);
+  ops::copy_from_host(host.data(), t);
+  return t;
+}
+
+std::vector<float> to_host(const Tensor& t) {
+  std::vector<float> v(t.numel());
+  ops::copy_to_host(t, v.data());
+  return v;
+}
+
+TEST(CudaBackend, AnUnusableDeviceIsRefusedWithItsReason) {
+  const std::string why = device_unavailable_reason(Device::kCuda);
+  if (why.empty()) GTEST_SKIP() << "a GPU is usable here";
+  try {
+    Tensor t(Shape{4}, Device::kCuda);
+    ADD_FAILURE() << "a CUDA tensor was made where: " << why;
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(device_unavailable_reason(Device::kCpu).empty());
+}
+
+#ifdef LATENT_WITH_CUDA
+TEST(CudaBackend, TheLocalRankComesFromTheLauncher) {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID"})
+    unsetenv(name);
+  EXPECT_EQ(cuda::local_rank_from_environment(), 0);
+  setenv("SLURM_LOCALID", "3", 1);
+  EXPECT_EQ(cuda::local_rank_from_environment(), 3);
+  setenv("OMPI_COMM_WORLD_LOCAL_RANK", "5", 1);  // Open MPI's wins under srun --mpi=pmix too
+  EXPECT_EQ(cuda::local_rank_from_environment(), 5);
+  unsetenv("SLURM_LOCALID");
+  unsetenv("OMPI_COMM_WORLD_LOCAL_RANK");
+}
+
+TEST(CudaBackend, SteadyStateStepsAllocateFromTheCache) {
+  SKIP_WITHOUT_GPU();
+  auto step = [] {
+    Tensor a(Shape{128, 784}, Device::kCuda), b(Shape{784, 400}, Device::kCuda),
+        c(Shape{128, 400}, Device::kCuda);
+    ops::matmul(a, false, b, false, c);
+  };
+  step();
+  const int64_t after_first = cuda::allocator_stats().cuda_mallocs;
+  for (int i = 0; i < 5; ++i) step();
+  EXPECT_EQ(cuda::allocator_stats().cuda_mallocs, after_first);
+}
+
+TEST(CudaBackend, AdamAndRandomDrawsWriteTheCpusBits) {
+  SKIP_WITHOUT_GPU();
+  const Shape s{1000};
+  Tensor p = testing::random_tensor(s, 1), g = testing::random_tensor(s, 2);
+  Tensor m(s), v(s);
+  Tensor dp = on_cuda(p), dg = on_cuda(g), dm = on_cuda(m), dv = on_cuda(v);
+  for (int64_t t = 1; t <= 3; ++t) {
+    ops::adam_update(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, t);
+    ops::adam_update(dp, dg, dm, dv, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, t);
+  }
+  EXPECT_EQ(std::memcmp(to_host(dp).data(), p.data(), p.numel() * sizeof(float)), 0);
+  Tensor z(Shape{7, 13}), dz(Shape{7, 13}, Device::kCuda);
+  ops::random_normal(z, {3, 4}, 1ull << 33, 0.5f, 2.0f);
+  ops::random_normal(dz, {3, 4}, 1ull << 33, 0.5f, 2.0f);
+  EXPECT_EQ(std::memcmp(to_host(dz).data(), z.data(), z.numel() * sizeof(float)), 0);
+}
+#endif
+
+}  // namespace
+}  // namespace latent
