@@ -10,12 +10,13 @@
 
 namespace latent::testing {
 
-// The last non-empty line (the JSON summary: progress lines come before it).
+// The last JSON object line of stdout and stderr together: under mpirun the two streams are
+// forwarded apart, so a progress line on stderr may arrive after the result.
 inline nlohmann::json last_json(const std::string& output) {
   std::istringstream in(output);
   std::string line, last;
   while (std::getline(in, line))
-    if (!line.empty()) last = line;
+    if (!line.empty() && line[0] == '{') last = line;
   return nlohmann::json::parse(last);
 }
 
