@@ -318,6 +318,7 @@ void corrupt(Noise kind, float level, RandomKey key, const Tensor& x, Tensor& y,
              uint64_t first_index) {
   const Device d = device_of("corrupt", {&x, &y});
   same_numel("corrupt", x, y);
+  same_layout("corrupt", {&x, &y});
   LATENT_ON_DEVICE(d, corrupt(kind, level, key, x, y, first_index));
 }
 

@@ -548,6 +548,27 @@ TEST_P(BackendVsRef, RandomDrawsAreIdentical) {
       }
 }
 
+// A draw belongs to the element: the same fill in channels-last and in nchw memory holds the
+// same numbers once laid out alike (DESIGN: the same seed gives the same result on any device,
+// whose layouts may differ).
+TEST_P(BackendVsRef, RandomDrawsFollowTheElementNotTheLayout) {
+  const ops::RandomKey key{77u, 3u};
+  const Shape s{3, 5, 4, 3};
+  for (int fill = 0; fill < 3; ++fill) {
+    Tensor nchw(s, GetParam()), nhwc(s, GetParam()), back(s);
+    nhwc.set_channels_last(true);
+    auto draw = [&](Tensor& t) {
+      if (fill == 0) ops::random_uniform(t, key, 9, -1.0f, 1.0f);
+      if (fill == 1) ops::random_normal(t, key, 9, 0.0f, 1.0f);
+      if (fill == 2) ops::dropout_mask(t, key, 9, 0.5f);
+    };
+    draw(nchw);
+    draw(nhwc);
+    ops::copy_layout(copy_to(nhwc, Device::kCpu), back);  // relaid on the host
+    expect_tensor(back, copy_to(nchw, Device::kCpu), Match::kExact, 0, describe("fill", fill));
+  }
+}
+
 // ---- optimizer updates ----------------------------------------------------------------------
 
 TEST_P(BackendVsRef, OptimizerUpdates) {

@@ -1,11 +1,13 @@
 // Random fills and input corruption: Philox4x32-10 per (row's global index, element block), the
 // same formulas the CUDA kernels use (runtime/philox.hpp). Scaling is an explicit fma, as on
-// the GPU, so both devices round alike.
+// the GPU, so both devices round alike. Elements are numbered in logical (C, H, W) order in
+// any layout: a draw belongs to the element, not to where channels-last storage puts it.
 #include <algorithm>
 #include <cmath>
 
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/parallel.hpp"
+#include "runtime/draw_position.hpp"
 #include "runtime/philox.hpp"
 
 namespace latent::cpu {
@@ -27,22 +29,24 @@ void for_each_row(const Tensor& t, F f) {
 
 template <class F>
 void for_each_uniform(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
+  const DrawPosition at(t);
   for_each_row(t, [&](int64_t n, int64_t cols) {
     for (int64_t j = 0; j < cols; j += 4) {
       philox::Words b = philox::block(key.seed, key.stream, first_index + n,
                                       static_cast<uint32_t>(j >> 2), philox::kUniform);
-      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, philox::unit(b.w[k - j]));
+      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(at(n, k), philox::unit(b.w[k - j]));
     }
   });
 }
 
 template <class F>
 void for_each_normal(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
+  const DrawPosition at(t);
   for_each_row(t, [&](int64_t n, int64_t cols) {
     float z[4];
     for (int64_t j = 0; j < cols; j += 4) {
       philox::normal4(key.seed, key.stream, first_index + n, static_cast<uint32_t>(j >> 2), z);
-      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(n * cols + k, z[k - j]);
+      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(at(n, k), z[k - j]);
     }
   });
 }

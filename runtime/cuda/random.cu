@@ -1,8 +1,9 @@
 // Random fills and input corruption on the device: the CPU's Philox draws (runtime/philox.hpp),
-// element j of row n from block j / 4 of counter (first_index + n), scaled by the same explicit
-// fmas, so both devices write the same bits.
+// logical element j of row n (runtime/draw_position.hpp) from block j / 4 of counter
+// (first_index + n), scaled by the same explicit fmas, so both devices write the same bits.
 #include "runtime/cuda/cuda_ops.hpp"
 #include "runtime/cuda/launch.cuh"
+#include "runtime/draw_position.hpp"
 #include "runtime/philox.hpp"
 
 namespace latent::cuda {
@@ -10,26 +11,26 @@ namespace {
 
 // One thread per block of four elements of a row: f(i, word or normal draw) for each.
 template <class F>
-__global__ void uniform_blocks(int64_t rows, int64_t cols, ops::RandomKey key, uint64_t first_index,
-                               F f) {
+__global__ void uniform_blocks(int64_t rows, int64_t cols, DrawPosition at, ops::RandomKey key,
+                               uint64_t first_index, F f) {
   const int64_t per_row = (cols + 3) / 4;
   LATENT_FOR_EACH(b, rows * per_row) {
     const int64_t n = b / per_row, j = (b % per_row) * 4;
     const philox::Words w = philox::block(key.seed, key.stream, first_index + n,
                                           static_cast<uint32_t>(j >> 2), philox::kUniform);
-    for (int64_t k = j; k < j + 4 && k < cols; ++k) f(n * cols + k, philox::unit(w.w[k - j]));
+    for (int64_t k = j; k < j + 4 && k < cols; ++k) f(at(n, k), philox::unit(w.w[k - j]));
   }
 }
 
 template <class F>
-__global__ void normal_blocks(int64_t rows, int64_t cols, ops::RandomKey key, uint64_t first_index,
-                              F f) {
+__global__ void normal_blocks(int64_t rows, int64_t cols, DrawPosition at, ops::RandomKey key,
+                              uint64_t first_index, F f) {
   const int64_t per_row = (cols + 3) / 4;
   LATENT_FOR_EACH(b, rows * per_row) {
     const int64_t n = b / per_row, j = (b % per_row) * 4;
     float z[4];
     philox::normal4(key.seed, key.stream, first_index + n, static_cast<uint32_t>(j >> 2), z);
-    for (int64_t k = j; k < j + 4 && k < cols; ++k) f(n * cols + k, z[k - j]);
+    for (int64_t k = j; k < j + 4 && k < cols; ++k) f(at(n, k), z[k - j]);
   }
 }
 
@@ -37,8 +38,8 @@ template <class F>
 void each_uniform(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
   const int64_t rows = t.dim(0), cols = t.shape().per_sample();
   if (rows * cols == 0) return;
-  uniform_blocks<<<blocks_for(rows * ((cols + 3) / 4)), kThreads, 0, stream()>>>(rows, cols, key,
-                                                                                 first_index, f);
+  uniform_blocks<<<blocks_for(rows * ((cols + 3) / 4)), kThreads, 0, stream()>>>(
+      rows, cols, DrawPosition(t), key, first_index, f);
   check_launch("uniform_blocks");
 }
 
@@ -46,8 +47,8 @@ template <class F>
 void each_normal(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
   const int64_t rows = t.dim(0), cols = t.shape().per_sample();
   if (rows * cols == 0) return;
-  normal_blocks<<<blocks_for(rows * ((cols + 3) / 4)), kThreads, 0, stream()>>>(rows, cols, key,
-                                                                                first_index, f);
+  normal_blocks<<<blocks_for(rows * ((cols + 3) / 4)), kThreads, 0, stream()>>>(
+      rows, cols, DrawPosition(t), key, first_index, f);
   check_launch("normal_blocks");
 }
 
