@@ -1,6 +1,4 @@
 // Backend dispatch: checks shapes once, then hands each op to the device's implementation.
-// Ops the CUDA backend lacks so far are refused by name on GPU tensors; layers never see the
-// difference.
 #include "runtime/ops.hpp"
 
 #include <initializer_list>
@@ -77,78 +75,68 @@ void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                     const ConvGeometry& g) {
   const Device d = device_of("conv2d_forward", {&x, &w, b, &y});
-  cpu_only("conv2d_forward", d);
   check_conv("conv2d_forward", x, w, y, false, g);
-  cpu::conv2d_forward(x, w, b, y, g);
+  LATENT_ON_DEVICE(d, conv2d_forward(x, w, b, y, g));
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
   const Device d = device_of("conv2d_backward_data", {&dy, &w, &dx});
-  cpu_only("conv2d_backward_data", d);
   check_conv("conv2d_backward_data", dx, w, dy, false, g);
-  cpu::conv2d_backward_data(dy, w, dx, g);
+  LATENT_ON_DEVICE(d, conv2d_backward_data(dy, w, dx, g));
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ConvGeometry& g) {
   const Device d = device_of("conv2d_backward_weights", {&x, &dy, &dw, db});
-  cpu_only("conv2d_backward_weights", d);
   check_conv("conv2d_backward_weights", x, dw, dy, false, g);
-  cpu::conv2d_backward_weights(x, dy, dw, db, g);
+  LATENT_ON_DEVICE(d, conv2d_backward_weights(x, dy, dw, db, g));
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ConvGeometry& g) {
   const Device d = device_of("deconv2d_forward", {&x, &w, b, &y});
-  cpu_only("deconv2d_forward", d);
   check_conv("deconv2d_forward", x, w, y, true, g);
-  cpu::deconv2d_forward(x, w, b, y, g);
+  LATENT_ON_DEVICE(d, deconv2d_forward(x, w, b, y, g));
 }
 void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx, const ConvGeometry& g) {
   const Device d = device_of("deconv2d_backward_data", {&dy, &w, &dx});
-  cpu_only("deconv2d_backward_data", d);
   check_conv("deconv2d_backward_data", dx, w, dy, true, g);
-  cpu::deconv2d_backward_data(dy, w, dx, g);
+  LATENT_ON_DEVICE(d, deconv2d_backward_data(dy, w, dx, g));
 }
 void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                                const ConvGeometry& g) {
   const Device d = device_of("deconv2d_backward_weights", {&x, &dy, &dw, db});
-  cpu_only("deconv2d_backward_weights", d);
   check_conv("deconv2d_backward_weights", x, dw, dy, true, g);
-  cpu::deconv2d_backward_weights(x, dy, dw, db, g);
+  LATENT_ON_DEVICE(d, deconv2d_backward_weights(x, dy, dw, db, g));
 }
 
 void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
                              Tensor& mean, Tensor& var, float eps) {
   const Device d = device_of("batchnorm_forward_train", {&x, &scale, &shift, &y, &mean, &var});
-  cpu_only("batchnorm_forward_train", d);
   same_numel("batchnorm_forward_train", x, y);
   same_layout("batchnorm_forward_train", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
-  cpu::batchnorm_forward_train(x, scale, shift, y, mean, var, eps);
+  LATENT_ON_DEVICE(d, batchnorm_forward_train(x, scale, shift, y, mean, var, eps));
 }
 void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
                              const Tensor& mean, const Tensor& var, Tensor& y, float eps) {
   const Device d = device_of("batchnorm_forward_infer", {&x, &scale, &shift, &y, &mean, &var});
-  cpu_only("batchnorm_forward_infer", d);
   same_numel("batchnorm_forward_infer", x, y);
   same_layout("batchnorm_forward_infer", {&x, &y});
   expect(scale.numel() == x.dim(1), "batchnorm", "scale size != channels of " + x.shape().str());
-  cpu::batchnorm_forward_infer(x, scale, shift, mean, var, y, eps);
+  LATENT_ON_DEVICE(d, batchnorm_forward_infer(x, scale, shift, mean, var, y, eps));
 }
 void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
                         const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps) {
   const Device d =
       device_of("batchnorm_backward", {&x, &dy, &scale, &mean, &var, &dx, &dscale, &dshift});
-  cpu_only("batchnorm_backward", d);
   same_numel("batchnorm_backward", x, dy);
   same_numel("batchnorm_backward", x, dx);
   same_layout("batchnorm_backward", {&x, &dy, &dx});
-  cpu::batchnorm_backward(x, dy, scale, mean, var, dx, dscale, dshift, eps);
+  LATENT_ON_DEVICE(d, batchnorm_backward(x, dy, scale, mean, var, dx, dscale, dshift, eps));
 }
 
 void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum) {
   const Device d = device_of("channel_sums", {&x, mean, &sum});
-  cpu_only("channel_sums", d);
   expect(sum.numel() == x.dim(1), "channel_sums", "sum size != channels of " + x.shape().str());
-  cpu::channel_sums(x, mean, sum);
+  LATENT_ON_DEVICE(d, channel_sums(x, mean, sum));
 }
 void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const Tensor& scale,
                                        const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
@@ -156,12 +144,11 @@ void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const 
                                        float eps) {
   const Device d = device_of("batchnorm_backward_data_from_sums",
                              {&x, &dy, &scale, &mean, &var, &sum_dy, &sum_dy_xhat, &dx});
-  cpu_only("batchnorm_backward_data_from_sums", d);
   same_numel("batchnorm_backward_data_from_sums", x, dy);
   same_numel("batchnorm_backward_data_from_sums", x, dx);
   same_layout("batchnorm_backward_data_from_sums", {&x, &dy, &dx});
-  cpu::batchnorm_backward_data_from_sums(x, dy, scale, mean, var, sum_dy, sum_dy_xhat, count, dx,
-                                         eps);
+  LATENT_ON_DEVICE(d, batchnorm_backward_data_from_sums(x, dy, scale, mean, var, sum_dy,
+                                                        sum_dy_xhat, count, dx, eps));
 }
 
 void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
@@ -196,9 +183,8 @@ void copy(const Tensor& src, Tensor& dst) {
 
 void copy_layout(const Tensor& src, Tensor& dst) {
   const Device d = device_of("copy_layout", {&src, &dst});
-  cpu_only("copy_layout", d);
   expect(src.shape() == dst.shape(), "copy_layout", src.shape().str() + " to " + dst.shape().str());
-  cpu::copy_layout(src, dst);
+  LATENT_ON_DEVICE(d, copy_layout(src, dst));
 }
 
 void copy_from_host(const float* src, Tensor& dst) {
@@ -287,9 +273,8 @@ double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale)
 double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean) {
   const Device d = device_of("bernoulli_kl_sparsity", {&a, grad, batch_mean});
-  cpu_only("bernoulli_kl_sparsity", d);
   expect(rho > 0 && rho < 1, "bernoulli_kl_sparsity", "target rate must be in (0, 1)");
-  return cpu::bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean);
+  return LATENT_ON_DEVICE(d, bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean));
 }
 
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {

@@ -31,14 +31,6 @@ inline Device device_of(const char* op, std::initializer_list<const Tensor*> ten
   return d;
 }
 
-// Ops the CUDA backend does not have yet: refused by name on a GPU tensor.
-inline void cpu_only(const char* op, Device d) {
-  if (d != Device::kCpu)
-    throw std::invalid_argument(std::string(op) +
-                                ": no CUDA implementation yet (the CUDA backend runs the MLP "
-                                "models' ops so far)");
-}
-
 }  // namespace latent::ops
 
 // The call on the device's backend: cuda::call for GPU tensors, cpu::call otherwise.

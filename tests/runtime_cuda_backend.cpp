@@ -1,6 +1,8 @@
 // The CUDA backend's own parts: the device is refused with its reason where there is none, the
 // rank picks its GPU from the launcher's environment, steady-state steps allocate from the
-// cache, and the optimizer update and random draws write the CPU's bits. Where no GPU can be
+// cache, the optimizer update and random draws write the CPU's bits, and cuDNN's convolution
+// gradients are the same bits run after run (deterministic algorithms; each op's values against
+// the reference, in both layouts, are runtime_backend_vs_ref's). Where no GPU can be
 // used, the GPU cases skip saying why (the reason is itself checked to be the error users see).
 #include <gtest/gtest.h>
 
@@ -92,6 +94,39 @@ TEST(CudaBackend, AdamAndRandomDrawsWriteTheCpusBits) {
   ops::random_normal(z, {3, 4}, 1ull << 33, 0.5f, 2.0f);
   ops::random_normal(dz, {3, 4}, 1ull << 33, 0.5f, 2.0f);
   EXPECT_EQ(std::memcmp(to_host(dz).data(), z.data(), z.numel() * sizeof(float)), 0);
+}
+
+// The weight and bias gradients accumulate in place, so a nondeterministic algorithm (atomics
+// over the batch) would show as differing bits between two runs from the same start.
+TEST(CudaBackend, ConvolutionGradientsRepeatBitForBit) {
+  SKIP_WITHOUT_GPU();
+  const ops::ConvGeometry g{2, 1};
+  for (bool transposed : {false, true})
+    for (bool last : {false, true}) {
+      // x [8,16,12,12] and w [32,16,4,4]: conv to [8,32,6,6], transposed to [8,32,24,24].
+      Tensor x = testing::random_tensor(Shape{8, 16, 12, 12}, 5);
+      Tensor dy = testing::random_tensor(transposed ? Shape{8, 32, 24, 24} : Shape{8, 32, 6, 6}, 6);
+      Tensor dx = on_cuda(x), ddy = on_cuda(dy);
+      dx.set_channels_last(last), ddy.set_channels_last(last);
+      std::vector<float> first_w, first_b;
+      for (int run = 0; run < 2; ++run) {
+        Tensor dw(Shape{32, 16, 4, 4}, Device::kCuda), db(Shape{32}, Device::kCuda);
+        if (transposed)
+          ops::deconv2d_backward_weights(dx, ddy, dw, &db, g);
+        else
+          ops::conv2d_backward_weights(dx, ddy, dw, &db, g);
+        if (run == 0) {
+          first_w = to_host(dw), first_b = to_host(db);
+          continue;
+        }
+        const std::string what =
+            std::string(transposed ? "deconv" : "conv") + (last ? " channels-last" : " nchw");
+        EXPECT_EQ(std::memcmp(to_host(dw).data(), first_w.data(), dw.numel() * sizeof(float)), 0)
+            << what << ": weight gradient";
+        EXPECT_EQ(std::memcmp(to_host(db).data(), first_b.data(), db.numel() * sizeof(float)), 0)
+            << what << ": bias gradient";
+      }
+    }
 }
 #endif
 

@@ -1,7 +1,8 @@
 #pragma once
-// A failed CUDA or cuBLAS call as an exception naming the call and CUDA's reason.
+// A failed CUDA, cuBLAS or cuDNN call as an exception naming the call and the library's reason.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+#include <cudnn.h>
 
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,12 @@ inline void check(cublasStatus_t status, const char* call) {
   if (status != CUBLAS_STATUS_SUCCESS)
     throw std::runtime_error(std::string("cuBLAS: ") + call +
                              " failed: " + cublasGetStatusString(status));
+}
+
+inline void check(cudnnStatus_t status, const char* call) {
+  if (status != CUDNN_STATUS_SUCCESS)
+    throw std::runtime_error(std::string("cuDNN: ") + call +
+                             " failed: " + cudnnGetErrorString(status));
 }
 
 }  // namespace latent::cuda

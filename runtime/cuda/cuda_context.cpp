@@ -41,6 +41,16 @@ Context& context() {
   return made;
 }
 
+cudnnHandle_t dnn_handle() {
+  Context& c = context();
+  static std::once_flag once;
+  std::call_once(once, [&c] {
+    check(cudnnCreate(&c.dnn), "cudnnCreate");
+    check(cudnnSetStream(c.dnn, c.stream), "cudnnSetStream");
+  });
+  return c.dnn;
+}
+
 void synchronize() {
   check(cudaStreamSynchronize(context().stream), "cudaStreamSynchronize");
 }

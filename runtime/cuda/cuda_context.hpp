@@ -1,8 +1,9 @@
 #pragma once
 // The process's GPU: one per MPI rank, chosen by the rank's index on its node, with the stream
-// every op of this backend runs on and the cuBLAS handle bound to it.
+// every op of this backend runs on and the cuBLAS and cuDNN handles bound to it.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+#include <cudnn.h>
 
 #include <string>
 
@@ -12,6 +13,7 @@ struct Context {
   int device = -1;
   cudaStream_t stream = nullptr;
   cublasHandle_t blas = nullptr;
+  cudnnHandle_t dnn = nullptr;  // made by dnn_handle() on first use
 };
 
 // Empty when a CUDA GPU can be used here; else why not, in words (no GPU, no driver, ...).
@@ -25,6 +27,10 @@ int local_rank_from_environment();
 // and the cuBLAS handle (strict FP32: no TF32 tensor-op math, so results match the CPU's).
 // Throws with unavailable_reason() where there is no GPU.
 Context& context();
+
+// The cuDNN handle on the context's stream, created on first use: loading cuDNN's libraries
+// costs a second and hundreds of MB of GPU memory that MLP-only runs never need.
+cudnnHandle_t dnn_handle();
 
 // Waits for every op queued on the stream (before reading results on the host).
 void synchronize();

@@ -12,12 +12,40 @@ void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor
             bool accumulate, const Tensor* bias);
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
 
+// Convolutions and batch norm through cuDNN (convolution.cu, batchnorm.cu, cudnn_legacy.cpp).
+void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                    const ops::ConvGeometry& g);
+void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                          const ops::ConvGeometry& g);
+void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                             const ops::ConvGeometry& g);
+void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                      const ops::ConvGeometry& g);
+void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
+                            const ops::ConvGeometry& g);
+void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
+                               const ops::ConvGeometry& g);
+
+void batchnorm_forward_train(const Tensor& x, const Tensor& scale, const Tensor& shift, Tensor& y,
+                             Tensor& mean, Tensor& var, float eps);
+void batchnorm_forward_infer(const Tensor& x, const Tensor& scale, const Tensor& shift,
+                             const Tensor& mean, const Tensor& var, Tensor& y, float eps);
+void batchnorm_backward(const Tensor& x, const Tensor& dy, const Tensor& scale, const Tensor& mean,
+                        const Tensor& var, Tensor& dx, Tensor& dscale, Tensor& dshift, float eps);
+// Synchronised batch norm's pieces (batchnorm_sums.cu).
+void channel_sums(const Tensor& x, const Tensor* mean, Tensor& sum);
+void batchnorm_backward_data_from_sums(const Tensor& x, const Tensor& dy, const Tensor& scale,
+                                       const Tensor& mean, const Tensor& var, const Tensor& sum_dy,
+                                       const Tensor& sum_dy_xhat, double count, Tensor& dx,
+                                       float eps);
+
 void eltwise_forward(ops::Activation f, float alpha, const Tensor& x, Tensor& y);
 void eltwise_backward(ops::Activation f, float alpha, const Tensor& x, const Tensor& dy,
                       Tensor& dx);
 
 void fill(Tensor& x, float value);
 void copy(const Tensor& src, Tensor& dst);
+void copy_layout(const Tensor& src, Tensor& dst);  // layout_copy.cu
 void copy_from_host(const float* src, Tensor& dst);
 void copy_to_host(const Tensor& src, float* dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
@@ -41,8 +69,18 @@ double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_sc
 double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
                    float grad_scale, Tensor* per_sample);
 double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale);
+double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+                             float grad_scale, const Tensor* batch_mean);
 double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
 double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
+
+// Classification and likelihood bounds (probability.cu).
+double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+                             float grad_scale, Tensor* per_sample);
+void argmax_rows(const Tensor& x, Tensor& out);
+int64_t count_equal(const Tensor& a, const Tensor& b);
+void logsumexp_rows(const Tensor& x, Tensor& out);
+void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar, Tensor& out);
 
 void random_uniform(Tensor& t, ops::RandomKey key, uint64_t first_index, float lo, float hi);
 void random_normal(Tensor& t, ops::RandomKey key, uint64_t first_index, float mean, float stddev);

@@ -15,6 +15,24 @@ void* device_alloc(size_t bytes);
 // Returns a block from device_alloc to the cache (null is ignored).
 void device_free(void* block);
 
+// A block for the length of one op, back to the cache when it goes out of scope. Safe while
+// kernels using it are still queued: its next user is queued after them on the same stream.
+class DeviceScratch {
+ public:
+  explicit DeviceScratch(size_t bytes) : block_(bytes ? device_alloc(bytes) : nullptr) {}
+  ~DeviceScratch() { device_free(block_); }
+  DeviceScratch(const DeviceScratch&) = delete;
+  DeviceScratch& operator=(const DeviceScratch&) = delete;
+  void* get() const { return block_; }
+  template <class T>
+  T* as() const {
+    return static_cast<T*>(block_);
+  }
+
+ private:
+  void* block_;
+};
+
 struct AllocatorStats {
   int64_t cuda_mallocs = 0;  // calls of cudaMalloc so far
   size_t in_use_bytes = 0;

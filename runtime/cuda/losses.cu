@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "runtime/cuda/cuda_ops.hpp"
+#include "runtime/cuda/device_allocator.hpp"
 #include "runtime/cuda/reduce.cuh"
 
 namespace latent::cuda {
@@ -58,6 +59,46 @@ double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale)
   return weight * reduce_sum(a.numel(), [=] __device__(int64_t i) {
            if (g) g[i] += grad_scale * weight * static_cast<float>((p[i] > 0) - (p[i] < 0));
            return static_cast<double>(fabsf(p[i]));
+         });
+}
+
+double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+                             float grad_scale, const Tensor* batch_mean) {
+  const int64_t rows = a.dim(0), cols = a.shape().per_sample();
+  if (cols == 0) return 0.0;
+  const float* p = a.data();
+  const float* given = batch_mean ? batch_mean->data() : nullptr;
+  // ρ̂ per column in double: the given global mean, or this batch's (one thread per column,
+  // rows added in order, as the CPU does). Its own block: reduce_sum reuses the shared scratch.
+  DeviceScratch means(cols * sizeof(double));
+  double* mean = means.as<double>();
+  for_each_index(
+      cols,
+      [=] __device__(int64_t j) {
+        if (given) {
+          mean[j] = given[j];
+          return;
+        }
+        double s = 0;
+        for (int64_t n = 0; n < rows; ++n) s += p[n * cols + j];
+        mean[j] = s / static_cast<double>(rows);
+      },
+      "bernoulli_kl_mean");
+  // ρ̂ is kept away from 0 and 1 so the logs stay finite.
+  const double r0 = rho, lo = 1e-6, hi = 1.0 - 1e-6;
+  if (grad) {
+    float* g = grad->data();
+    for_each_index(
+        rows * cols,
+        [=] __device__(int64_t i) {
+          const double r = fmin(fmax(mean[i % cols], lo), hi);
+          g[i] += static_cast<float>(weight * (-r0 / r + (1 - r0) / (1 - r)) * grad_scale);
+        },
+        "bernoulli_kl_grad");
+  }
+  return weight * reduce_sum(cols, [=] __device__(int64_t j) {
+           const double r = fmin(fmax(mean[j], lo), hi);
+           return r0 * log(r0 / r) + (1 - r0) * log((1 - r0) / (1 - r));
          });
 }
 

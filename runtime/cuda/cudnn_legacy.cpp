@@ -1,0 +1,280 @@
+// Convolutions and batch norm through cuDNN's legacy API. cuDNN 9 deprecates it in favour of
+// the graph API, but it is still shipped (9.14 has every call here), far shorter, and its
+// algorithm heuristics need no GPU time; the deprecation warning is silenced here alone, the
+// one file that calls it.
+//
+// Each tensor is described with its own layout's strides (channels-last or nchw), so no reorders
+// are made; weights are always oihw. Plans (descriptors, chosen algorithms, workspace sizes) are
+// made once per problem and kept. Every call runs on the context's stream (the handle is bound
+// to it) and returns without waiting.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+#include "runtime/cuda/cudnn_legacy.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "runtime/cuda/cuda_check.hpp"
+#include "runtime/cuda/cuda_context.hpp"
+#include "runtime/cuda/device_allocator.hpp"
+
+namespace latent::cuda {
+namespace {
+
+struct TensorDesc {
+  cudnnTensorDescriptor_t d = nullptr;
+  explicit TensorDesc(const Dims4& s) {
+    check(cudnnCreateTensorDescriptor(&d), "cudnnCreateTensorDescriptor");
+    // Strides in elements of n, c, h, w for the tensor's own memory order.
+    const int cs = s.channels_last ? 1 : s.h * s.w;
+    const int hs = s.channels_last ? s.w * s.c : s.w;
+    const int ws = s.channels_last ? s.c : 1;
+    check(cudnnSetTensor4dDescriptorEx(d, CUDNN_DATA_FLOAT, s.n, s.c, s.h, s.w, s.c * s.h * s.w, cs,
+                                       hs, ws),
+          "cudnnSetTensor4dDescriptorEx");
+  }
+  TensorDesc() { check(cudnnCreateTensorDescriptor(&d), "cudnnCreateTensorDescriptor"); }
+  ~TensorDesc() { cudnnDestroyTensorDescriptor(d); }
+  TensorDesc(const TensorDesc&) = delete;
+  TensorDesc& operator=(const TensorDesc&) = delete;
+};
+
+std::tuple<int, int, int, int, bool> key_of(const Dims4& d) {
+  return {d.n, d.c, d.h, d.w, d.channels_last};
+}
+
+std::string str(const Dims4& d) {
+  return "[" + std::to_string(d.n) + "," + std::to_string(d.c) + "," + std::to_string(d.h) + "," +
+         std::to_string(d.w) + (d.channels_last ? "] channels-last" : "]");
+}
+
+std::string describe(const ConvProblem& p) {
+  return "x " + str(p.x) + ", filter [" + std::to_string(p.k) + "," + std::to_string(p.c) + "," +
+         std::to_string(p.r) + "," + std::to_string(p.r) + "], y " + str(p.y) + ", stride " +
+         std::to_string(p.stride) + ", pad " + std::to_string(p.pad);
+}
+
+// The usable algorithms, best first, with their workspace sizes.
+template <class Algo>
+using Ranked = std::vector<std::pair<Algo, size_t>>;
+
+// The heuristics' ranking, kept to algorithms that run without TF32, the deterministic ones
+// first; cuDNN's support for the problem is confirmed by asking for each one's workspace.
+template <class Algo, class Perf, class WorkspaceOf>
+Ranked<Algo> rank(const Perf* perf, int count, WorkspaceOf workspace_of, const char* what,
+                  const ConvProblem& p) {
+  Ranked<Algo> out;
+  for (bool deterministic : {true, false})
+    for (int i = 0; i < count; ++i) {
+      const Perf& q = perf[i];
+      if (q.status != CUDNN_STATUS_SUCCESS) continue;
+      if (q.mathType == CUDNN_TENSOR_OP_MATH || q.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)
+        continue;
+      if ((q.determinism == CUDNN_DETERMINISTIC) != deterministic) continue;
+      size_t bytes = 0;
+      if (workspace_of(q.algo, &bytes) != CUDNN_STATUS_SUCCESS) continue;
+      out.emplace_back(q.algo, bytes);
+    }
+  if (out.empty())
+    throw std::runtime_error(std::string("cuDNN: no FP32 algorithm for ") + what + " of " +
+                             describe(p));
+  return out;
+}
+
+// Runs run(algo, workspace, bytes) with the first ranked algorithm cuDNN accepts. One it refuses
+// as not supported (the heuristics can be optimistic about mixed layouts) is dropped for good;
+// a refused call has queued nothing, so the next one starts from the same inputs.
+template <class Algo, class Run>
+void run_ranked(Ranked<Algo>& ranked, const char* call, Run run) {
+  for (;;) {
+    const auto [algo, bytes] = ranked.front();
+    DeviceScratch workspace(bytes);
+    const cudnnStatus_t status = run(algo, workspace.get(), bytes);
+    if (status == CUDNN_STATUS_NOT_SUPPORTED && ranked.size() > 1) {
+      ranked.erase(ranked.begin());
+      continue;
+    }
+    check(status, call);
+    return;
+  }
+}
+
+struct ConvPlan {
+  TensorDesc x, y;
+  cudnnFilterDescriptor_t f = nullptr;
+  cudnnConvolutionDescriptor_t conv = nullptr;
+  // Chosen on first use of each direction.
+  Ranked<cudnnConvolutionFwdAlgo_t> fwd;
+  Ranked<cudnnConvolutionBwdDataAlgo_t> data;
+  Ranked<cudnnConvolutionBwdFilterAlgo_t> filter;
+
+  explicit ConvPlan(const ConvProblem& p) : x(p.x), y(p.y) {
+    check(cudnnCreateFilterDescriptor(&f), "cudnnCreateFilterDescriptor");
+    check(cudnnSetFilter4dDescriptor(f, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, p.k, p.c, p.r, p.r),
+          "cudnnSetFilter4dDescriptor");
+    check(cudnnCreateConvolutionDescriptor(&conv), "cudnnCreateConvolutionDescriptor");
+    // Cross-correlation: the kernel is not flipped (oneDNN's and the reference's convention).
+    check(cudnnSetConvolution2dDescriptor(conv, p.pad, p.pad, p.stride, p.stride, 1, 1,
+                                          CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
+          "cudnnSetConvolution2dDescriptor");
+    // FMA only: CUDNN_DEFAULT_MATH lets Ampere and Hopper round FP32 inputs to TF32.
+    check(cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+  }
+  ~ConvPlan() {
+    cudnnDestroyConvolutionDescriptor(conv);
+    cudnnDestroyFilterDescriptor(f);
+  }
+  ConvPlan(const ConvPlan&) = delete;
+  ConvPlan& operator=(const ConvPlan&) = delete;
+};
+
+ConvPlan& plan_for(const ConvProblem& p) {
+  using Key = std::tuple<std::tuple<int, int, int, int, bool>, std::tuple<int, int, int, int, bool>,
+                         int, int, int, int, int>;
+  static std::map<Key, std::unique_ptr<ConvPlan>> cache;
+  auto& slot = cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad}];
+  if (!slot) slot = std::make_unique<ConvPlan>(p);
+  return *slot;
+}
+
+constexpr int kMaxAlgos = 16;
+
+}  // namespace
+
+Dims4 dims4(const Tensor& t) {
+  if (t.rank() != 2 && t.rank() != 4)
+    throw std::invalid_argument("cuDNN: expects a [N,C] or [N,C,H,W] tensor, got " +
+                                t.shape().str());
+  Dims4 d;
+  d.n = static_cast<int>(t.dim(0));
+  d.c = static_cast<int>(t.dim(1));
+  if (t.rank() == 4) d.h = static_cast<int>(t.dim(2)), d.w = static_cast<int>(t.dim(3));
+  d.channels_last = t.channels_last();
+  return d;
+}
+
+void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, float* y) {
+  ConvPlan& plan = plan_for(p);
+  cudnnHandle_t h = dnn_handle();
+  if (plan.fwd.empty()) {
+    cudnnConvolutionFwdAlgoPerf_t perf[kMaxAlgos];
+    int count = 0;
+    check(cudnnGetConvolutionForwardAlgorithm_v7(h, plan.x.d, plan.f, plan.conv, plan.y.d,
+                                                 kMaxAlgos, &count, perf),
+          "cudnnGetConvolutionForwardAlgorithm_v7");
+    plan.fwd = rank<cudnnConvolutionFwdAlgo_t>(
+        perf, count,
+        [&](cudnnConvolutionFwdAlgo_t a, size_t* bytes) {
+          return cudnnGetConvolutionForwardWorkspaceSize(h, plan.x.d, plan.f, plan.conv, plan.y.d,
+                                                         a, bytes);
+        },
+        "convolution forward", p);
+  }
+  const float one = 1.0f, zero = 0.0f;
+  run_ranked(plan.fwd, "cudnnConvolutionForward",
+             [&](cudnnConvolutionFwdAlgo_t a, void* workspace, size_t bytes) {
+               return cudnnConvolutionForward(h, &one, plan.x.d, x, plan.f, f, plan.conv, a,
+                                              workspace, bytes, &zero, plan.y.d, y);
+             });
+}
+
+void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* f, float* dx) {
+  ConvPlan& plan = plan_for(p);
+  cudnnHandle_t h = dnn_handle();
+  if (plan.data.empty()) {
+    cudnnConvolutionBwdDataAlgoPerf_t perf[kMaxAlgos];
+    int count = 0;
+    check(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, plan.f, plan.y.d, plan.conv, plan.x.d,
+                                                      kMaxAlgos, &count, perf),
+          "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+    plan.data = rank<cudnnConvolutionBwdDataAlgo_t>(
+        perf, count,
+        [&](cudnnConvolutionBwdDataAlgo_t a, size_t* bytes) {
+          return cudnnGetConvolutionBackwardDataWorkspaceSize(h, plan.f, plan.y.d, plan.conv,
+                                                              plan.x.d, a, bytes);
+        },
+        "convolution backward data", p);
+  }
+  const float one = 1.0f, zero = 0.0f;
+  run_ranked(plan.data, "cudnnConvolutionBackwardData",
+             [&](cudnnConvolutionBwdDataAlgo_t a, void* workspace, size_t bytes) {
+               return cudnnConvolutionBackwardData(h, &one, plan.f, f, plan.y.d, dy, plan.conv, a,
+                                                   workspace, bytes, &zero, plan.x.d, dx);
+             });
+}
+
+void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float* dy, float* df,
+                              float beta) {
+  ConvPlan& plan = plan_for(p);
+  cudnnHandle_t h = dnn_handle();
+  if (plan.filter.empty()) {
+    cudnnConvolutionBwdFilterAlgoPerf_t perf[kMaxAlgos];
+    int count = 0;
+    check(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, plan.x.d, plan.y.d, plan.conv, plan.f,
+                                                        kMaxAlgos, &count, perf),
+          "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+    plan.filter = rank<cudnnConvolutionBwdFilterAlgo_t>(
+        perf, count,
+        [&](cudnnConvolutionBwdFilterAlgo_t a, size_t* bytes) {
+          return cudnnGetConvolutionBackwardFilterWorkspaceSize(h, plan.x.d, plan.y.d, plan.conv,
+                                                                plan.f, a, bytes);
+        },
+        "convolution backward filter", p);
+  }
+  const float one = 1.0f;
+  run_ranked(plan.filter, "cudnnConvolutionBackwardFilter",
+             [&](cudnnConvolutionBwdFilterAlgo_t a, void* workspace, size_t bytes) {
+               return cudnnConvolutionBackwardFilter(h, &one, plan.x.d, x, plan.y.d, dy, plan.conv,
+                                                     a, workspace, bytes, &beta, plan.f, df);
+             });
+}
+
+namespace {
+
+// Spatial mode: statistics per channel over N, H and W ([N,C] as [N,C,1,1]: over N).
+constexpr cudnnBatchNormMode_t kSpatial = CUDNN_BATCHNORM_SPATIAL;
+
+struct BatchnormPlan {
+  TensorDesc x, channel;  // the data (x, y, dy, dx share it) and the [1,C,1,1] parameters
+  explicit BatchnormPlan(const Dims4& d) : x(d) {
+    check(cudnnDeriveBNTensorDescriptor(channel.d, x.d, kSpatial), "cudnnDeriveBNTensorDescriptor");
+  }
+};
+
+BatchnormPlan& batchnorm_plan(const Dims4& d) {
+  static std::map<std::tuple<int, int, int, int, bool>, std::unique_ptr<BatchnormPlan>> cache;
+  auto& slot = cache[key_of(d)];
+  if (!slot) slot = std::make_unique<BatchnormPlan>(d);
+  return *slot;
+}
+
+}  // namespace
+
+void dnn_batchnorm_infer(const Dims4& d, const float* x, const float* scale, const float* shift,
+                         const float* mean, const float* var, double eps, float* y) {
+  BatchnormPlan& plan = batchnorm_plan(d);
+  const float one = 1.0f, zero = 0.0f;
+  check(cudnnBatchNormalizationForwardInference(dnn_handle(), kSpatial, &one, &zero, plan.x.d, x,
+                                                plan.x.d, y, plan.channel.d, scale, shift, mean,
+                                                var, eps),
+        "cudnnBatchNormalizationForwardInference");
+}
+
+void dnn_batchnorm_backward(const Dims4& d, const float* x, const float* dy, const float* scale,
+                            const float* mean, const float* inv_std, double eps, float* dx,
+                            float* dscale, float* dshift) {
+  BatchnormPlan& plan = batchnorm_plan(d);
+  // Data gradient overwritten (beta 0), parameter gradients accumulated (beta 1).
+  const float one = 1.0f, zero = 0.0f;
+  check(cudnnBatchNormalizationBackward(dnn_handle(), kSpatial, &one, &zero, &one, &one, plan.x.d,
+                                        x, plan.x.d, dy, plan.x.d, dx, plan.channel.d, scale,
+                                        dscale, dshift, eps, mean, inv_std),
+        "cudnnBatchNormalizationBackward");
+}
+
+}  // namespace latent::cuda
