@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <vector>
+
+#include "runtime/ops.hpp"
 
 namespace latent {
 namespace {
@@ -29,6 +32,7 @@ class BucketedGradientSync : public GradientSync {
     std::unique_ptr<Communicator::Request> pending;
   };
   void start(Bucket& b);
+  float* host_range(const Bucket& b);
 
   Communicator& comm_;
   Tensor& grads_;
@@ -36,6 +40,8 @@ class BucketedGradientSync : public GradientSync {
   std::vector<Bucket> buckets_;
   std::vector<std::pair<int64_t, int64_t>> owned_;
   size_t next_ = 0;  // first bucket not started
+  // Device gradients' host copy: the MPI communicator moves host memory (NCCL comes later).
+  std::vector<float> host_grads_;
 };
 
 BucketedGradientSync::BucketedGradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes,
@@ -59,10 +65,20 @@ BucketedGradientSync::BucketedGradientSync(Communicator& comm, Tensor& grads, in
     buckets_.push_back(std::move(b));
   }
   if (!sharded_) owned_.emplace_back(0, n);
+  if (grads.device() != Device::kCpu) host_grads_.resize(static_cast<size_t>(n));
+}
+
+// Where a bucket's collective runs: the gradients themselves on the host, else their host copy,
+// filled from the device now that the bucket's gradients are final.
+float* BucketedGradientSync::host_range(const Bucket& b) {
+  if (grads_.device() == Device::kCpu) return grads_.data() + b.begin;
+  float* host = host_grads_.data() + b.begin;
+  ops::copy_to_host(grads_.slice(b.begin, b.end), host);
+  return host;
 }
 
 void BucketedGradientSync::start(Bucket& b) {
-  float* data = grads_.data() + b.begin;
+  float* data = host_range(b);
   if (sharded_) {
     b.pending = comm_.reduce_scatter_sum_async(data, b.counts);
     if (!overlap_) b.pending->wait();
@@ -87,6 +103,11 @@ void BucketedGradientSync::finish() {
     while (next_ < buckets_.size()) start(buckets_[next_++]);
     for (auto& b : buckets_)
       if (b.pending) b.pending->wait();
+    if (grads_.device() != Device::kCpu)
+      for (auto& b : buckets_) {
+        Tensor range = grads_.slice(b.begin, b.end);
+        ops::copy_from_host(host_grads_.data() + b.begin, range);
+      }
     exposed_seconds_ += seconds_since(t0);
   }
   for (auto& b : buckets_) b.pending.reset();
@@ -96,9 +117,17 @@ void BucketedGradientSync::finish() {
 void BucketedGradientSync::gather_parts(Tensor& t) {
   if (!sharded_) return;
   auto t0 = Clock::now();
+  std::vector<float> staged;  // a device tensor's host copy, as for the gradients
+  float* data = t.data();
+  if (t.device() != Device::kCpu) {
+    staged.resize(static_cast<size_t>(t.numel()));
+    ops::copy_to_host(t, staged.data());
+    data = staged.data();
+  }
   std::vector<std::unique_ptr<Communicator::Request>> pending;
-  for (auto& b : buckets_) pending.push_back(comm_.allgather_async(t.data() + b.begin, b.counts));
+  for (auto& b : buckets_) pending.push_back(comm_.allgather_async(data + b.begin, b.counts));
   for (auto& p : pending) p->wait();
+  if (t.device() != Device::kCpu) ops::copy_from_host(staged.data(), t);
   exposed_seconds_ += seconds_since(t0);
 }
 

@@ -6,7 +6,8 @@
 
 namespace latent {
 
-void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std::string>& names) {
+void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std::string>& names,
+                       Device device) {
   if (!entries_.empty()) throw std::logic_error("ParamStore::adopt called twice");
   if (params.size() != names.size()) throw std::invalid_argument("ParamStore: names mismatch");
   int64_t total = 0;
@@ -14,15 +15,27 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
     entries_.push_back({names[i], params[i], total, params[i]->value.numel()});
     total += params[i]->value.numel();
   }
-  // The store lives where the parameters were made; its copies run there.
-  const Device device = params.empty() ? Device::kCpu : params[0]->value.device();
   values_ = Tensor(Shape{total}, device);
   grads_ = Tensor(Shape{total}, device);
   for (auto& e : entries_) {
     Tensor v = values_.slice(e.offset, e.offset + e.numel);
-    ops::copy(e.param->value, v);
-    e.param->value.rebind(v.data());
-    e.param->grad.rebind(grads_.data() + e.offset);
+    Tensor& value = e.param->value;
+    if (value.device() == device) {
+      ops::copy(value, v);
+      value.rebind(v.data());
+      e.param->grad.rebind(grads_.data() + e.offset);
+      continue;
+    }
+    if (value.device() != Device::kCpu)
+      throw std::invalid_argument("ParamStore::adopt: " + e.name + " is on " +
+                                  device_name(value.device()) + ", the store on " +
+                                  device_name(device));
+    ops::copy_from_host(value.data(), v);
+    const bool channels_last = value.channels_last();
+    value = Tensor::wrap(v.data(), value.shape(), device);
+    value.set_channels_last(channels_last);
+    e.param->grad = Tensor::wrap(grads_.data() + e.offset, value.shape(), device);
+    e.param->grad.set_channels_last(channels_last);
   }
 }
 

@@ -28,9 +28,12 @@ class ParamStore {
     int64_t numel;
   };
 
-  // Moves `params` (values copied as they are) into the flat buffers and re-points them.
-  // `names[i]` names params[i] in checkpoints. Call once per network.
-  void adopt(const std::vector<Param*>& params, const std::vector<std::string>& names);
+  // Moves `params` (values copied as they are) into the flat buffers on `device` and re-points
+  // them. `names[i]` names params[i] in checkpoints. Parameters made on the host are uploaded
+  // (layers make and initialise them there, so every device starts from the same bits). Call
+  // once per network.
+  void adopt(const std::vector<Param*>& params, const std::vector<std::string>& names,
+             Device device = Device::kCpu);
 
   Tensor& values() { return values_; }
   Tensor& grads() { return grads_; }

@@ -98,6 +98,18 @@ void Tensor::resize(const Shape& shape) {
   shape_ = shape;
 }
 
+void Tensor::resize(const Shape& shape, Device device) {
+  if (device != device_) {
+    if (data_ != nullptr && !owner_)
+      throw std::logic_error("Tensor::resize: cannot move a view to another device");
+    owner_.reset();
+    data_ = nullptr;
+    capacity_ = 0;
+    device_ = device;
+  }
+  resize(shape);
+}
+
 void Tensor::rebind(float* data) {
   owner_.reset();
   capacity_ = 0;

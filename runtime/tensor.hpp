@@ -44,6 +44,9 @@ class Tensor {
   // New shape; reallocates (zero-filled) only when the current allocation is too small.
   // Only for owning tensors.
   void resize(const Shape& shape);
+  // resize() on `device`: storage on another device is dropped and made anew there (a layer's
+  // buffers follow its input's device; on the tensor's own device this is plain resize()).
+  void resize(const Shape& shape, Device device);
   // Re-points this tensor at external storage (the parameter store adopting a layer's
   // parameter), dropping any storage it owned.
   void rebind(float* data);
