@@ -22,7 +22,7 @@ std::string Activation::kind() const {
 
 const Tensor& Activation::forward(const Tensor& x, const PassContext&) {
   x_ = x.view();
-  y_.resize(x.shape());
+  y_.resize(x.shape(), x.device());
   y_.set_channels_last(x.channels_last());
   ops::eltwise_forward(f_, alpha_, x, y_);
   return y_;
@@ -30,7 +30,7 @@ const Tensor& Activation::forward(const Tensor& x, const PassContext&) {
 
 const Tensor& Activation::backward(const Tensor& dy, bool need_dx) {
   if (!need_dx) return dx_;
-  dx_.resize(x_.shape());
+  dx_.resize(x_.shape(), x_.device());
   dx_.set_channels_last(x_.channels_last());
   ops::eltwise_backward(f_, alpha_, x_, dy, dx_);
   return dx_;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "layers/rank_sum.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
@@ -38,7 +39,7 @@ Shape BatchNorm::output_shape(const Shape& in) const {
 }
 
 const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
-  y_.resize(output_shape(x.shape()));
+  y_.resize(output_shape(x.shape()), x.device());
   y_.set_channels_last(x.channels_last());
   x_ = x.view();
   if (!ctx.train) {
@@ -46,6 +47,8 @@ const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
                                  eps_);
     return y_;
   }
+  mean_.resize(Shape{channels_}, x.device());  // batch statistics live beside the batch
+  var_.resize(Shape{channels_}, x.device());
   if (sum_ranks_) {
     count_ = global_statistics(x);
     ops::batchnorm_forward_infer(x, scale_.value, shift_.value, mean_, var_, y_, eps_);
@@ -64,18 +67,18 @@ const Tensor& BatchNorm::forward(const Tensor& x, const PassContext& ctx) {
 // Two passes (Σx, then Σ(x - mean)²), each summed over ranks: no cancellation in the variance.
 // The element count rides along with the first sums, and is read back: the host needs it.
 double BatchNorm::global_statistics(const Tensor& x) {
-  sums_.resize(Shape{channels_ + 1});
+  sums_.resize(Shape{channels_ + 1}, x.device());
   Tensor channel_part = sums_.slice(0, channels_),
          count_part = sums_.slice(channels_, channels_ + 1);
   ops::channel_sums(x, nullptr, channel_part);
   count_part.fill(static_cast<float>(x.numel() / channels_));
-  sum_ranks_(sums_.data(), sums_.numel());
+  sum_across_ranks(sum_ranks_, sums_, sums_.numel());
   float global_count = 0;
   ops::copy_to_host(count_part, &global_count);
   const double count = global_count;
   ops::mean_from_sums(channel_part, count, mean_);
   ops::channel_sums(x, &mean_, channel_part);
-  sum_ranks_(sums_.data(), channels_);
+  sum_across_ranks(sum_ranks_, sums_, channels_);
   ops::mean_from_sums(channel_part, count, var_);
   return count;
 }
@@ -83,7 +86,7 @@ double BatchNorm::global_statistics(const Tensor& x) {
 const Tensor& BatchNorm::backward(const Tensor& dy, bool) {
   // Batch norm's parameter gradients come out of the same primitive as dx, so dx is computed
   // even for a first layer.
-  dx_.resize(x_.shape());
+  dx_.resize(x_.shape(), x_.device());
   dx_.set_channels_last(x_.channels_last());
   if (!sum_ranks_) {
     ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, scale_.grad, shift_.grad, eps_);
@@ -91,16 +94,16 @@ const Tensor& BatchNorm::backward(const Tensor& dy, bool) {
   }
   // This rank's Σ dy·x̂ and Σ dy (the parameter gradients, summed over ranks later with the
   // others); dx needs their global values.
-  local_dscale_.resize(Shape{channels_});
-  local_dshift_.resize(Shape{channels_});
+  local_dscale_.resize(Shape{channels_}, x_.device());
+  local_dshift_.resize(Shape{channels_}, x_.device());
   local_dscale_.zero();
   local_dshift_.zero();
   ops::batchnorm_backward(x_, dy, scale_.value, mean_, var_, dx_, local_dscale_, local_dshift_,
                           eps_);
   ops::axpy(1.0f, local_dscale_, scale_.grad);
   ops::axpy(1.0f, local_dshift_, shift_.grad);
-  sum_ranks_(local_dscale_.data(), channels_);
-  sum_ranks_(local_dshift_.data(), channels_);
+  sum_across_ranks(sum_ranks_, local_dscale_, channels_);
+  sum_across_ranks(sum_ranks_, local_dshift_, channels_);
   ops::batchnorm_backward_data_from_sums(x_, dy, scale_.value, mean_, var_, local_dshift_,
                                          local_dscale_, count_, dx_, eps_);
   return dx_;

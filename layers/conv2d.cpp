@@ -37,7 +37,7 @@ Shape ConvLayerBase::output_shape(const Shape& in) const {
 }
 
 const Tensor& ConvLayerBase::forward(const Tensor& x, const PassContext&) {
-  y_.resize(output_shape(x.shape()));
+  y_.resize(output_shape(x.shape()), x.device());
   y_.set_channels_last(channels_last_);
   x_ = x.view();
   op_forward(x_, weight_.value, has_bias_ ? &bias_.value : nullptr, y_);
@@ -47,7 +47,7 @@ const Tensor& ConvLayerBase::forward(const Tensor& x, const PassContext&) {
 const Tensor& ConvLayerBase::backward(const Tensor& dy, bool need_dx) {
   if (param_grads_) op_backward_weights(x_, dy, weight_.grad, has_bias_ ? &bias_.grad : nullptr);
   if (need_dx) {
-    dx_.resize(x_.shape());
+    dx_.resize(x_.shape(), x_.device());
     dx_.set_channels_last(x_.channels_last());
     op_backward_data(dy, weight_.value, dx_);
   }

@@ -18,8 +18,8 @@ const Tensor& Dropout::forward(const Tensor& x, const PassContext& ctx) {
     return y_;
   }
   if (!y_.owns_storage()) y_ = Tensor();  // drop a view left by an inference pass
-  mask_.resize(x.shape());
-  y_.resize(x.shape());
+  mask_.resize(x.shape(), x.device());
+  y_.resize(x.shape(), x.device());
   mask_.set_channels_last(x.channels_last());  // the mask is drawn in memory order
   y_.set_channels_last(x.channels_last());
   CounterRng(ctx.seed, stream_).fill_dropout_mask(mask_, ctx.first_sample, p_);
@@ -33,7 +33,7 @@ const Tensor& Dropout::backward(const Tensor& dy, bool) {
     return dx_;
   }
   if (!dx_.owns_storage()) dx_ = Tensor();
-  dx_.resize(dy.shape());
+  dx_.resize(dy.shape(), dy.device());
   dx_.set_channels_last(dy.channels_last());
   ops::mul(dy, mask_, dx_);
   return dx_;

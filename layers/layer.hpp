@@ -24,9 +24,8 @@ struct PassContext {
   uint64_t first_sample = 0;
 };
 
-// Sums a buffer over every rank in place (synchronised batch norm); layers see only this. The
-// buffer is a tensor's storage handed to the communicator as it is: the MPI one reads host
-// memory, a device-aware one (NCCL) will read the device's.
+// Sums a buffer of host memory over every rank in place (synchronised batch norm); layers see
+// only this, through sum_across_ranks (layers/rank_sum.hpp), which stages device tensors.
 using SumAcrossRanks = std::function<void(float* data, size_t n)>;
 
 // A non-trainable tensor that belongs in checkpoints (batch norm running statistics).

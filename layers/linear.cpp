@@ -38,7 +38,7 @@ const Tensor& Linear::forward(const Tensor& x, const PassContext&) {
   x_shape_ = x.shape();
   x_ = x.view();
   x_.reshape(Shape{x.dim(0), in_});
-  y_.resize(out);
+  y_.resize(out, x.device());
   ops::matmul(x_, false, weight_.value, true, y_, false, has_bias_ ? &bias_.value : nullptr);
   return y_;
 }
@@ -49,7 +49,7 @@ const Tensor& Linear::backward(const Tensor& dy, bool need_dx) {
     if (has_bias_) ops::sum_rows(dy, bias_.grad, true);    // db += Σ_n dy
   }
   if (need_dx) {
-    dx_.resize(x_shape_);
+    dx_.resize(x_shape_, x_.device());
     ops::matmul(dy, false, weight_.value, false, dx_);  // dx = dy · W
   }
   return dx_;

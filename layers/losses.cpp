@@ -6,26 +6,26 @@ namespace latent {
 
 double MseLoss::forward(const Tensor& pred, const Tensor& target, float grad_scale,
                         Tensor* per_sample) {
-  grad_.resize(pred.shape());
+  grad_.resize(pred.shape(), pred.device());
   return ops::mse(pred, target, &grad_, grad_scale, per_sample);
 }
 
 double BceWithLogitsLoss::forward(const Tensor& logits, const Tensor& target, float grad_scale,
                                   Tensor* per_sample) {
-  grad_.resize(logits.shape());
+  grad_.resize(logits.shape(), logits.device());
   return ops::bce_with_logits(logits, target, &grad_, grad_scale, per_sample);
 }
 
 double SoftmaxCrossEntropyLoss::forward(const Tensor& logits, const Tensor& labels,
                                         float grad_scale, Tensor* per_sample) {
-  grad_.resize(logits.shape());
+  grad_.resize(logits.shape(), logits.device());
   return ops::softmax_cross_entropy(logits, labels, &grad_, grad_scale, per_sample);
 }
 
 double GaussianKl::forward(const Tensor& mu, const Tensor& logvar, float grad_scale,
                            Tensor* per_sample) {
-  dmu_.resize(mu.shape());
-  dlogvar_.resize(logvar.shape());
+  dmu_.resize(mu.shape(), mu.device());
+  dlogvar_.resize(logvar.shape(), logvar.device());
   return ops::gaussian_kl(mu, logvar, &dmu_, &dlogvar_, grad_scale, per_sample);
 }
 

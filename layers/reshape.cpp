@@ -26,7 +26,7 @@ const Tensor& Reshape::forward(const Tensor& x, const PassContext&) {
   in_shape_ = x.shape();
   in_channels_last_ = x.channels_last();
   if (in_channels_last_) {  // samples are reinterpreted in nchw order: relayout first
-    plain_.resize(x.shape());
+    plain_.resize(x.shape(), x.device());
     ops::copy_layout(x, plain_);
     y_ = plain_.view();
   } else {
@@ -40,7 +40,7 @@ const Tensor& Reshape::backward(const Tensor& dy, bool) {
   dx_ = dy.view();
   dx_.reshape(in_shape_);
   if (!in_channels_last_) return dx_;
-  channels_last_dx_.resize(in_shape_);
+  channels_last_dx_.resize(in_shape_, dy.device());
   channels_last_dx_.set_channels_last(true);
   ops::copy_layout(dx_, channels_last_dx_);
   return channels_last_dx_;

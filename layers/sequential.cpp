@@ -63,7 +63,7 @@ std::string Sequential::layer_name(size_t i) const {
   return std::to_string(i) + "_" + layers_[i]->kind();
 }
 
-void Sequential::adopt_into(ParamStore& store) {
+void Sequential::adopt_into(ParamStore& store, Device device) {
   std::vector<Param*> params;
   std::vector<std::string> names;
   for (size_t i = layers_.size(); i-- > 0;)
@@ -71,7 +71,7 @@ void Sequential::adopt_into(ParamStore& store) {
       params.push_back(p);
       names.push_back(layer_name(i) + "/" + p->name);
     }
-  store.adopt(params, names);
+  store.adopt(params, names, device);
 }
 
 }  // namespace latent

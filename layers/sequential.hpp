@@ -33,8 +33,8 @@ class Sequential : public Layer {
   // "3_linear": the name of layer i in checkpoints.
   std::string layer_name(size_t i) const;
 
-  // Moves every parameter into `store`, last layer first, named "<layer>/<param>".
-  void adopt_into(ParamStore& store);
+  // Moves every parameter into `store` on `device`, last layer first, named "<layer>/<param>".
+  void adopt_into(ParamStore& store, Device device = Device::kCpu);
   // Called after layer i's backward has finished (its gradients are final): the gradient
   // synchroniser starts a bucket's allreduce from here while backward goes on.
   void set_backward_hook(std::function<void(size_t)> hook) { hook_ = std::move(hook); }

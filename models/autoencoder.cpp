@@ -1,6 +1,7 @@
 #include "models/autoencoder.hpp"
 
 #include "layers/activation.hpp"
+#include "layers/rank_sum.hpp"
 #include "models/architectures.hpp"
 #include "runtime/error.hpp"
 #include "runtime/ops.hpp"
@@ -22,14 +23,14 @@ std::unique_ptr<Sequential> encoder_for(const ModelConfig& c) {
 
 Autoencoder::Autoencoder(const ModelConfig& c, uint32_t seed)
     : Model(c),
-      encoder_("encoder", encoder_for(c), c.optimizer, seed),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed),
+      encoder_("encoder", encoder_for(c), c.optimizer, seed, c.device),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, c.device),
       recon_(c.recon),
       noise_(c.kind == "denoising-ae" ? parse_noise(c.noise) : NoiseKind::kNone) {}
 
 const Tensor& Autoencoder::model_input(const Tensor& batch, const BatchInfo& info) {
   if (noise_ == NoiseKind::kNone) return batch;
-  noisy_.resize(batch.shape());
+  noisy_.resize(batch.shape(), batch.device());
   corrupt(noise_, config_.noise_level, CounterRng(info.seed, kStreamNoise), batch, noisy_,
           info.first_index);
   return noisy_;
@@ -47,7 +48,7 @@ double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale,
   Tensor scratch;
   const bool training = grad != nullptr;
   if (!training) {  // evaluation: value only, ρ̂ of this batch
-    scratch = Tensor(code.shape());
+    scratch = Tensor(code.shape(), code.device());
     grad = &scratch;
   }
   if (config_.sparsity != "kl")
@@ -55,9 +56,9 @@ double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale,
   const Tensor* global_mean = nullptr;
   if (training && rank_sum_) {
     // ρ̂ is a statistic of the global batch: Σ over every rank's rows, then the mean.
-    mean_code_.resize(Shape{code.shape().per_sample()});
+    mean_code_.resize(Shape{code.shape().per_sample()}, code.device());
     ops::sum_rows(code, mean_code_, false);
-    rank_sum_(mean_code_.data(), mean_code_.numel());
+    sum_across_ranks(rank_sum_, mean_code_, mean_code_.numel());
     ops::scale(mean_code_, 1.0f / static_cast<float>(global_rows));
     global_mean = &mean_code_;
   }
@@ -74,7 +75,7 @@ Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
 
   encoder_.zero_grad();
   decoder_.zero_grad();
-  dcode_.resize(code.shape());
+  dcode_.resize(code.shape(), code.device());
   dcode_.copy_from(decoder_.backward(recon_.grad(), true));
   double pen = penalty(code, &dcode_, scale, info.global_batch);
   encoder_.backward(dcode_, false);
@@ -119,7 +120,7 @@ const Tensor& Autoencoder::encode(const Tensor& batch) {
 void Autoencoder::encode(const Tensor& batch, Tensor& codes, Tensor* logvar) {
   if (logvar) throw UserError("model " + kind() + " has no log-variance (only vae has)");
   const Tensor& c = encode(batch);
-  codes.resize(c.shape());
+  codes.resize(c.shape(), c.device());
   codes.copy_from(c);
 }
 

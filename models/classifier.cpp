@@ -7,7 +7,7 @@
 namespace latent {
 
 Classifier::Classifier(const ModelConfig& c, uint32_t seed)
-    : Model(c), net_("classifier", build_classifier(c), c.optimizer, seed) {}
+    : Model(c), net_("classifier", build_classifier(c), c.optimizer, seed, c.device) {}
 
 const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
   if (!info.labels || static_cast<int64_t>(info.labels->size()) != rows)
@@ -24,13 +24,13 @@ const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
                       "; --num-classes)");
     host_labels_[i] = static_cast<float>(label);
   }
-  labels_.resize(Shape{rows});
+  labels_.resize(Shape{rows}, config_.device);
   ops::copy_from_host(host_labels_.data(), labels_);
   return labels_;
 }
 
 int64_t Classifier::correct(const Tensor& logits, const Tensor& labels) {
-  predicted_.resize(Shape{logits.dim(0)});
+  predicted_.resize(Shape{logits.dim(0)}, logits.device());
   ops::argmax_rows(logits, predicted_);
   return ops::count_equal(predicted_, labels);
 }
@@ -71,17 +71,17 @@ void Classifier::features(const Tensor& batch, Tensor& features, Tensor* logits)
   const PassContext inference{false, 0, 0};
   const Tensor* h = &batch;
   for (size_t i = 0; i + 1 < layers.size(); ++i) h = &layers.layer(i).forward(*h, inference);
-  features.resize(h->shape());
+  features.resize(h->shape(), h->device());
   features.copy_from(*h);
   if (!logits) return;
   const Tensor& z = layers.layer(layers.size() - 1).forward(*h, inference);
-  logits->resize(z.shape());
+  logits->resize(z.shape(), z.device());
   logits->copy_from(z);
 }
 
 void Classifier::predict(const Tensor& batch, Tensor& classes) {
   const Tensor& logits = net_.forward(batch, PassContext{false, 0, 0});
-  classes.resize(Shape{batch.dim(0)});
+  classes.resize(Shape{batch.dim(0)}, logits.device());
   ops::argmax_rows(logits, classes);
 }
 

@@ -31,6 +31,8 @@ void FeatureMoments::add(const Tensor& features) {
                                 ", expected (N, " + std::to_string(dim_) + ")");
   if (features.dim(0) == 0) return;
   // Per batch in float (a few hundred rows), accumulated over batches in double.
+  batch_sum_.resize(Shape{dim_}, features.device());
+  batch_outer_.resize(Shape{dim_, dim_}, features.device());
   ops::sum_rows(features, batch_sum_, false);
   ops::matmul(features, true, features, false, batch_outer_);
   ops::copy_to_host(batch_sum_, host_sum_.data());

@@ -25,13 +25,13 @@ const StreamId kEvaluateStream = derive_stream(kStreamLatent, "evaluate");
 
 Gan::Gan(const ModelConfig& c, uint32_t seed)
     : Model(c),
-      generator_("generator", generator_for(c), c.optimizer, seed),
+      generator_("generator", generator_for(c), c.optimizer, seed, c.device),
       discriminator_("discriminator", build_encoder(c, 1, HiddenActivation::kDiscriminator),
-                     c.optimizer, seed) {
+                     c.optimizer, seed, c.device) {
   if (c.pretrain_epochs > 0)
     pretrain_encoder_.emplace("pretrain_encoder",
                               build_encoder(c, c.latent, HiddenActivation::kConfigured),
-                              c.optimizer, seed);
+                              c.optimizer, seed, c.device);
 }
 
 std::vector<StreamId> Gan::random_streams() {
@@ -50,7 +50,7 @@ std::vector<Network*> Gan::networks() {
 
 const Tensor& Gan::generate_batch(int64_t n, uint32_t seed, StreamId stream, uint64_t first_index,
                                   bool train) {
-  z_.resize(Shape{n, config_.latent});
+  z_.resize(Shape{n, config_.latent}, config_.device);
   CounterRng(seed, stream).fill_normal(z_, first_index);
   return generator_.forward(z_, PassContext{train, seed, first_index});
 }
@@ -62,11 +62,11 @@ Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_sca
   Verdict v;
   v.mean_prob = ops::sum_sigmoid(logits) / static_cast<double>(logits.numel());
   v.correct = static_cast<double>(ops::count_sign(logits, real));
-  loss_grad_.resize(logits.shape());
+  loss_grad_.resize(logits.shape(), logits.device());
   if (config_.gan_loss == "hinge") {
     v.loss = ops::hinge_loss(logits, real ? 1.0f : -1.0f, &loss_grad_, grad_scale);
   } else {
-    target_.resize(logits.shape());
+    target_.resize(logits.shape(), logits.device());
     target_.fill(target);
     v.loss = bce_.forward(logits, target_, grad_scale, per_sample);
     loss_grad_.copy_from(bce_.grad());
@@ -107,12 +107,12 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
       d_step_fake ? *d_step_fake
                   : generate_batch(rows, info.seed, g_step_stream(g), info.first_index, true);
   const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
-  loss_grad_.resize(logits.shape());
+  loss_grad_.resize(logits.shape(), logits.device());
   double loss;
   if (config_.gan_loss == "hinge") {
     loss = ops::negated_sum_loss(logits, &loss_grad_, scale);
   } else {  // non-saturating: G wants D to call its samples real
-    target_.resize(logits.shape());
+    target_.resize(logits.shape(), logits.device());
     target_.fill(1.0f);
     loss = bce_.forward(logits, target_, scale);
     loss_grad_.copy_from(bce_.grad());
@@ -145,7 +145,7 @@ void Gan::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
 
 void Gan::decode(const Tensor& codes, Tensor& images) {
   const Tensor& g = generator_.forward(codes, PassContext{false, 0, 0});
-  images.resize(g.shape());
+  images.resize(g.shape(), g.device());
   images.copy_from(g);
   images.reshape(batch_shape(codes.dim(0)));
 }

@@ -31,7 +31,7 @@ bool Metrics::has(const std::string& name) const {
 void Model::generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index) {
   if (!samples_from_prior())
     throw UserError("model " + kind() + " cannot generate samples (only vae and gan can)");
-  Tensor z(Shape{n, config_.latent});
+  Tensor z(Shape{n, config_.latent}, config_.device);
   CounterRng(seed, kStreamGenerate).fill_normal(z, first_index);
   decode(z, out);
 }

@@ -27,7 +27,7 @@ Shape Model::batch_shape(int64_t n) const {
 }
 
 void Model::score(const Tensor& batch, const BatchInfo& info, Tensor& scores) {
-  scores.resize(Shape{batch.dim(0)});
+  scores.resize(Shape{batch.dim(0)}, batch.device());
   evaluate(batch, info, &scores);
 }
 

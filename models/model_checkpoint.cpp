@@ -3,6 +3,7 @@
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
@@ -80,8 +81,10 @@ void save_checkpoint(Model& model, const std::string& path, const std::string& c
   w.set_meta("epoch", p.epoch);
   w.set_meta("step_in_epoch", p.step_in_epoch);
   w.set_meta("world_size", static_cast<int64_t>(p.world_size));
-  for_each_model_tensor(model,
-                        [&](const std::string& name, Tensor& t) { w.write_tensor(name, t); });
+  // Written from host memory whatever the device: the file is the same for a run on a GPU.
+  Tensor staged;
+  for_each_model_tensor(
+      model, [&](const std::string& name, Tensor& t) { w.write_tensor(name, on_host(t, staged)); });
   for (Network* net : model.networks())
     w.write_ints(step_count_path(*net), {net->optimizer().steps()});
   w.write_ints("/rng/seed", {static_cast<int64_t>(p.seed)});
@@ -95,12 +98,19 @@ TrainingPosition load_checkpoint(Model& model, const std::string& path) {
   r.expect_meta("model", model.kind());
   r.expect_meta("arch", model.config().arch);
   r.expect_meta("sample_shape", model.config().sample_shape.str());
+  Tensor staged;  // a device tensor is read into host memory, checked there, then uploaded
   for_each_model_tensor(model, [&](const std::string& name, Tensor& t) {
-    r.read_tensor(name, t);
-    if (!ops::all_finite(t))
+    Tensor* host = &t;
+    if (t.device() != Device::kCpu) {
+      staged.resize(t.shape(), Device::kCpu);
+      host = &staged;
+    }
+    r.read_tensor(name, *host);
+    if (!ops::all_finite(*host))
       throw UserError("checkpoint " + path + ": " + name +
                       " holds NaN or Inf; the run that wrote it had diverged (resume from an "
                       "earlier checkpoint or train again with a lower --lr)");
+    if (host != &t) ops::copy_from_host(host->data(), t);
   });
   for (Network* net : model.networks()) {
     int64_t steps = read_step_count(r, *net);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/device.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/shape.hpp"
 
@@ -40,6 +41,10 @@ struct ModelConfig {
   float lr_d = 2e-4f, lr_g = 2e-4f;
 
   Shape sample_shape;  // one input sample: (D) or (C, H, W); from the dataset
+
+  // Where it runs (--device): an option of the run, like --threads, and never part of the
+  // saved config text, so a checkpoint loads on any device.
+  Device device = Device::kCpu;
 };
 
 // Throws UserError naming the first option whose value is out of range or unknown.

@@ -1,9 +1,11 @@
 #include "models/network.hpp"
 
+#include "runtime/host_staging.hpp"
+
 namespace latent {
 
 Network::Network(std::string name, std::unique_ptr<Sequential> layers,
-                 const OptimizerConfig& optimizer, uint32_t seed)
+                 const OptimizerConfig& optimizer, uint32_t seed, Device device)
     : name_(std::move(name)), layers_(std::move(layers)) {
   layers_->init_params(CounterRng(seed, init_stream()));
   // Reverse layer order in the store: what backward finishes first sits at the front.
@@ -13,13 +15,21 @@ Network::Network(std::string name, std::unique_ptr<Sequential> layers,
     for (Param* p : layers_->layer(i).params()) offset += p->value.numel();
     ready_offset_[i] = offset;
   }
-  layers_->adopt_into(store_);
-  optimizer_ = make_optimizer(optimizer, store_.numel(), store_.values().device());
+  layers_->adopt_into(store_, device);
+  if (device != Device::kCpu)
+    for (StateTensor& s : layers_->state()) {
+      Tensor uploaded;
+      on_device(*s.tensor, device, uploaded);
+      *s.tensor = std::move(uploaded);
+    }
+  optimizer_ = make_optimizer(optimizer, store_.numel(), device);
 }
 
 void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {
   sync_.reset();
-  if (o.node_shared && comm.size() > 1) {
+  // Shared windows hold host memory: ranks on a GPU keep their store on it and use the
+  // collectives (through host copies until NCCL).
+  if (o.node_shared && comm.size() > 1 && device() == Device::kCpu) {
     std::vector<Tensor*> state;
     for (auto& [name, t] : optimizer_->state()) state.push_back(t);
     sync_ = make_node_shared_sync(comm, store_, state);

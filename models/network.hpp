@@ -15,16 +15,18 @@ namespace latent {
 
 class Network {
  public:
-  // Initialises parameters from (seed, stream "init"/name: every network its own) and adopts
-  // them into the store.
+  // Initialises parameters from (seed, stream "init"/name: every network its own) on the host
+  // and adopts them into the store on `device`, where its layers' state (batch norm's running
+  // statistics), the optimizer state and, following its input, every buffer of its layers live.
   Network(std::string name, std::unique_ptr<Sequential> layers, const OptimizerConfig& optimizer,
-          uint32_t seed);
+          uint32_t seed, Device device = Device::kCpu);
 
   const std::string& name() const { return name_; }
   // The parent of its layers' initialisation streams.
   StreamId init_stream() const { return derive_stream(kStreamInit, name_); }
   Sequential& layers() { return *layers_; }
   ParamStore& store() { return store_; }
+  Device device() const { return store_.values().device(); }
   Optimizer& optimizer() { return *optimizer_; }
 
   const Tensor& forward(const Tensor& x, const PassContext& ctx) {
@@ -43,9 +45,9 @@ class Network {
   // Waits for the gradient allreduce (if any) and applies the optimizer.
   void step(float lr);
 
-  // Makes the network data-parallel (runtime/gradient_sync.hpp): with `node_shared` the ranks
-  // of a node share one copy of the parameters and optimizer state (when every node holds as
-  // many ranks; otherwise, or without it, the bucketed collectives): gradients summed over
+  // Makes the network data-parallel (runtime/gradient_sync.hpp): with `node_shared` (on the CPU)
+  // the ranks of a node share one copy of the parameters and optimizer state (when every node holds
+  // as many ranks; otherwise, or without it, the bucketed collectives): gradients summed over
   // `comm` in buckets of about bucket_bytes, overlapped with backward when `overlap`, each rank
   // updating its part of every bucket when `sharded`. Collective.
   struct SyncOptions {

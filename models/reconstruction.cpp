@@ -17,7 +17,7 @@ double Reconstruction::loss(const Tensor& output, const Tensor& target, float gr
 }
 
 void Reconstruction::to_images(const Tensor& output, Tensor& images) const {
-  images.resize(output.shape());
+  images.resize(output.shape(), output.device());
   if (logits_)
     ops::eltwise_forward(ops::Activation::kSigmoid, 0.0f, output, images);
   else

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <vector>
 
 #include "io/comparison_grid.hpp"
 #include "io/metrics_log.hpp"
@@ -16,6 +17,7 @@
 #include "models/metrics_accumulator.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
@@ -90,6 +92,12 @@ struct Trainer::Impl {
   // The training stream's own communicator: its prefetch thread exchanges samples on it while
   // this thread allreduces gradients on `comm`.
   std::unique_ptr<Communicator> data_comm;
+  // The dataset makes batches in host memory; on a GPU they are uploaded here (on the CPU the
+  // model reads the dataset's batch itself).
+  Tensor device_batch;
+  const Tensor& on_model_device(const Tensor& host) {
+    return on_device(host, model.config().device, device_batch);
+  }
 
   Impl(Model& m, Communicator& c, const TrainOptions& o, const std::string& text)
       : model(m), comm(c), opt(o), config_text(text), writer(c.rank() == 0), out(o.out) {}
@@ -133,11 +141,16 @@ struct Trainer::Impl {
     if (comm.allreduce_max(differs))
       throw UserError("ranks were started with different configs: rank " +
                       std::to_string(comm.rank()) + " differs from rank 0");
-    // The communicator moves host memory (MPI); device-aware collectives come with NCCL.
+    const bool on_gpu = model.config().device != Device::kCpu;
+    if (on_gpu && opt.node_shared && writer)
+      std::fprintf(stderr,
+                   "latent: note: --node-shared shares host memory between CPU ranks; with "
+                   "--device %s gradients are summed by the bucketed collectives instead\n",
+                   device_name(model.config().device));
     for (Network* net : model.networks()) {
-      comm.broadcast(net->store().values().data(), net->store().numel(), 0);
-      for (auto& s : net->layers().state()) comm.broadcast(s.tensor->data(), s.tensor->numel(), 0);
-      for (auto& [name, t] : net->optimizer().state()) comm.broadcast(t->data(), t->numel(), 0);
+      broadcast_from_rank0(net->store().values());
+      for (auto& s : net->layers().state()) broadcast_from_rank0(*s.tensor);
+      for (auto& [name, t] : net->optimizer().state()) broadcast_from_rank0(*t);
       int64_t steps = net->optimizer().steps();
       comm.broadcast(&steps, 1, 0);
       net->optimizer().set_steps(steps);
@@ -153,6 +166,19 @@ struct Trainer::Impl {
     }
     // Global-batch statistics of the losses (KL sparsity's ρ̂) are always summed over ranks.
     model.set_rank_sum([this](float* data, size_t n) { comm.allreduce_sum(data, n); });
+  }
+
+  // The communicator moves host memory (MPI): a device tensor goes through a host copy
+  // (device-aware collectives come with NCCL).
+  void broadcast_from_rank0(Tensor& t) {
+    if (t.device() == Device::kCpu) {
+      comm.broadcast(t.data(), t.numel(), 0);
+      return;
+    }
+    std::vector<float> host(static_cast<size_t>(t.numel()));
+    ops::copy_to_host(t, host.data());
+    comm.broadcast(host.data(), host.size(), 0);
+    ops::copy_from_host(host.data(), t);
   }
 
   void write_row(nlohmann::ordered_json row) {
@@ -201,7 +227,7 @@ struct Trainer::Impl {
 
   void draw_grids(int64_t epoch) {
     std::string suffix = "_epoch" + std::to_string(epoch + 1) + ".png";
-    Tensor images;
+    Tensor images, host_images;  // the model's output, and its host copy on a GPU
     // Each grid is encoded once (other ranks wait while rank 0 draws): the epoch's file, copied
     // to the latest one's name.
     auto write = [&](const std::string& name, const std::vector<const Tensor*>& sets) {
@@ -211,13 +237,14 @@ struct Trainer::Impl {
                                  std::filesystem::copy_options::overwrite_existing);
     };
     if (model.kind() != "gan" && !grid_batch.empty()) {
-      model.reconstruct(grid_batch, BatchInfo{0, grid_batch.dim(0), opt.seed, 1.0f, 0}, images);
+      model.reconstruct(on_model_device(grid_batch),
+                        BatchInfo{0, grid_batch.dim(0), opt.seed, 1.0f, 0}, images);
       // One picture of pairs: each row of originals above the row of their reconstructions.
-      write("reconstructions", {&grid_batch, &images});
+      write("reconstructions", {&grid_batch, &on_host(images, host_images)});
     }
     if (model.samples_from_prior()) {
       model.generate(opt.grid_images, opt.seed, images);
-      write("samples", {&images});
+      write("samples", {&on_host(images, host_images)});
     }
   }
 
@@ -268,10 +295,10 @@ struct Trainer::Impl {
     uint64_t first = 0;
     MetricsAccumulator acc;
     while (val.next_batch(images, wanted_labels(), &first)) {
-      acc.add(
-          model.evaluate(images, BatchInfo{first, images.dim(0), opt.seed, 1.0f, pos.step, &labels},
-                         nullptr),
-          static_cast<double>(images.dim(0)));
+      acc.add(model.evaluate(on_model_device(images),
+                             BatchInfo{first, images.dim(0), opt.seed, 1.0f, pos.step, &labels},
+                             nullptr),
+              static_cast<double>(images.dim(0)));
     }
     Metrics m = acc.reduce(comm);
     nlohmann::ordered_json row{{"split", "val"}, {"step", pos.step}, {"epoch", epoch + 1}};
@@ -310,8 +337,9 @@ struct Trainer::Impl {
       uint64_t first = 0;
       MetricsAccumulator acc;
       for (int64_t s = 0; data.next_batch(images, nullptr, &first); ++s)
-        acc.add(model.pretrain_step(
-            images, BatchInfo{first, data.global_batch_rows(s), opt.seed, 1.0f, s}));
+        acc.add(
+            model.pretrain_step(on_model_device(images),
+                                BatchInfo{first, data.global_batch_rows(s), opt.seed, 1.0f, s}));
       nlohmann::ordered_json row{{"phase", "pretrain"}, {"epoch", e + 1}};
       row.update(row_of(acc.reduce(comm)));
       write_row(row);
@@ -390,8 +418,9 @@ struct Trainer::Impl {
         int64_t global = data.global_batch_rows(pos.step_in_epoch);
         double comm_before = comm_wait_seconds();
         auto step_start = Clock::now();
-        Metrics m = model.train_step(
-            images, BatchInfo{first, global, opt.seed, lr_scale(), pos.step, &labels});
+        Metrics m =
+            model.train_step(on_model_device(images),
+                             BatchInfo{first, global, opt.seed, lr_scale(), pos.step, &labels});
         check_finite(m, pos.step, pos.epoch);
         // Where a step's time goes: the whole update, the part blocked on gradient allreduce
         // (not hidden behind backward), and the wait for the prefetched batch.

@@ -8,15 +8,15 @@ namespace latent {
 Vae::Vae(const ModelConfig& c, uint32_t seed)
     : Model(c),
       encoder_("encoder", build_encoder(c, 2 * c.latent, HiddenActivation::kConfigured),
-               c.optimizer, seed),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed),
+               c.optimizer, seed, c.device),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, c.device),
       recon_(c.recon) {}
 
 void Vae::encode(const Tensor& batch, bool train, const BatchInfo& info) {
   const Tensor& h = encoder_.forward(batch, PassContext{train, info.seed, info.first_index});
   int64_t n = batch.dim(0), k = config_.latent;
-  mu_.resize(Shape{n, k});
-  logvar_.resize(Shape{n, k});
+  mu_.resize(Shape{n, k}, h.device());
+  logvar_.resize(Shape{n, k}, h.device());
   ops::copy_columns(h, 0, mu_, 0, k);
   ops::copy_columns(h, k, logvar_, 0, k);
 }
@@ -28,13 +28,13 @@ const Tensor& Vae::decode(const Tensor& z) {
 std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchInfo& info,
                                               bool train, float grad_scale, Tensor* per_sample) {
   encode(batch, train, info);
-  for (Tensor* t : {&sigma_, &eps_, &z_}) t->resize(mu_.shape());
+  for (Tensor* t : {&sigma_, &eps_, &z_}) t->resize(mu_.shape(), mu_.device());
   ops::exp_half(logvar_, sigma_);
   CounterRng(info.seed, kStreamNoise).fill_normal(eps_, info.first_index);
   ops::fma(mu_, sigma_, eps_, z_);
   const Tensor& out = decoder_.forward(z_, PassContext{train, info.seed, info.first_index});
   double recon = recon_.loss(out, batch, grad_scale, per_sample);
-  if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)});
+  if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)}, batch.device());
   double kl =
       kl_.forward(mu_, logvar_, grad_scale * config_.beta, per_sample ? &kl_per_sample_ : nullptr);
   if (per_sample) ops::axpy(config_.beta, kl_per_sample_, *per_sample);
@@ -56,14 +56,14 @@ Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
   decoder_.zero_grad();
   const Tensor& dz = decoder_.backward(recon_.grad(), true);
   // dμ = dz + β·dKL/dμ;  d log σ² = dz ⊙ ε ⊙ σ / 2 + β·dKL/d log σ²
-  for (Tensor* t : {&dmu_, &dlogvar_, &tmp_}) t->resize(mu_.shape());
+  for (Tensor* t : {&dmu_, &dlogvar_, &tmp_}) t->resize(mu_.shape(), mu_.device());
   ops::add(dz, kl_.grad_mu(), dmu_);
   ops::mul(dz, eps_, tmp_);
   ops::mul(tmp_, sigma_, tmp_);
   dlogvar_.copy_from(kl_.grad_logvar());
   ops::axpy(0.5f, tmp_, dlogvar_);
   int64_t k = config_.latent;
-  dh_.resize(Shape{batch.dim(0), 2 * k});
+  dh_.resize(Shape{batch.dim(0), 2 * k}, batch.device());
   ops::copy_columns(dmu_, 0, dh_, 0, k);
   ops::copy_columns(dlogvar_, 0, dh_, k, k);
   encoder_.backward(dh_, false);
@@ -98,10 +98,10 @@ void Vae::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
 
 void Vae::encode(const Tensor& batch, Tensor& codes, Tensor* logvar) {
   encode(batch, false, BatchInfo{});
-  codes.resize(mu_.shape());
+  codes.resize(mu_.shape(), mu_.device());
   codes.copy_from(mu_);
   if (!logvar) return;
-  logvar->resize(logvar_.shape());
+  logvar->resize(logvar_.shape(), logvar_.device());
   logvar->copy_from(logvar_);
 }
 

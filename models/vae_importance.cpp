@@ -36,12 +36,12 @@ double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info
   if (k < 1) throw UserError("--iw-samples " + std::to_string(k) + ": expected at least 1");
   encode(batch, false, info);
   const int64_t n = batch.dim(0), latent = config_.latent, rows = n * k;
-  Tensor log_w(Shape{rows});  // row r = i·k + j: draw j of sample i
+  Tensor log_w(Shape{rows}, mu_.device());  // row r = i·k + j: draw j of sample i
   for (int64_t r0 = 0; r0 < rows; r0 += kRowsPerPass) {
     const int64_t m = std::min(kRowsPerPass, rows - r0);
     for (Tensor* t : {&iw_mu_, &iw_logvar_, &iw_sigma_, &iw_eps_, &iw_z_})
-      t->resize(Shape{m, latent});
-    iw_x_.resize(batch_shape(m));
+      t->resize(Shape{m, latent}, mu_.device());
+    iw_x_.resize(batch_shape(m), batch.device());
     repeat_rows(mu_, k, r0, iw_mu_);
     repeat_rows(logvar_, k, r0, iw_logvar_);
     repeat_rows(batch, k, r0, iw_x_);
@@ -49,7 +49,7 @@ double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info
     CounterRng(info.seed, importance_stream()).fill_normal(iw_eps_, info.first_index * k + r0);
     ops::exp_half(iw_logvar_, iw_sigma_);
     ops::fma(iw_mu_, iw_sigma_, iw_eps_, iw_z_);
-    iw_recon_.resize(Shape{m});
+    iw_recon_.resize(Shape{m}, mu_.device());
     recon_.loss(decode(iw_z_), iw_x_, 0.0f, &iw_recon_);
     // log w = log p(z) - log q(z|x) - reconstruction
     Tensor w = log_w.slice(r0, r0 + m);
@@ -57,7 +57,7 @@ double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info
     ops::axpy(-1.0f, iw_recon_, w);
   }
   log_w.reshape(Shape{n, k});
-  Tensor bound(Shape{n}), log_k(Shape{n});
+  Tensor bound(Shape{n}, mu_.device()), log_k(Shape{n}, mu_.device());
   ops::logsumexp_rows(log_w, bound);
   log_k.fill(static_cast<float>(std::log(static_cast<double>(k))));
   ops::axpy(-1.0f, log_k, bound);
