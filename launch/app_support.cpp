@@ -69,8 +69,20 @@ int use_threads(int requested, Communicator& comm, bool announce) {
   return threads;
 }
 
-std::unique_ptr<Model> load_model(const std::string& checkpoint) {
+Device parse_device(const std::string& name) {
+  if (name == "cpu") return Device::kCpu;
+  if (name == "cuda") return Device::kCuda;
+  throw UserError("--device '" + name + "': expected cpu or cuda");
+}
+
+void expect_usable(Device device) {
+  const std::string why = device_unavailable_reason(device);
+  if (!why.empty()) throw UserError(std::string("--device ") + device_name(device) + ": " + why);
+}
+
+std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device) {
   ModelConfig config = model_config_from_text(checkpoint_config_text(checkpoint));
+  config.device = device;
   config.sample_shape =
       parse_shape(CheckpointReader(checkpoint).meta_string("sample_shape"), checkpoint + ": /meta");
   auto model = make_model(config, 0);

@@ -12,6 +12,7 @@
 #include "io/streaming_dataset.hpp"
 #include "models/model.hpp"
 #include "runtime/communicator.hpp"
+#include "runtime/device.hpp"
 
 namespace latent {
 
@@ -33,9 +34,24 @@ inline constexpr const char* kThreadsHelp =
     "compute threads per process (0: the CPUs it may run on, shared with the ranks of its node "
     "bound to the same CPUs)";
 
-// The model stored in a checkpoint, built for the data shape it was trained on, parameters
-// loaded (inference: no optimizer step is ever taken).
-std::unique_ptr<Model> load_model(const std::string& checkpoint);
+// The --device help text of every command that builds a model.
+inline constexpr const char* kDeviceHelp =
+    "where the model runs: cpu | cuda (one GPU per rank, chosen by its rank on the node)";
+// The device --device names; UserError naming the option and the choices for any other name.
+Device parse_device(const std::string& name);
+// UserError "--device cuda: <why>" unless this process can use `device` (a GPU visible, a build
+// with the CUDA backend). Commands call it at startup, before they touch any file.
+void expect_usable(Device device);
+inline Device use_device(const std::string& name) {
+  const Device d = parse_device(name);
+  expect_usable(d);
+  return d;
+}
+
+// The model stored in a checkpoint, built for the data shape it was trained on on `device`,
+// parameters loaded (inference: no optimizer step is ever taken). Checkpoints hold host
+// values, so any device loads any checkpoint.
+std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device = Device::kCpu);
 
 // UserError unless samples of `spec` have the shape `model` was trained on.
 void expect_data_fits(const std::string& command, const Model& model, const std::string& checkpoint,

@@ -15,6 +15,7 @@
 #include "launch/world.hpp"
 #include "models/anomaly_metrics.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
@@ -79,7 +80,8 @@ int cmd_anomaly(int argc, char** argv) {
       "fpr", po::value<double>()->default_value(0.05), "false-positive rate for the threshold")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("anomaly", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options
@@ -95,9 +97,10 @@ int cmd_anomaly(int argc, char** argv) {
   if (!(fpr >= 0 && fpr <= 1))
     throw UserError("anomaly: --fpr must lie in [0, 1], got " + std::to_string(fpr));
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   expect_data_fits("anomaly", *model, ckpt, spec);
 
@@ -109,16 +112,18 @@ int cmd_anomaly(int argc, char** argv) {
   ShardedOutput output(out, {{"score", {}}}, data->has_labels(), comm);
   Progress progress("anomaly", data->size(), comm);
   const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
-  Tensor images, scores;
+  Tensor images, scores, device_images, host_scores;  // staged copies on a GPU
   std::vector<int> labels;
   uint64_t first = 0;
   double sums[2] = {0, 0};  // Σ score, samples
   while (data->next_batch(images, &labels, &first)) {
     const int64_t n = images.dim(0);
     if (n == 0) continue;
-    model->score(images, BatchInfo{first, n, seed, 1.0f, 0}, scores);
-    output.append(first, n, {scores.data()}, labels.data());
-    for (int64_t i = 0; i < n; ++i) sums[0] += scores.data()[i];
+    model->score(on_device(images, device, device_images), BatchInfo{first, n, seed, 1.0f, 0},
+                 scores);
+    const Tensor& s = on_host(scores, host_scores);
+    output.append(first, n, {s.data()}, labels.data());
+    for (int64_t i = 0; i < n; ++i) sums[0] += s.data()[i];
     sums[1] += static_cast<double>(n);
     progress.advance(n);
   }

@@ -10,6 +10,7 @@
 #include "launch/world.hpp"
 #include "models/classifier.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 
 namespace po = boost::program_options;
 
@@ -23,7 +24,8 @@ int cmd_classify(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "out", po::value<std::string>(), "output: /images (copied), /labels (predicted)")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("classify", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank classifies its shard; one file results.\n";
@@ -31,9 +33,10 @@ int cmd_classify(int argc, char** argv) {
   }
   require_options("classify", vm, {"checkpoint", "data", "out"});
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   const std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   auto* classifier = dynamic_cast<Classifier*>(model.get());
   if (!classifier)
     throw UserError("classify: checkpoint " + ckpt + " holds model '" + model->kind() +
@@ -45,14 +48,15 @@ int cmd_classify(int argc, char** argv) {
   ShardedOutput output(vm["out"].as<std::string>(),
                        {{"images", row_dims(model->config().sample_shape)}}, true, comm);
   Progress progress("classify", data->size(), comm);
-  Tensor images, predicted;
+  Tensor images, predicted, device_images, host_predicted;  // staged copies on a GPU
   std::vector<int> labels;
   uint64_t first = 0;
   while (data->next_batch(images, nullptr, &first)) {
     const int64_t rows = images.dim(0);
     if (rows == 0) continue;
-    classifier->predict(images, predicted);
-    labels.assign(predicted.data(), predicted.data() + rows);
+    classifier->predict(on_device(images, device, device_images), predicted);
+    const Tensor& p = on_host(predicted, host_predicted);
+    labels.assign(p.data(), p.data() + rows);
     output.append(first, rows, {images.data()}, labels.data());
     progress.advance(rows);
   }

@@ -8,6 +8,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 
 namespace po = boost::program_options;
 
@@ -21,7 +22,8 @@ int cmd_decode(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("latent"), "codes dataset name (N, K)")(
       "out", po::value<std::string>(), "output: /images, /labels when Z has them")(
       "batch", po::value<int64_t>()->default_value(256), "codes per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("decode", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank decodes its shard; one file results.\n";
@@ -29,9 +31,10 @@ int cmd_decode(int argc, char** argv) {
   }
   require_options("decode", vm, {"checkpoint", "latent", "out"});
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   DatasetSpec spec{vm["latent"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   Shape code = dataset_sample_shape(spec);
   const int64_t k = model->config().latent;
@@ -45,13 +48,13 @@ int cmd_decode(int argc, char** argv) {
   ShardedOutput output(vm["out"].as<std::string>(), {{"images", row_dims(s)}}, data->has_labels(),
                        comm);
   Progress progress("decode", data->size(), comm);
-  Tensor codes, images;
+  Tensor codes, images, device_codes, host_images;  // staged copies on a GPU
   std::vector<int> labels;
   uint64_t first = 0;
   while (data->next_batch(codes, &labels, &first)) {
     if (codes.dim(0) == 0) continue;
-    model->decode(codes, images);
-    output.append(first, codes.dim(0), {images.data()}, labels.data());
+    model->decode(on_device(codes, device, device_codes), images);
+    output.append(first, codes.dim(0), {on_host(images, host_images).data()}, labels.data());
     progress.advance(codes.dim(0));
   }
   int64_t n = output.finish();

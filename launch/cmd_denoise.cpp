@@ -13,6 +13,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/noise.hpp"
 #include "runtime/rng.hpp"
 
@@ -36,7 +37,8 @@ int cmd_denoise(int argc, char** argv) {
       "png", po::value<std::string>(), "also a PNG: clean, noisy and denoised rows")(
       "png-count", po::value<int64_t>()->default_value(16), "samples in the PNG")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("denoise", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank takes its shard; one file results.\n";
@@ -57,9 +59,10 @@ int cmd_denoise(int argc, char** argv) {
         "got " +
         std::to_string(level));
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   expect_data_fits("denoise", *model, ckpt, spec);
 
@@ -69,7 +72,8 @@ int cmd_denoise(int argc, char** argv) {
                        {{"noisy", row}, {"images", row}, {"error", {}}}, data->has_labels(), comm);
   Progress progress("denoise", data->size(), comm);
   CounterRng rng(checked_seed(vm["seed"].as<uint64_t>()), kStreamNoise);
-  Tensor clean, noisy, codes, denoised;
+  Tensor clean, noisy, codes, denoised;  // the data and its corruption are made on the host
+  Tensor device_noisy, host_denoised;    // staged copies on a GPU
   std::vector<int> labels;
   std::vector<float> error, noisy_error;
   uint64_t first = 0;
@@ -82,19 +86,19 @@ int cmd_denoise(int argc, char** argv) {
       noisy.copy_from(clean);
     else
       corrupt(noise, level, rng, clean, noisy, first);
-    model->encode(noisy, codes, nullptr);
+    model->encode(on_device(noisy, device, device_noisy), codes, nullptr);
     model->decode(codes, denoised);
-    per_sample_mse(denoised, clean, error);
+    const Tensor& out = on_host(denoised, host_denoised);
+    per_sample_mse(out, clean, error);
     per_sample_mse(noisy, clean, noisy_error);
-    output.append(first, clean.dim(0), {noisy.data(), denoised.data(), error.data()},
-                  labels.data());
+    output.append(first, clean.dim(0), {noisy.data(), out.data(), error.data()}, labels.data());
     for (size_t i = 0; i < error.size(); ++i) {
       sums[0] += noisy_error[i];
       sums[1] += error[i];
     }
     sums[2] += static_cast<double>(clean.dim(0));
     if (!png_done) {
-      write_comparison_grid(vm["png"].as<std::string>(), {&clean, &noisy, &denoised},
+      write_comparison_grid(vm["png"].as<std::string>(), {&clean, &noisy, &out},
                             std::min(clean.dim(0), vm["png-count"].as<int64_t>()));
       png_done = true;
     }

@@ -20,16 +20,18 @@ int cmd_encode(int argc, char** argv) {
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
       "out", po::value<std::string>(), "output: /latent (N, K), /logvar (vae), /labels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("encode", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank encodes its shard; one file results.\n";
     return 0;
   }
   require_options("encode", vm, {"checkpoint", "data", "out"});
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   expect_data_fits("encode", *model, ckpt, spec);
   int64_t n = encode_dataset("encode", *model, spec, vm["out"].as<std::string>(),

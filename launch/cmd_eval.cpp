@@ -13,6 +13,7 @@
 #include "models/model_checkpoint.hpp"
 #include "models/vae.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/rng.hpp"
 #include "runtime/threads.hpp"
 
@@ -38,7 +39,8 @@ int cmd_eval(int argc, char** argv) {
       "iw-samples", po::value<int64_t>()->default_value(0),
       "vae: also the importance-weighted bound on log p(x) with K draws per sample (K = 1: the "
       "ELBO; papers report K = 5000 or 1000)")("threads", po::value<int>()->default_value(0),
-                                               kThreadsHelp);
+                                               kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -55,11 +57,13 @@ int cmd_eval(int argc, char** argv) {
   }
   if (!vm.count("checkpoint") || !vm.count("data"))
     throw UserError("eval: --checkpoint and --data are required");
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
   ModelConfig config = model_config_from_text(checkpoint_config_text(ckpt));
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   config.sample_shape = dataset_sample_shape(spec);
+  config.device = device;
   const int64_t iw_samples = vm["iw-samples"].as<int64_t>();
   if (iw_samples < 0 || iw_samples > kMaxImportanceSamples)
     throw UserError("eval: --iw-samples " + std::to_string(iw_samples) + ": expected 1 to " +
@@ -79,13 +83,14 @@ int cmd_eval(int argc, char** argv) {
   if (model->needs_labels() && !data.has_labels())
     throw UserError("eval: " + spec.path + " has no /" + spec.labels_name + " dataset; model " +
                     config.kind + " is evaluated against labels");
-  Tensor images;
+  Tensor host_images, staged;  // batches come in host memory; on a GPU they are uploaded
   std::vector<int> labels;
   uint64_t first = 0;
   MetricsAccumulator acc;
   uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
   int64_t samples = 0;
-  while (data.next_batch(images, model->needs_labels() ? &labels : nullptr, &first)) {
+  while (data.next_batch(host_images, model->needs_labels() ? &labels : nullptr, &first)) {
+    const Tensor& images = on_device(host_images, device, staged);
     const BatchInfo info{first, images.dim(0), seed, 1.0f, 0, &labels};
     Metrics m = model->evaluate(images, info, nullptr);
     if (iw_samples > 0) {

@@ -13,6 +13,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/rng.hpp"
 
 namespace po = boost::program_options;
@@ -54,7 +55,8 @@ int cmd_generate(int argc, char** argv) {
       "png-count", po::value<int64_t>()->default_value(64), "samples in the PNG")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the codes z")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("generate", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank generates a share; one file results.\n";
@@ -65,9 +67,10 @@ int cmd_generate(int argc, char** argv) {
   if (n < 1) throw UserError("generate: --n must be at least 1, got " + std::to_string(n));
   if (batch < 1) throw UserError("generate: --batch must be at least 1");
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   if (!model->samples_from_prior())
     throw UserError("generate: checkpoint " + ckpt + " holds model '" + model->kind() +
                     "', which cannot generate: its code space has no prior to sample (vae and "
@@ -81,12 +84,12 @@ int cmd_generate(int argc, char** argv) {
                        {{"images", row_dims(model->config().sample_shape)}}, false, comm);
   Progress progress("generate", n, comm);
   const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
-  Tensor images, preview;
+  Tensor images, preview, host_images;  // the model's output, and its host copy on a GPU
   const int64_t png_count = std::min(n, vm["png-count"].as<int64_t>());
   for (int64_t at = begin; at < end; at += batch) {
     const int64_t rows = std::min(batch, end - at);
     model->generate(rows, seed, images, static_cast<uint64_t>(at));
-    output.append(static_cast<uint64_t>(at), rows, {images.data()}, nullptr);
+    output.append(static_cast<uint64_t>(at), rows, {on_host(images, host_images).data()}, nullptr);
     progress.advance(rows);
   }
   int64_t written = output.finish();
@@ -94,7 +97,8 @@ int cmd_generate(int argc, char** argv) {
   if (comm.rank() == 0 && vm.count("png")) {
     model->generate(png_count, seed, preview);
     int64_t columns = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(png_count))));
-    write_comparison_grid(vm["png"].as<std::string>(), {&preview}, png_count, columns);
+    write_comparison_grid(vm["png"].as<std::string>(), {&on_host(preview, host_images)}, png_count,
+                          columns);
   }
   if (comm.rank() == 0)
     std::cout << "generate: " << written << " samples of " << model->config().sample_shape.str()

@@ -16,6 +16,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 
 namespace po = boost::program_options;
 
@@ -119,7 +120,8 @@ int cmd_interpolate(int argc, char** argv) {
       "slerp", "spherical instead of linear interpolation")(
       "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
       "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("interpolate", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options;
@@ -132,23 +134,28 @@ int cmd_interpolate(int argc, char** argv) {
   if (steps < 2)
     throw UserError("interpolate: --steps must be at least 2, got " + std::to_string(steps));
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   if (comm.rank() == 0) {
     std::string ckpt = vm["checkpoint"].as<std::string>();
-    auto model = load_model(ckpt);
+    auto model = load_model(ckpt, device);
     DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
     expect_data_fits("interpolate", *model, ckpt, spec);
     const int64_t rows[2] = {vm["from"].as<int64_t>(), vm["to"].as<int64_t>()};
     int labels[2];
     Tensor ends = read_two_rows(spec, rows[0], rows[1], labels);
-    Tensor codes, images;
-    model->encode(ends, codes, nullptr);
+    // The walk is computed on the host: codes come back from the model's device, the path and
+    // the images cross over (no copies on the CPU).
+    Tensor device_codes, device_images, staged_in, staged_codes, staged_images;
+    model->encode(on_device(ends, device, staged_in), device_codes, nullptr);
+    const Tensor& codes = on_host(device_codes, staged_codes);
     const int64_t k = codes.dim(1);
     Tensor path(Shape{steps, k});
     for (int64_t s = 0; s < steps; ++s)
       between(codes.data(), codes.data() + k, k, double(s) / double(steps - 1),
               vm.count("slerp") > 0, path.data() + s * k);
-    model->decode(path, images);
+    model->decode(on_device(path, device, staged_in), device_images);
+    const Tensor& images = on_host(device_images, staged_images);
     if (vm.count("png")) {
       // One strip: I, the walk, J.
       Shape strip_shape = images.shape();

@@ -106,7 +106,8 @@ int cmd_plot_latent(int argc, char** argv) {
       "width", po::value<int>()->default_value(800), "PNG width in pixels")(
       "height", po::value<int>()->default_value(600), "PNG height in pixels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("plot-latent", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nNeeds gnuplot (Debian: gnuplot-nox).\n";
@@ -121,6 +122,7 @@ int cmd_plot_latent(int argc, char** argv) {
       vm["height"].as<int>() < 64)
     throw UserError("plot-latent: --max-points must be >= 1 and --width/--height >= 64");
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string png = vm["png"].as<std::string>(), codes_path, title;
   bool temporary_codes = false;
@@ -129,7 +131,7 @@ int cmd_plot_latent(int argc, char** argv) {
     title = fs::path(codes_path).filename().string();
   } else {
     std::string ckpt = vm["checkpoint"].as<std::string>();
-    auto model = load_model(ckpt);
+    auto model = load_model(ckpt, device);
     DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
     expect_data_fits("plot-latent", *model, ckpt, spec);
     temporary_codes = !vm.count("out");

@@ -9,6 +9,7 @@
 #include "launch/sharded_output.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
+#include "runtime/host_staging.hpp"
 
 namespace po = boost::program_options;
 
@@ -26,7 +27,8 @@ int cmd_reconstruct(int argc, char** argv) {
       "png", po::value<std::string>(), "also a PNG: originals above their reconstructions")(
       "png-count", po::value<int64_t>()->default_value(32), "samples in the PNG")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("reconstruct", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options << "\nUnder mpirun each rank takes its shard; one file results.\n";
@@ -34,9 +36,10 @@ int cmd_reconstruct(int argc, char** argv) {
   }
   require_options("reconstruct", vm, {"checkpoint", "data", "out"});
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt);
+  auto model = load_model(ckpt, device);
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   expect_data_fits("reconstruct", *model, ckpt, spec);
 
@@ -45,7 +48,7 @@ int cmd_reconstruct(int argc, char** argv) {
                        {{"images", row_dims(data->sample_shape())}, {"error", {}}},
                        data->has_labels(), comm);
   Progress progress("reconstruct", data->size(), comm);
-  Tensor images, codes, recon;
+  Tensor images, codes, recon, device_images, host_recon;  // staged copies on a GPU
   std::vector<int> labels;
   std::vector<float> error;
   uint64_t first = 0;
@@ -53,14 +56,15 @@ int cmd_reconstruct(int argc, char** argv) {
   bool png_done = !vm.count("png") || comm.rank() != 0;
   while (data->next_batch(images, &labels, &first)) {
     if (images.dim(0) == 0) continue;
-    model->encode(images, codes, nullptr);
+    model->encode(on_device(images, device, device_images), codes, nullptr);
     model->decode(codes, recon);
-    per_sample_mse(recon, images, error);
-    output.append(first, images.dim(0), {recon.data(), error.data()}, labels.data());
+    const Tensor& out = on_host(recon, host_recon);
+    per_sample_mse(out, images, error);
+    output.append(first, images.dim(0), {out.data(), error.data()}, labels.data());
     for (float e : error) sums[0] += e;
     sums[1] += static_cast<double>(images.dim(0));
     if (!png_done) {  // rank 0's first batch holds the first samples of the file
-      write_comparison_grid(vm["png"].as<std::string>(), {&images, &recon},
+      write_comparison_grid(vm["png"].as<std::string>(), {&images, &out},
                             std::min(images.dim(0), vm["png-count"].as<int64_t>()));
       png_done = true;
     }

@@ -19,6 +19,7 @@
 #include "models/classifier.hpp"
 #include "models/frechet_distance.hpp"
 #include "runtime/error.hpp"
+#include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/rng.hpp"
 
@@ -60,7 +61,8 @@ int cmd_score(int argc, char** argv) {
       "png", po::value<std::string>(), "also a bar chart of the generated samples' classes")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the generated samples' codes")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp);
+      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
+      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
   auto vm = parse_command("score", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options
@@ -74,15 +76,16 @@ int cmd_score(int argc, char** argv) {
     throw UserError("score: --n " + std::to_string(n) + ": expected 2 to 2^31 samples");
   if (batch < 1) throw UserError("score: --batch must be at least 1");
   Communicator& comm = world();
+  const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), comm);
 
   const std::string gen_path = vm["checkpoint"].as<std::string>();
   const std::string judge_path = vm["judge"].as<std::string>();
-  auto generator = load_model(gen_path);
+  auto generator = load_model(gen_path, device);
   if (!generator->samples_from_prior())
     throw UserError("score: checkpoint " + gen_path + " holds model '" + generator->kind() +
                     "', which cannot generate (vae and gan checkpoints can)");
-  auto judge_model = load_model(judge_path);
+  auto judge_model = load_model(judge_path, device);
   auto* judge = dynamic_cast<Classifier*>(judge_model.get());
   if (!judge)
     throw UserError("score: --judge " + judge_path + " holds model '" + judge_model->kind() +
@@ -97,6 +100,8 @@ int cmd_score(int argc, char** argv) {
   const int64_t features = judge->config().latent, classes = judge->classes();
   FeatureMoments real(features), fake(features);
   Tensor images, feats, logits, predicted, truth;
+  // Staged copies when the models run on a GPU: batches and labels go up, predictions come back.
+  Tensor device_images, device_truth, host_predicted, generated;
   std::vector<double> counts(classes + 2, 0.0);  // the histogram, then real correct and labelled
   double& correct = counts[classes];
   double& labelled = counts[classes + 1];
@@ -108,14 +113,15 @@ int cmd_score(int argc, char** argv) {
   std::vector<int> labels;
   uint64_t first = 0;
   while (data->next_batch(images, has_labels ? &labels : nullptr, &first)) {
-    judge->features(images, feats, &logits);
+    judge->features(on_device(images, device, device_images), feats, &logits);
     real.add(feats);
     if (has_labels) {
-      predicted.resize(Shape{images.dim(0)});
+      predicted.resize(Shape{images.dim(0)}, logits.device());
       truth.resize(Shape{images.dim(0)});
       ops::argmax_rows(logits, predicted);
       for (int64_t i = 0; i < images.dim(0); ++i) truth.data()[i] = static_cast<float>(labels[i]);
-      correct += static_cast<double>(ops::count_equal(predicted, truth));
+      correct +=
+          static_cast<double>(ops::count_equal(predicted, on_device(truth, device, device_truth)));
       labelled += static_cast<double>(images.dim(0));
     }
     progress.advance(images.dim(0));
@@ -126,12 +132,13 @@ int cmd_score(int argc, char** argv) {
   const int64_t begin = n * comm.rank() / comm.size(), end = n * (comm.rank() + 1) / comm.size();
   for (int64_t at = begin; at < end; at += batch) {
     const int64_t rows = std::min(batch, end - at);
-    generator->generate(rows, seed, images, static_cast<uint64_t>(at));
-    judge->features(images, feats, &logits);
+    generator->generate(rows, seed, generated, static_cast<uint64_t>(at));
+    judge->features(generated, feats, &logits);
     fake.add(feats);
-    predicted.resize(Shape{rows});
+    predicted.resize(Shape{rows}, logits.device());
     ops::argmax_rows(logits, predicted);
-    for (int64_t i = 0; i < rows; ++i) counts[static_cast<int64_t>(predicted.data()[i])] += 1;
+    const Tensor& p = on_host(predicted, host_predicted);
+    for (int64_t i = 0; i < rows; ++i) counts[static_cast<int64_t>(p.data()[i])] += 1;
     progress.advance(rows);
   }
   real.sum_across(comm);

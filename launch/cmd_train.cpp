@@ -47,6 +47,7 @@ int cmd_train(int argc, char** argv) {
     std::cout << rc.help_text;
     return 0;
   }
+  expect_usable(rc.model.device);  // before any file is read or written
   Communicator& comm = world();
   if (!rc.train.resume.empty())
     rc = resume_run_config(rc, checkpoint_config_text(rc.train.resume),

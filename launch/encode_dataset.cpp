@@ -2,6 +2,7 @@
 
 #include "launch/app_support.hpp"
 #include "launch/sharded_output.hpp"
+#include "runtime/host_staging.hpp"
 
 namespace latent {
 
@@ -15,13 +16,15 @@ int64_t encode_dataset(const std::string& command, Model& model, const DatasetSp
   ShardedOutput output(out, columns, data->has_labels(), comm);
   Progress progress(command, data->size(), comm);
   Tensor images, codes, logvars;
+  Tensor device_images, host_codes, host_logvars;  // staged copies when the model is on a GPU
   std::vector<int> labels;
   uint64_t first = 0;
   while (data->next_batch(images, &labels, &first)) {
     if (images.dim(0) == 0) continue;
-    model.encode(images, codes, logvar ? &logvars : nullptr);
-    std::vector<const float*> cols{codes.data()};
-    if (logvar) cols.push_back(logvars.data());
+    model.encode(on_device(images, model.config().device, device_images), codes,
+                 logvar ? &logvars : nullptr);
+    std::vector<const float*> cols{on_host(codes, host_codes).data()};
+    if (logvar) cols.push_back(on_host(logvars, host_logvars).data());
     output.append(first, images.dim(0), cols, labels.data());
     progress.advance(images.dim(0));
   }

@@ -98,6 +98,13 @@ const OptionSpec kTrainOptions[] = {
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
 };
 
+// Options of this process only, like --threads but kept out of the resolved config (config.ini,
+// the checkpoint's text): a checkpoint is the same whatever device trained it, and a resumed or
+// evaluated run picks its own.
+const OptionSpec kProcessOptions[] = {
+    {"device", "cpu", kDeviceHelp, OnResume::kMayChange},
+};
+
 po::options_description describe(const OptionSpec* begin, const OptionSpec* end,
                                  const char* title) {
   po::options_description d(title);
@@ -253,6 +260,7 @@ po::options_description all_options() {
   po::options_description all;
   all.add(describe(std::begin(kModelOptions), std::end(kModelOptions), "model options"));
   all.add(describe(std::begin(kTrainOptions), std::end(kTrainOptions), "training options"));
+  all.add(describe(std::begin(kProcessOptions), std::end(kProcessOptions), "process options"));
   return all;
 }
 
@@ -350,13 +358,16 @@ RunConfig parse_train_args(int argc, char** argv) {
   for_each_option([&](const OptionSpec& o) {
     if (!vm[o.name].defaulted()) given[o.name] = get(vm, o.name);
   });
+  const Device device = parse_device(get(vm, "device"));
   if (vm.count("resume")) {  // the rest comes from the checkpoint: resume_run_config
     rc.given = given;
     rc.train.resume = vm["resume"].as<std::string>();
+    rc.model.device = device;
     return rc;
   }
   rc = run_config_from(vm);
   rc.given = given;
+  rc.model.device = device;
   return rc;
 }
 
@@ -397,6 +408,7 @@ RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoin
   text += "batch = " + std::to_string(batch) + "\n";
   RunConfig rc = run_config_from(variables_from_text(text, "resumed config"));
   rc.given = given.given;
+  rc.model.device = given.model.device;  // the process's own choice, not the checkpoint's
   rc.train.resume = path;
   return rc;
 }

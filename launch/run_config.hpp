@@ -13,7 +13,7 @@ namespace latent {
 struct RunConfig {
   ModelConfig model;  // sample_shape is filled in from the data later
   TrainOptions train;
-  int threads = 0;
+  int threads = 0;  // model.device (--device) is likewise the process's, not in resolved_text
   std::string resolved_text;  // "key = value" for every option
   // The options given on the command line or in --config (not defaulted), by name.
   std::map<std::string, std::string> given;
