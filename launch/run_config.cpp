@@ -96,6 +96,10 @@ const OptionSpec kTrainOptions[] = {
      "optimizer's work divided by the ranks; false: every rank updates all)",
      OnResume::kMayChange},
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
+    {"comm", "nccl",
+     "how GPU ranks sum gradients: nccl (on the GPUs, overlapping backward) or mpi (through "
+     "host copies); CPU ranks always use MPI",
+     OnResume::kMayChange},
 };
 
 // Options of this process only, like --threads but kept out of the resolved config (config.ini,
@@ -226,6 +230,10 @@ TrainOptions train_from(const po::variables_map& vm) {
   t.shard_optimizer = to_bool(vm, "shard-optimizer");
   t.node_shared = to_bool(vm, "node-shared");
   t.sync_bn = to_bool(vm, "sync-bn");
+  const std::string comm = get(vm, "comm");
+  if (comm != "nccl" && comm != "mpi")
+    throw UserError("--comm '" + comm + "': expected nccl or mpi");
+  t.nccl = comm == "nccl";
   auto positive = [](int64_t v, const char* name) {
     if (v <= 0)
       throw UserError("--" + std::string(name) + " " + std::to_string(v) + ": expected > 0");

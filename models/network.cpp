@@ -1,5 +1,7 @@
 #include "models/network.hpp"
 
+#include <algorithm>
+
 #include "runtime/host_staging.hpp"
 
 namespace latent {
@@ -27,13 +29,18 @@ Network::Network(std::string name, std::unique_ptr<Sequential> layers,
 
 void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {
   sync_.reset();
-  // Shared windows hold host memory: ranks on a GPU keep their store on it and use the
-  // collectives (through host copies until NCCL).
+  // Shared windows hold host memory: ranks on a GPU keep their store on it and use NCCL, or
+  // the MPI collectives through host copies (--comm mpi).
   if (o.node_shared && comm.size() > 1 && device() == Device::kCpu) {
     std::vector<Tensor*> state;
     for (auto& [name, t] : optimizer_->state()) state.push_back(t);
     sync_ = make_node_shared_sync(comm, store_, state);
   }
+#ifdef LATENT_WITH_CUDA
+  // NCCL's kernels cost a launch each: buckets of at least 4 MB (0.25 MB suits MPI's progress).
+  if (!sync_ && o.nccl && device() == Device::kCuda && comm.size() > 1)
+    sync_ = make_nccl_sync(comm, store_.grads(), std::max<int64_t>(o.bucket_bytes, 4 << 20));
+#endif
   if (!sync_)
     sync_ = make_bucketed_sync(comm, store_.grads(), o.bucket_bytes, o.overlap, o.sharded);
   layers_->set_backward_hook([this](size_t i) {

@@ -49,12 +49,14 @@ class Network {
   // the ranks of a node share one copy of the parameters and optimizer state (when every node holds
   // as many ranks; otherwise, or without it, the bucketed collectives): gradients summed over
   // `comm` in buckets of about bucket_bytes, overlapped with backward when `overlap`, each rank
-  // updating its part of every bucket when `sharded`. Collective.
+  // updating its part of every bucket when `sharded`. GPU ranks with `nccl` allreduce their
+  // buckets with NCCL instead (not sharded). Collective.
   struct SyncOptions {
     int64_t bucket_bytes = 256 << 10;
     bool overlap = true;
     bool sharded = true;
     bool node_shared = true;
+    bool nccl = true;  // GPU ranks: NCCL on the GPUs (else MPI through host copies)
   };
   void enable_gradient_sync(Communicator& comm, const SyncOptions& options);
   // Sharded: every rank's part of the optimizer state to every rank (before a checkpoint).

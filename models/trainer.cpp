@@ -145,8 +145,9 @@ struct Trainer::Impl {
     if (on_gpu && opt.node_shared && writer)
       std::fprintf(stderr,
                    "latent: note: --node-shared shares host memory between CPU ranks; with "
-                   "--device %s gradients are summed by the bucketed collectives instead\n",
-                   device_name(model.config().device));
+                   "--device %s gradients are summed by %s instead\n",
+                   device_name(model.config().device),
+                   opt.nccl ? "NCCL (--comm nccl)" : "the MPI collectives (--comm mpi)");
     for (Network* net : model.networks()) {
       broadcast_from_rank0(net->store().values());
       for (auto& s : net->layers().state()) broadcast_from_rank0(*s.tensor);
@@ -159,6 +160,7 @@ struct Trainer::Impl {
       sync.overlap = opt.overlap;
       sync.sharded = opt.shard_optimizer;
       sync.node_shared = opt.node_shared;
+      sync.nccl = opt.nccl;
       net->enable_gradient_sync(comm, sync);
       if (opt.sync_bn)
         net->layers().sync_batch_statistics(

@@ -33,6 +33,7 @@ struct TrainOptions {
   bool shard_optimizer = true;  // each rank updates its part of the parameters (ZeRO-1)
   bool node_shared = true;      // one copy of parameters per node, in shared memory
   bool sync_bn = false;         // batch-norm statistics over all ranks' samples
+  bool nccl = true;             // GPU ranks sum gradients with NCCL (false: MPI, host copies)
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines
   // Non-zero (a signal's number) asks the run to stop after the current step and checkpoint.

@@ -63,4 +63,10 @@ std::unique_ptr<GradientSync> make_bucketed_sync(Communicator& comm, Tensor& gra
 std::unique_ptr<GradientSync> make_node_shared_sync(Communicator& comm, ParamStore& store,
                                                     const std::vector<Tensor*>& optimizer_state);
 
+// NCCL over GPU gradients (`grads` on Device::kCuda), buckets of about `bucket_bytes` allreduced
+// on NCCL's own stream as backward makes them final (runtime/cuda/nccl_gradient_sync.cpp; CUDA
+// builds only). `comm` carries rank 0's NCCL id. Collective.
+std::unique_ptr<GradientSync> make_nccl_sync(Communicator& comm, Tensor& grads,
+                                             int64_t bucket_bytes);
+
 }  // namespace latent

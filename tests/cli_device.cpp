@@ -50,6 +50,9 @@ TEST_F(CliTest, DeviceNamesAreCheckedAndTheDeviceIsNoPartOfTheSavedRun) {
   EXPECT_NE(bad.status, 0);
   EXPECT_NE(bad.output.find("--device 'tpu': expected cpu or cuda"), std::string::npos)
       << bad.output;
+  auto comm_bad = run(std::string(kTinyVae) + " --max-steps 2 --out run --comm gloo");
+  EXPECT_NE(comm_bad.output.find("--comm 'gloo': expected nccl or mpi"), std::string::npos)
+      << comm_bad.output;
   auto eval_bad = run(" eval --checkpoint none.h5 --data mnist.h5 --device gpu");
   EXPECT_NE(eval_bad.output.find("--device 'gpu': expected cpu or cuda"), std::string::npos)
       << eval_bad.output;

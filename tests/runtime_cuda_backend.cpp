@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "grad_check.hpp"
+#include "runtime/communicator.hpp"
 #include "runtime/device.hpp"
+#include "runtime/gradient_sync.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/ops_optim.hpp"
 #ifdef LATENT_WITH_CUDA
@@ -127,6 +129,24 @@ TEST(CudaBackend, ConvolutionGradientsRepeatBitForBit) {
             << what << ": bias gradient";
       }
     }
+}
+
+// NCCL at one rank: the id travels, the buckets are reduced as backward reports them, and the
+// sum over one rank is the gradient itself, bit for bit.
+TEST(CudaBackend, NcclAtOneRankLeavesTheGradientsAsTheyAre) {
+  SKIP_WITHOUT_GPU();
+  auto comm = make_single_process_communicator();
+  Tensor host = testing::random_tensor(Shape{10007}, 5);
+  Tensor grads = on_cuda(host);
+  auto sync = make_nccl_sync(*comm, grads, 4096);
+  for (int step = 0; step < 2; ++step) {
+    sync->ready_up_to(3000);
+    sync->ready_up_to(9000);
+    sync->finish();
+  }
+  EXPECT_EQ(std::memcmp(to_host(grads).data(), host.data(), host.numel() * sizeof(float)), 0);
+  ASSERT_EQ(sync->owned_ranges().size(), 1u);
+  EXPECT_EQ(sync->owned_ranges()[0].second, host.numel());
 }
 #endif
 

@@ -51,7 +51,7 @@ done
 "$L" eval --device cpu --checkpoint "$work/vae-cpu/checkpoint.h5" --data "$work/mnist.h5" \
   > "$out/parity-eval-cpu-ckpt-on-cpu.txt" 2>&1
 echo "eval on cpu of the cuda / cpu checkpoints: $(tail -n 1 "$out/parity-eval-cuda-ckpt-on-cpu.txt") / $(tail -n 1 "$out/parity-eval-cpu-ckpt-on-cpu.txt")" >> "$out/summary.txt"
-mpirun -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda --data "$work/mnist.h5" --model vae \
+mpirun -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda --comm mpi --data "$work/mnist.h5" --model vae \
   --max-steps 50 --seed 7 --batch 64 --threads 4 --out "$work/vae-cuda-2ranks" > "$out/parity-2ranks.txt" 2>&1
 echo "2 ranks on one GPU: exit $? $(tail -n 1 "$work/vae-cuda-2ranks/metrics.jsonl" 2>/dev/null)" >> "$out/summary.txt"
 
