@@ -15,7 +15,8 @@
 #   4. speed: latent --device cuda and the PyTorch peers (eager, CUDA graph) on the MLP VAE and the
 #      DCGAN at batch 128 and 1024, samples/s after warm-up, one JSON line each in speed.jsonl.
 # Where no GPU is usable (a dry run here), the tests skip saying why and latent refuses
-# --device cuda with its reason; the peers then run nothing (DRY_PEER=cpu runs them on the CPU).
+# --device cuda with its reason; the peers then run nothing (DRY_PEER=cpu runs them on the CPU,
+# SPEED_STEPS=3 shortens every speed run; PYTHON names the interpreter that has PyTorch).
 set -uo pipefail
 pack=${1:?usage: device_check.sh PACK_DIR OUT_DIR}
 out=${2:?usage: device_check.sh PACK_DIR OUT_DIR}
@@ -63,6 +64,7 @@ for model in vae dcgan; do
   kind=$model; [ "$model" = dcgan ] && kind=gan
   for batch in 128 1024; do
     steps=400; [ "$batch" = 1024 ] && steps=150
+    steps=${SPEED_STEPS:-$steps}
     "$L" train --device cuda --data "$work/mnist.h5" --model "$kind" --arch "$arch" --batch "$batch" \
       --max-steps "$steps" --threads 4 --checkpoint-every 0 --out "$work/speed-$model-$batch" \
       > "$out/speed-latent-$model-$batch.txt" 2>&1
@@ -82,7 +84,7 @@ print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "batch": ba
 PY
     for mode in eager graph; do
       [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
-      python3 "$(dirname "$0")/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
+      "${PYTHON:-python3}" "$(dirname "$0")/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
         --device "$peer_device" --steps "$steps" >> "$out/speed.jsonl" 2>> "$out/speed-peer-errors.txt"
     done
   done
