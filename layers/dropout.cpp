@@ -20,7 +20,7 @@ const Tensor& Dropout::forward(const Tensor& x, const PassContext& ctx) {
   if (!y_.owns_storage()) y_ = Tensor();  // drop a view left by an inference pass
   mask_.resize(x.shape(), x.device());
   y_.resize(x.shape(), x.device());
-  mask_.set_channels_last(x.channels_last());  // the mask is drawn in memory order
+  mask_.set_channels_last(x.channels_last());  // draws go by element in any layout
   y_.set_channels_last(x.channels_last());
   CounterRng(ctx.seed, stream_).fill_dropout_mask(mask_, ctx.first_sample, p_);
   ops::mul(x, mask_, y_);

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cpu/probability_ops.hpp"
+#include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/ops_dispatch.hpp"
 

@@ -3,12 +3,22 @@
 // file, PNG checks, and commands with an environment or under mpirun.
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "cli_run.hpp"
 #include "io/checkpoint_reader.hpp"
 #include "io/png_file.hpp"
 
 namespace latent::testing {
+
+// The rows of a run's metrics.jsonl, parsed.
+inline std::vector<nlohmann::json> metrics_rows(const std::filesystem::path& metrics) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream in(read_text(metrics));
+  std::string line;
+  while (std::getline(in, line)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
 
 // The last JSON object line of stdout and stderr together: under mpirun the two streams are
 // forwarded apart, so a progress line on stderr may arrive after the result.

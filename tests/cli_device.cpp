@@ -10,19 +10,12 @@ namespace latent {
 namespace {
 
 using testing::CliTest;
+using testing::metrics_rows;
 using testing::read_text;
 namespace fs = std::filesystem;
 
 const char* kTinyVae =
     " train --data mnist.h5 --model vae --hidden 32 --latent 4 --batch 100 --log-every 1";
-
-std::vector<nlohmann::json> rows_of(const fs::path& metrics) {
-  std::vector<nlohmann::json> rows;
-  std::istringstream in(read_text(metrics));
-  std::string line;
-  while (std::getline(in, line)) rows.push_back(nlohmann::json::parse(line));
-  return rows;
-}
 
 TEST_F(CliTest, DeviceCudaWithoutAGpuIsRefusedBeforeAnyFileIsTouched) {
   const std::string why = device_unavailable_reason(Device::kCuda);
@@ -78,7 +71,8 @@ TEST_F(CliTest, CudaTrainingFollowsTheCpuAndItsCheckpointLoadsOnTheCpu) {
   ASSERT_EQ(cpu.status, 0) << cpu.output;
   auto gpu = run(steps + " --out gpu --device cuda");
   ASSERT_EQ(gpu.status, 0) << gpu.output;
-  auto cpu_rows = rows_of(path("cpu/metrics.jsonl")), gpu_rows = rows_of(path("gpu/metrics.jsonl"));
+  auto cpu_rows = metrics_rows(path("cpu/metrics.jsonl")),
+       gpu_rows = metrics_rows(path("gpu/metrics.jsonl"));
   ASSERT_EQ(cpu_rows.size(), gpu_rows.size());
   for (size_t i = 0; i < cpu_rows.size(); ++i) {
     if (!cpu_rows[i].contains("loss")) continue;

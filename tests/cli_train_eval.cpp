@@ -9,16 +9,9 @@ namespace latent {
 namespace {
 
 using testing::CliTest;
+using testing::metrics_rows;
 using testing::read_text;
 namespace fs = std::filesystem;
-
-std::vector<nlohmann::json> rows_of(const fs::path& metrics) {
-  std::vector<nlohmann::json> rows;
-  std::istringstream in(read_text(metrics));
-  std::string line;
-  while (std::getline(in, line)) rows.push_back(nlohmann::json::parse(line));
-  return rows;
-}
 
 // Parameters and optimizer state of two checkpoints are bit-identical.
 void expect_same_checkpoints(const fs::path& a_path, const fs::path& b_path) {
@@ -50,7 +43,7 @@ TEST_F(CliTest, TrainWritesTheRunFolderAndEvalReportsTheLoss) {
   EXPECT_FALSE(fs::exists(path("run/originals.png")));
   testing::expect_png(path("run/reconstructions_epoch1.png"), 8 * 30 + 2, 16 * 30 + 2 + 7 * 4);
   EXPECT_NE(read_text(path("run/config.ini")).find("model = vae"), std::string::npos);
-  auto rows = rows_of(path("run/metrics.jsonl"));
+  auto rows = metrics_rows(path("run/metrics.jsonl"));
   ASSERT_GE(rows.size(), 3u);
   for (auto key : {"step", "epoch", "samples_per_s", "loss", "recon", "kl"})
     EXPECT_TRUE(rows.front().contains(key)) << key;
@@ -114,7 +107,7 @@ TEST_F(CliTest, ConfigFileSetsOptionsAndTheCommandLineWins) {
   EXPECT_NE(ini.find("model = gan"), std::string::npos);
   EXPECT_NE(ini.find("lr-d = 0.0003"), std::string::npos);
   EXPECT_NE(ini.find("adam-beta1 = auto"), std::string::npos);
-  auto rows = rows_of(path("run/metrics.jsonl"));
+  auto rows = metrics_rows(path("run/metrics.jsonl"));
   for (auto key : {"loss_d", "loss_g", "d_real", "d_fake", "d_acc"})
     EXPECT_TRUE(rows.front().contains(key)) << key;
   auto e = run(" eval --checkpoint run/checkpoint.h5 --data mnist.h5");
@@ -125,7 +118,7 @@ TEST_F(CliTest, ConfigFileSetsOptionsAndTheCommandLineWins) {
 TEST_F(CliTest, ValFractionValidatesOnAHeldOutPart) {
   auto r = run(std::string(kSmallVae) + " --max-steps 40 --val-fraction 0.2 --out run");
   ASSERT_EQ(r.status, 0) << r.output;
-  auto rows = rows_of(path("run/metrics.jsonl"));
+  auto rows = metrics_rows(path("run/metrics.jsonl"));
   ASSERT_EQ(rows.back()["split"], "val");
   EXPECT_GT(rows.back()["loss"].get<double>(), 0.0);
   // 8,000 training digits: 80 steps of 100 per epoch, give or take the random split.
@@ -140,7 +133,7 @@ TEST_F(CliTest, GanPretrainsItsGeneratorAsADecoderFirst) {
       run(" train --data mnist.h5 --model gan --hidden 64 --latent 8 --batch 100 "
           "--pretrain-epochs 2 --max-steps 10 --out run");
   ASSERT_EQ(r.status, 0) << r.output;
-  auto rows = rows_of(path("run/metrics.jsonl"));
+  auto rows = metrics_rows(path("run/metrics.jsonl"));
   ASSERT_GE(rows.size(), 3u);
   EXPECT_EQ(rows[0]["phase"], "pretrain");
   EXPECT_EQ(rows[1]["phase"], "pretrain");

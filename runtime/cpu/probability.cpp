@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "runtime/cpu/probability_ops.hpp"
+#include "runtime/cpu/cpu_ops.hpp"
 
 namespace latent::cpu {
 namespace {

@@ -12,8 +12,9 @@
 // Layouts: ops that know channels (convolutions, batch norm, channel_sums, copy_layout) read and
 // write every tensor through its own layout (runtime/ref/layout_index.hpp), so their operands may
 // differ in layout. Every other op sees a tensor as rows of memory, [N, per-sample] as stored,
-// like the backends: the elementwise ops need their operands in one layout, and the random ops
-// draw element j of a row at memory position j (layers/dropout.cpp draws its mask so).
+// like the backends: the elementwise ops need their operands in one layout. The random ops draw
+// by element: draw j of a row fills the row's logical element j (C, H, W order) in any layout
+// (runtime/draw_position.hpp).
 #include <cstdint>
 
 #include "runtime/ops.hpp"
