@@ -69,12 +69,6 @@ int use_threads(int requested, Communicator& comm, bool announce) {
   return threads;
 }
 
-Device parse_device(const std::string& name) {
-  if (name == "cpu") return Device::kCpu;
-  if (name == "cuda") return Device::kCuda;
-  throw UserError("--device '" + name + "': expected cpu or cuda");
-}
-
 void expect_usable(Device device) {
   const std::string why = device_unavailable_reason(device);
   if (!why.empty()) throw UserError(std::string("--device ") + device_name(device) + ": " + why);

@@ -37,8 +37,6 @@ inline constexpr const char* kThreadsHelp =
 // The --device help text of every command that builds a model.
 inline constexpr const char* kDeviceHelp =
     "where the model runs: cpu | cuda (one GPU per rank, chosen by its rank on the node)";
-// The device --device names; UserError naming the option and the choices for any other name.
-Device parse_device(const std::string& name);
 // UserError "--device cuda: <why>" unless this process can use `device` (a GPU visible, a build
 // with the CUDA backend). Commands call it at startup, before they touch any file.
 void expect_usable(Device device);

@@ -1,10 +1,18 @@
 #include "runtime/device.hpp"
 
+#include "runtime/error.hpp"
+
 #ifdef LATENT_WITH_CUDA
 #include "runtime/cuda/cuda_context.hpp"
 #endif
 
 namespace latent {
+
+Device parse_device(const std::string& name) {
+  if (name == "cpu") return Device::kCpu;
+  if (name == "cuda") return Device::kCuda;
+  throw UserError("--device '" + name + "': expected cpu or cuda");
+}
 
 std::string device_unavailable_reason(Device device) {
   if (device == Device::kCpu) return "";

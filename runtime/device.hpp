@@ -10,6 +10,9 @@ inline const char* device_name(Device d) {
   return d == Device::kCpu ? "cpu" : "cuda";
 }
 
+// The device a --device value names; UserError naming the option and the choices for any other.
+Device parse_device(const std::string& name);
+
 // Empty when tensors and ops can use `device` in this process; else why not, in words (a build
 // without the CUDA backend, no GPU visible, no driver).
 std::string device_unavailable_reason(Device device);

@@ -37,5 +37,5 @@ inline Device device_of(const char* op, std::initializer_list<const Tensor*> ten
 #ifdef LATENT_WITH_CUDA
 #define LATENT_ON_DEVICE(d, call) ((d) == ::latent::Device::kCuda ? cuda::call : cpu::call)
 #else
-#define LATENT_ON_DEVICE(d, call) cpu::call
+#define LATENT_ON_DEVICE(d, call) ((void)(d), cpu::call)
 #endif

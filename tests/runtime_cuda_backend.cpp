@@ -31,18 +31,6 @@ namespace {
     if (!why.empty()) GTEST_SKIP() << "no GPU test here: " << why;    \
   } while (0)
 
-Tensor on_cuda(const Tensor& host) {
-  Tensor t(host.shape(), Device::kCuda);
-  ops::copy_from_host(host.data(), t);
-  return t;
-}
-
-std::vector<float> to_host(const Tensor& t) {
-  std::vector<float> v(t.numel());
-  ops::copy_to_host(t, v.data());
-  return v;
-}
-
 TEST(CudaBackend, AnUnusableDeviceIsRefusedWithItsReason) {
   const std::string why = device_unavailable_reason(Device::kCuda);
   if (why.empty()) GTEST_SKIP() << "a GPU is usable here";
@@ -56,6 +44,18 @@ TEST(CudaBackend, AnUnusableDeviceIsRefusedWithItsReason) {
 }
 
 #ifdef LATENT_WITH_CUDA
+Tensor on_cuda(const Tensor& host) {
+  Tensor t(host.shape(), Device::kCuda);
+  ops::copy_from_host(host.data(), t);
+  return t;
+}
+
+std::vector<float> to_host(const Tensor& t) {
+  std::vector<float> v(t.numel());
+  ops::copy_to_host(t, v.data());
+  return v;
+}
+
 TEST(CudaBackend, TheLocalRankComesFromTheLauncher) {
   for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID"})
     unsetenv(name);

@@ -4,7 +4,7 @@ namespace latent::cpu {
 
 Relayout::Relayout(const dnnl::memory::desc& user, const dnnl::memory::desc& internal,
                    bool to_internal, bool accumulate)
-    : needed_(user != internal || accumulate), accumulate_(accumulate) {
+    : needed_(user != internal || accumulate) {
   user_ = dnnl::memory(user, engine(), DNNL_MEMORY_NONE);
   if (!needed_) return;
   internal_ = dnnl::memory(internal, engine());  // allocated once, reused every step

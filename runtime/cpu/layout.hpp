@@ -24,7 +24,6 @@ class Relayout {
 
  private:
   bool needed_ = false;
-  bool accumulate_ = false;
   dnnl::memory user_, internal_;
   dnnl::reorder reorder_;
 };
