@@ -29,30 +29,33 @@ bin=$(cd "$pack/bin" && pwd)
 L="$bin/latent"
 work=$(mktemp -d)
 step() { echo "== $(date +%T) $*" | tee -a "$out/summary.txt"; }
+# Every command under a time limit: a hang (a GPU kernel, NCCL's set-up) must not take the whole
+# device session (LIMIT_S seconds each, 150 by default; 124 in the logs means it ran out).
+t() { timeout "${LIMIT_S:-150}" "$@"; }
 
 step "1. the machine"
 { nvidia-smi; ls /usr/lib/x86_64-linux-gnu | grep -E 'libcudnn\.so|libnccl\.so'; } > "$out/machine.txt" 2>&1
 head -20 "$out/machine.txt" >> "$out/summary.txt"
 
 step "2. CUDA tests"
-OMP_NUM_THREADS=4 "$bin/runtime_tests" --gtest_filter='*cuda*:*Cuda*' > "$out/runtime_tests_cuda.txt" 2>&1
+OMP_NUM_THREADS=4 t "$bin/runtime_tests" --gtest_filter='*cuda*:*Cuda*' > "$out/runtime_tests_cuda.txt" 2>&1
 tail -n 30 "$out/runtime_tests_cuda.txt" >> "$out/summary.txt"
-OMP_NUM_THREADS=4 LATENT_DATA_DIR="$bin/data" "$bin/model_tests" > "$out/model_tests.txt" 2>&1
+OMP_NUM_THREADS=4 LATENT_DATA_DIR="$bin/data" t "$bin/model_tests" > "$out/model_tests.txt" 2>&1
 tail -n 5 "$out/model_tests.txt" >> "$out/summary.txt"
 
 step "3. parity"
-"$L" convert --from mnist-json "$bin/data/mnist-json" --out "$work/mnist.h5" > /dev/null 2>&1
+t "$L" convert --from mnist-json "$bin/data/mnist-json" --out "$work/mnist.h5" > /dev/null 2>&1
 for device in cpu cuda; do
-  "$L" train --device "$device" --data "$work/mnist.h5" --model vae --max-steps 50 --seed 7 \
+  t "$L" train --device "$device" --data "$work/mnist.h5" --model vae --max-steps 50 --seed 7 \
     --threads 4 --out "$work/vae-$device" > "$out/parity-train-$device.txt" 2>&1
   echo "$device: exit $? $(tail -n 1 "$work/vae-$device/metrics.jsonl" 2>/dev/null)" >> "$out/summary.txt"
 done
-"$L" eval --device cpu --checkpoint "$work/vae-cuda/checkpoint.h5" --data "$work/mnist.h5" \
+t "$L" eval --device cpu --checkpoint "$work/vae-cuda/checkpoint.h5" --data "$work/mnist.h5" \
   > "$out/parity-eval-cuda-ckpt-on-cpu.txt" 2>&1
-"$L" eval --device cpu --checkpoint "$work/vae-cpu/checkpoint.h5" --data "$work/mnist.h5" \
+t "$L" eval --device cpu --checkpoint "$work/vae-cpu/checkpoint.h5" --data "$work/mnist.h5" \
   > "$out/parity-eval-cpu-ckpt-on-cpu.txt" 2>&1
 echo "eval on cpu of the cuda / cpu checkpoints: $(tail -n 1 "$out/parity-eval-cuda-ckpt-on-cpu.txt") / $(tail -n 1 "$out/parity-eval-cpu-ckpt-on-cpu.txt")" >> "$out/summary.txt"
-mpirun -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda --comm mpi --data "$work/mnist.h5" --model vae \
+t mpirun -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda --comm mpi --data "$work/mnist.h5" --model vae \
   --max-steps 50 --seed 7 --batch 64 --threads 4 --out "$work/vae-cuda-2ranks" > "$out/parity-2ranks.txt" 2>&1
 echo "2 ranks on one GPU: exit $? $(tail -n 1 "$work/vae-cuda-2ranks/metrics.jsonl" 2>/dev/null)" >> "$out/summary.txt"
 
@@ -65,7 +68,7 @@ for model in vae dcgan; do
   for batch in 128 1024; do
     steps=400; [ "$batch" = 1024 ] && steps=150
     steps=${SPEED_STEPS:-$steps}
-    "$L" train --device cuda --data "$work/mnist.h5" --model "$kind" --arch "$arch" --batch "$batch" \
+    t "$L" train --device cuda --data "$work/mnist.h5" --model "$kind" --arch "$arch" --batch "$batch" \
       --max-steps "$steps" --threads 4 --checkpoint-every 0 --out "$work/speed-$model-$batch" \
       > "$out/speed-latent-$model-$batch.txt" 2>&1
     # samples/s over the second half of the steps (after warm-up), from the metrics log
@@ -84,7 +87,7 @@ print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "batch": ba
 PY
     for mode in eager graph; do
       [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
-      "${PYTHON:-python3}" "$(dirname "$0")/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
+      t "${PYTHON:-python3}" "$(dirname "$0")/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
         --device "$peer_device" --steps "$steps" >> "$out/speed.jsonl" 2>> "$out/speed-peer-errors.txt"
     done
   done
