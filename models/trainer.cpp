@@ -173,14 +173,7 @@ struct Trainer::Impl {
   // The communicator moves host memory (MPI): a device tensor goes through a host copy
   // (device-aware collectives come with NCCL).
   void broadcast_from_rank0(Tensor& t) {
-    if (t.device() == Device::kCpu) {
-      comm.broadcast(t.data(), t.numel(), 0);
-      return;
-    }
-    std::vector<float> host(static_cast<size_t>(t.numel()));
-    ops::copy_to_host(t, host.data());
-    comm.broadcast(host.data(), host.size(), 0);
-    ops::copy_from_host(host.data(), t);
+    in_host_memory(t, [&](float* values) { comm.broadcast(values, t.numel(), 0); });
   }
 
   void write_row(nlohmann::ordered_json row) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <vector>
 
+#include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
@@ -117,17 +118,11 @@ void BucketedGradientSync::finish() {
 void BucketedGradientSync::gather_parts(Tensor& t) {
   if (!sharded_) return;
   auto t0 = Clock::now();
-  std::vector<float> staged;  // a device tensor's host copy, as for the gradients
-  float* data = t.data();
-  if (t.device() != Device::kCpu) {
-    staged.resize(static_cast<size_t>(t.numel()));
-    ops::copy_to_host(t, staged.data());
-    data = staged.data();
-  }
-  std::vector<std::unique_ptr<Communicator::Request>> pending;
-  for (auto& b : buckets_) pending.push_back(comm_.allgather_async(data + b.begin, b.counts));
-  for (auto& p : pending) p->wait();
-  if (t.device() != Device::kCpu) ops::copy_from_host(staged.data(), t);
+  in_host_memory(t, [&](float* data) {
+    std::vector<std::unique_ptr<Communicator::Request>> pending;
+    for (auto& b : buckets_) pending.push_back(comm_.allgather_async(data + b.begin, b.counts));
+    for (auto& p : pending) p->wait();
+  });
   exposed_seconds_ += seconds_since(t0);
 }
 

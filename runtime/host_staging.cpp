@@ -1,6 +1,7 @@
 #include "runtime/host_staging.hpp"
 
 #include <stdexcept>
+#include <vector>
 
 #include "runtime/ops.hpp"
 
@@ -23,6 +24,17 @@ const Tensor& on_host(const Tensor& t, Tensor& staged) {
   staged.set_channels_last(t.channels_last());
   ops::copy_to_host(t, staged.data());
   return staged;
+}
+
+void in_host_memory(Tensor& t, const std::function<void(float* values)>& f) {
+  if (t.device() == Device::kCpu) {
+    f(t.data());
+    return;
+  }
+  std::vector<float> host(static_cast<size_t>(t.numel()));
+  ops::copy_to_host(t, host.data());
+  f(host.data());
+  ops::copy_from_host(host.data(), t);
 }
 
 }  // namespace latent
