@@ -20,22 +20,17 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
   for (auto& e : entries_) {
     Tensor v = values_.slice(e.offset, e.offset + e.numel);
     Tensor& value = e.param->value;
-    if (value.device() == device) {
+    // Parameters are made on the host (or already on the store's device) and moved over.
+    if (value.device() == device)
       ops::copy(value, v);
-      value.rebind(v.data());
-      e.param->grad.rebind(grads_.data() + e.offset);
-      continue;
-    }
-    if (value.device() != Device::kCpu)
+    else if (value.device() == Device::kCpu)
+      ops::copy_from_host(value.data(), v);
+    else
       throw std::invalid_argument("ParamStore::adopt: " + e.name + " is on " +
                                   device_name(value.device()) + ", the store on " +
                                   device_name(device));
-    ops::copy_from_host(value.data(), v);
-    const bool channels_last = value.channels_last();
-    value = Tensor::wrap(v.data(), value.shape(), device);
-    value.set_channels_last(channels_last);
-    e.param->grad = Tensor::wrap(grads_.data() + e.offset, value.shape(), device);
-    e.param->grad.set_channels_last(channels_last);
+    value.rebind(v.data(), device);
+    e.param->grad.rebind(grads_.data() + e.offset, device);
   }
 }
 

@@ -111,9 +111,14 @@ void Tensor::resize(const Shape& shape, Device device) {
 }
 
 void Tensor::rebind(float* data) {
+  rebind(data, device_);
+}
+
+void Tensor::rebind(float* data, Device device) {
   owner_.reset();
   capacity_ = 0;
   data_ = data;
+  device_ = device;
 }
 
 void Tensor::copy_from(const Tensor& src) {

@@ -48,8 +48,9 @@ class Tensor {
   // buffers follow its input's device; on the tensor's own device this is plain resize()).
   void resize(const Shape& shape, Device device);
   // Re-points this tensor at external storage (the parameter store adopting a layer's
-  // parameter), dropping any storage it owned.
+  // parameter), dropping any storage it owned; with `device`, storage on that device.
   void rebind(float* data);
+  void rebind(float* data, Device device);
 
   // Physical layout of a 4-d [N, C, H, W] tensor: channels last (NHWC in memory) or, by default,
   // NCHW. The shape is always written [N, C, H, W]; ops read this flag to describe the memory
