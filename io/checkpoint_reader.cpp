@@ -28,10 +28,15 @@ h5::Handle open_checkpoint(const std::string& path) {
   {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UserError("checkpoint " + path + ": cannot open for reading");
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
+    // The seal's first line tells; an unsealed file is left to HDF5 without reading it here.
+    bytes.resize(kCheckpointSealBytes);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(in.gcount()));
+    if (!starts_with_checkpoint_seal(bytes)) return h5::open_file_readonly(path);
+    bytes.insert(bytes.end(), std::istreambuf_iterator<char>(in), {});
     if (in.bad()) throw UserError("checkpoint " + path + ": read failed");
   }
-  if (!verify_checkpoint_seal(bytes, path)) return h5::open_file_readonly(path);
+  verify_checkpoint_seal(bytes, path);
   return h5::open_image_readonly(bytes.data() + kCheckpointSealBytes,
                                  bytes.size() - kCheckpointSealBytes, path);
 }

@@ -39,9 +39,14 @@ void seal_checkpoint_image(std::vector<char>& image) {
   std::memcpy(image.data(), text, kCheckpointSealBytes);
 }
 
+bool starts_with_checkpoint_seal(const std::vector<char>& bytes) {
+  const size_t magic = sizeof kMagic - 1;
+  return bytes.size() >= magic && std::memcmp(bytes.data(), kMagic, magic) == 0;
+}
+
 bool verify_checkpoint_seal(const std::vector<char>& file, const std::string& path) {
   const size_t magic = sizeof kMagic - 1;
-  if (file.size() < magic || std::memcmp(file.data(), kMagic, magic) != 0) return false;
+  if (!starts_with_checkpoint_seal(file)) return false;
   const std::string damaged = "checkpoint " + path + " is damaged: ";
   const std::string advice = " (was it altered, or copied only in part? use an intact copy)";
   if (file.size() < kCheckpointSealBytes)

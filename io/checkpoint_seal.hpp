@@ -17,6 +17,9 @@ constexpr size_t kCheckpointSealBytes = 512;
 // the seal of the rest.
 void seal_checkpoint_image(std::vector<char>& image);
 
+// True when `bytes` (a file's first bytes) begin with a seal's first line.
+bool starts_with_checkpoint_seal(const std::vector<char>& bytes);
+
 // True when `file` starts with a seal that matches the rest; false when it has no seal (a
 // checkpoint written before seals, read as it is); a seal that does not match is a UserError
 // naming `path`, the expected and the found length or checksum.
