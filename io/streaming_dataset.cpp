@@ -83,6 +83,30 @@ struct Exchange {
   std::unique_ptr<Communicator::Request> request;
 };
 
+// Decodes n records into consecutive samples (and labels). A pass over the whole batch's
+// memory: the compute threads share it, as they share the step it would otherwise delay. A bad
+// value is reported for the first record holding one, decoded again on this thread to throw.
+void decode_records(const DatasetFile& file, const uint8_t* const* records, int64_t n,
+                    float* images, int* labels) {
+  const int64_t floats = file.sample_floats();
+  auto decode = [&](int64_t i) {
+    int64_t row = 0;
+    std::memcpy(&row, records[i], 8);
+    file.to_float(records[i] + 16, row, images + i * floats);
+  };
+  int64_t first_bad = n;
+#pragma omp parallel for schedule(static) reduction(min : first_bad) if (n * floats >= (1 << 16))
+  for (int64_t i = 0; i < n; ++i) {
+    try {
+      decode(i);
+    } catch (...) {
+      first_bad = std::min(first_bad, i);
+    }
+    if (labels) std::memcpy(labels + i, records[i] + 8, 4);
+  }
+  if (first_bad < n) decode(first_bad);
+}
+
 }  // namespace
 
 struct StreamingDataset::Impl {
@@ -813,13 +837,8 @@ bool StreamingDataset::next_batch(Tensor& images, std::vector<int>* labels,
       w = m.queue.front().get();
     }
     const int64_t n = std::min(rows - copied, w->size - w->consumed);
-    for (int64_t i = 0; i < n; ++i) {
-      const uint8_t* record = w->slots[w->consumed + i];
-      int64_t row = 0;
-      std::memcpy(&row, record, 8);
-      m.file.to_float(record + 16, row, images.data() + (copied + i) * m.floats);
-      if (labels && m.file.has_labels()) std::memcpy(labels->data() + copied + i, record + 8, 4);
-    }
+    decode_records(m.file, w->slots.data() + w->consumed, n, images.data() + copied * m.floats,
+                   labels && m.file.has_labels() ? labels->data() + copied : nullptr);
     w->consumed += n;
     copied += n;
     if (w->consumed == w->size) {

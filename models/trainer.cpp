@@ -459,6 +459,9 @@ struct Trainer::Impl {
       if (opt.progress_bar && writer) std::printf("\n");
       if (has_validation()) summary.last_val = validate(pos.epoch);
       write_grids(pos.epoch);
+      // Rank 0 alone writes the epoch's rows and grids. The others wait for it here, so the
+      // next epoch's first step does not count that drawing as waiting for gradients.
+      if (comm.size() > 1) comm.barrier();
       pos.step_in_epoch = 0;
       last_log = Clock::now();  // the next rate counts training only
     }

@@ -10,6 +10,7 @@
 #include "io/streaming_dataset.hpp"
 #include "io_test_util.hpp"
 #include "runtime/error.hpp"
+#include "runtime/threads.hpp"
 
 namespace latent {
 namespace {
@@ -129,6 +130,32 @@ TEST_F(IoValidation, NanAndInfNameTheSample) {
     expect_user_error([&] { stream(file_spec(path)); }, {path, "sample 137", what});
     expect_user_error([&] { read_all(file_spec(path)); }, {path, "sample 137", what});
   }
+}
+
+// Large batches are decoded by the compute threads together; the error is still the one a
+// single thread meets first, whichever thread found which bad sample.
+TEST_F(IoValidation, BadValuesInABatchDecodedByManyThreads) {
+  const std::string path = dir_.file("two_bad.h5");
+  std::vector<float> v(512 * 256, 0.5f);
+  v[100 * 256 + 3] = std::numeric_limits<float>::quiet_NaN();
+  v[400 * 256 + 9] = std::numeric_limits<float>::infinity();
+  write_array(path, "images", {512, 256}, ArrayType::kFloat32, v.data(), ArrayLayout{64, 0});
+  auto message = [&](int threads) {
+    set_num_threads(threads);
+    try {
+      stream(file_spec(path), 512);
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no UserError");
+  };
+  const std::string one = message(1), two = message(2);
+  set_num_threads(1);
+  EXPECT_NE(one.find(path), std::string::npos) << one;
+  EXPECT_TRUE(one.find("sample 100 holds NaN") != std::string::npos ||
+              one.find("sample 400 holds Inf") != std::string::npos)
+      << one;
+  EXPECT_EQ(one, two);
 }
 
 TEST_F(IoValidation, LabelsLengthDiffers) {
