@@ -80,8 +80,7 @@ Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
   double pen = penalty(code, &dcode_, scale, info.global_batch);
   encoder_.backward(dcode_, false);
   float lr = config_.lr * info.lr_scale;
-  decoder_.step(lr);
-  encoder_.step(lr);
+  Network::step_together({&decoder_, &encoder_}, lr);
 
   double n = static_cast<double>(batch.dim(0));
   // The KL penalty is per batch; L1 is summed over samples.

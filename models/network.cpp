@@ -57,14 +57,20 @@ const Tensor& Network::backward(const Tensor& dy, bool need_dx, Grads grads) {
   return dx;
 }
 
-void Network::step(float lr) {
-  if (!sync_) {
-    optimizer_->step(store_.values(), store_.grads(), lr);
-    return;
+void Network::step_together(const std::vector<Network*>& networks, float lr) {
+  size_t synced = 0, last_synced = 0;
+  for (size_t i = 0; i < networks.size(); ++i)
+    if (networks[i]->sync_) last_synced = i;
+  for (size_t i = 0; i < networks.size(); ++i) {
+    Network& net = *networks[i];
+    if (!net.sync_) {
+      net.optimizer_->step(net.store_.values(), net.store_.grads(), lr);
+      continue;
+    }
+    net.sync_->finish(/*peers_final=*/synced++ > 0);
+    net.optimizer_->step(net.store_.values(), net.store_.grads(), lr, net.sync_->owned_ranges());
+    net.sync_->share_parameters(net.store_.values(), /*later_wait=*/i < last_synced);
   }
-  sync_->finish();
-  optimizer_->step(store_.values(), store_.grads(), lr, sync_->owned_ranges());
-  sync_->share_parameters(store_.values());
 }
 
 void Network::gather_optimizer_state() {

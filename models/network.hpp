@@ -4,6 +4,7 @@
 // is one of these, synchronised on its own.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "layers/sequential.hpp"
 #include "runtime/communicator.hpp"
@@ -43,7 +44,11 @@ class Network {
   const Tensor& backward(const Tensor& dy, bool need_dx, Grads grads = Grads::kSync);
   void zero_grad() { store_.zero_grad(); }
   // Waits for the gradient allreduce (if any) and applies the optimizer.
-  void step(float lr);
+  void step(float lr) { step_together({this}, lr); }
+  // step() for networks whose backward passes are all done (an autoencoder's encoder and
+  // decoder): ranks sharing a node's memory wait for each other once before the updates and
+  // once after, not once per network, so one rank's delay is waited for once.
+  static void step_together(const std::vector<Network*>& networks, float lr);
 
   // Makes the network data-parallel (runtime/gradient_sync.hpp): with `node_shared` (on the CPU)
   // the ranks of a node share one copy of the parameters and optimizer state (when every node holds

@@ -68,8 +68,7 @@ Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
   ops::copy_columns(dlogvar_, 0, dh_, k, k);
   encoder_.backward(dh_, false);
   float lr = config_.lr * info.lr_scale;
-  decoder_.step(lr);
-  encoder_.step(lr);
+  Network::step_together({&decoder_, &encoder_}, lr);
 
   double n = static_cast<double>(batch.dim(0));
   Metrics m;

@@ -21,9 +21,9 @@ class BucketedGradientSync : public GradientSync {
   BucketedGradientSync(Communicator& comm, Tensor& grads, int64_t bucket_bytes, bool overlap,
                        bool sharded);
   void ready_up_to(int64_t offset) override;
-  void finish() override;
+  void finish(bool peers_final) override;
   const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const override { return owned_; }
-  void share_parameters(Tensor& values) override { gather_parts(values); }
+  void share_parameters(Tensor& values, bool) override { gather_parts(values); }
   void gather_parts(Tensor& t) override;
 
  private:
@@ -98,7 +98,7 @@ void BucketedGradientSync::ready_up_to(int64_t offset) {
     if (buckets_[i].pending) buckets_[i].pending->test();
 }
 
-void BucketedGradientSync::finish() {
+void BucketedGradientSync::finish(bool) {
   if (comm_.size() > 1) {
     auto t0 = Clock::now();
     while (next_ < buckets_.size()) start(buckets_[next_++]);

@@ -38,11 +38,16 @@ class GradientSync {
   // Called when grads[0, offset) will not change again in this backward.
   virtual void ready_up_to(int64_t offset) = 0;
   // Sums the gradients over ranks (at least in this rank's owned ranges); before the optimizer.
-  virtual void finish() = 0;
+  // `peers_final`: the caller knows that every rank's gradients here are final (another sync of
+  // the same step already waited for the ranks after all their backward passes), so a sync that
+  // would wait for the node's ranks first need not.
+  virtual void finish(bool peers_final) = 0;
   // The ranges [begin, end) of the flat buffers this rank's optimizer updates.
   virtual const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const = 0;
   // After the optimizer has updated the owned ranges: every rank holds all new parameters.
-  virtual void share_parameters(Tensor& values) = 0;
+  // `later_wait`: another sync of the same step shares its parameters after this one, and its
+  // wait for the node's ranks will cover this sync's too.
+  virtual void share_parameters(Tensor& values, bool later_wait) = 0;
   // Every rank's owned parts of `t` (optimizer state) to every rank, for checkpoints.
   // Collective.
   virtual void gather_parts(Tensor& t) = 0;

@@ -47,9 +47,9 @@ class NodeSharedGradientSync : public GradientSync {
 
   void ready_up_to(int64_t) override {}
 
-  void finish() override {
+  void finish(bool peers_final) override {
     auto t0 = Clock::now();
-    comm_.node_barrier();  // every rank of the node has its gradients
+    if (!peers_final) comm_.node_barrier();  // every rank of the node has its gradients
     auto [lo, hi] = owned_[0];
     float* mine = peers_[comm_.local_rank()] + lo;
     for (size_t r = 0; r < peers_.size(); ++r)
@@ -62,7 +62,8 @@ class NodeSharedGradientSync : public GradientSync {
 
   // Every slice is updated, and nobody still reads a peer's gradients (the next backward may
   // overwrite them).
-  void share_parameters(Tensor&) override {
+  void share_parameters(Tensor&, bool later_wait) override {
+    if (later_wait) return;
     auto t0 = Clock::now();
     comm_.node_barrier();
     exposed_seconds_ += std::chrono::duration<double>(Clock::now() - t0).count();

@@ -142,7 +142,7 @@ TEST(CudaBackend, NcclAtOneRankLeavesTheGradientsAsTheyAre) {
   for (int step = 0; step < 2; ++step) {
     sync->ready_up_to(3000);
     sync->ready_up_to(9000);
-    sync->finish();
+    sync->finish(false);
   }
   EXPECT_EQ(std::memcmp(to_host(grads).data(), host.data(), host.numel() * sizeof(float)), 0);
   ASSERT_EQ(sync->owned_ranges().size(), 1u);

@@ -62,7 +62,7 @@ class NcclGradientSync : public GradientSync {
     while (next_ < buckets_.size() && buckets_[next_].end <= offset) start(buckets_[next_++]);
   }
 
-  void finish() override {
+  void finish(bool) override {
     while (next_ < buckets_.size()) start(buckets_[next_++]);
     next_ = 0;
     // The optimizer (on the compute stream) runs after the last allreduce; the host never waits.
@@ -71,8 +71,8 @@ class NcclGradientSync : public GradientSync {
   }
 
   const std::vector<std::pair<int64_t, int64_t>>& owned_ranges() const override { return whole_; }
-  void share_parameters(Tensor&) override {}  // every rank updated all parameters
-  void gather_parts(Tensor&) override {}      // nothing is sharded
+  void share_parameters(Tensor&, bool) override {}  // every rank updated all parameters
+  void gather_parts(Tensor&) override {}            // nothing is sharded
 
  private:
   struct Bucket {
