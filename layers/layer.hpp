@@ -55,6 +55,11 @@ class Layer {
   // gradients nobody reads): layers then skip computing their parameter gradients, which are
   // left untouched. Containers pass it on.
   virtual void set_param_grads(bool on) { param_grads_ = on; }
+  // Whether forward takes channels-last [N,C,H,W] input as its flattened samples would be, in
+  // C, H, W order (and returns dx channels-last too). Then a flatten before it leaves
+  // channels-last data as it is (Sequential tells it with set_next_reads_channels_last).
+  virtual bool reads_channels_last() const { return false; }
+  virtual void set_next_reads_channels_last(bool on) { (void)on; }
 
  protected:
   bool param_grads_ = true;

@@ -25,6 +25,11 @@ Shape Reshape::output_shape(const Shape& in) const {
 const Tensor& Reshape::forward(const Tensor& x, const PassContext&) {
   in_shape_ = x.shape();
   in_channels_last_ = x.channels_last();
+  if (in_channels_last_ && sample_shape_.empty() && next_reads_channels_last_) {
+    y_ = x.view();  // the linear layer after it reads the samples in C, H, W order itself
+    in_channels_last_ = false;  // and its dx is channels-last already
+    return y_;
+  }
   if (in_channels_last_) {  // samples are reinterpreted in nchw order: relayout first
     plain_.resize(x.shape(), x.device());
     ops::copy_layout(x, plain_);

@@ -1,7 +1,8 @@
 #pragma once
 // Reshape each sample (Flatten is Reshape to one dimension). Output and input gradient are
 // views: no data moves, except for channels-last input, which is relaid out to nchw first (so a
-// flattened sample is always in C, H, W order) and its gradient back.
+// flattened sample is always in C, H, W order) and its gradient back. A flatten whose next layer
+// reads channels-last input itself (a linear layer) passes such input on as it is.
 #include <memory>
 
 #include "layers/layer.hpp"
@@ -16,11 +17,13 @@ class Reshape : public Layer {
   const Tensor& forward(const Tensor& x, const PassContext& ctx) override;
   const Tensor& backward(const Tensor& dy, bool need_dx) override;
   Shape output_shape(const Shape& in) const override;
+  void set_next_reads_channels_last(bool on) override { next_reads_channels_last_ = on; }
 
  private:
   std::vector<int64_t> sample_shape_;
   Shape in_shape_;
   bool in_channels_last_ = false;
+  bool next_reads_channels_last_ = false;
   Tensor y_, dx_, plain_, channels_last_dx_;
 };
 

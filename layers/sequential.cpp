@@ -5,6 +5,7 @@
 namespace latent {
 
 Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
+  if (!layers_.empty()) layers_.back()->set_next_reads_channels_last(layer->reads_channels_last());
   layers_.push_back(std::move(layer));
   return *this;
 }

@@ -17,6 +17,7 @@
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/layout.hpp"
 #include "runtime/cpu/one_channel_image.hpp"
+#include "runtime/cpu/one_channel_source.hpp"
 
 namespace latent::cpu {
 namespace {
@@ -216,6 +217,7 @@ void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
 
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                     const ops::ConvGeometry& g) {
+  if (one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g);
   forward<ConvFamily>(x, w, b, y, g);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
@@ -226,6 +228,7 @@ void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ops::ConvGeometry& g) {
+  if (one_channel_source_applies(x, dy)) return one_channel_source_weights(x, dy, dw, db, g);
   backward_weights<ConvFamily>(x, dy, dw, db, g);
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
