@@ -244,8 +244,8 @@ class ConvVsRef : public BackendVsRef {
 TEST_P(ConvVsRef, Convolution) {
   check_all({{2, 3, 4, 4, 2, 1, 8, 8},     // [2,3,8,8] → [2,4,4,4]
              {2, 2, 3, 3, 1, 1, 6, 6},     // same-size 3×3
-             {3, 1, 16, 4, 2, 1, 14, 14},  // one-channel image edge (backward data as a matmul)
-             {2, 1, 8, 5, 2, 2, 8, 8},     // 1→8, 5×5
+             {3, 1, 16, 4, 2, 1, 14, 14},  // one-channel edge: matmuls (y channels-last: all three)
+             {2, 1, 8, 5, 2, 2, 8, 8},     // 1→8, 5×5 (the fewest channels the matmuls take)
              {1, 5, 3, 3, 2, 0, 7, 9},     // odd, not square, unpadded
              {2, 4, 5, 1, 1, 0, 5, 3},     // 1×1
              {2, 3, 2, 3, 3, 1, 10, 7},    // stride 3

@@ -242,6 +242,18 @@ void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
 }
 void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                                const ops::ConvGeometry& g) {
+  // C→1 with channels-last x: ∂/∂w[0,c,kh,kw] = Σ x[n,c,h,w]·dy[n,0,h·s−p+kh,w·s−p+kw] is the
+  // weight gradient of the Conv2d 1→C that maps the 1-channel dy to x ([C,1,K,K] and [1,C,K,K]
+  // weights hold the same values in the same order), so its matmul serves; db = Σ dy.
+  if (one_channel_source_applies(dy, x)) {
+    one_channel_source_weights(dy, x, dw, nullptr, g);
+    if (db) {
+      Tensor pixels = dy.view();
+      pixels.reshape(Shape{dy.numel(), 1});
+      sum_rows(pixels, *db, true);
+    }
+    return;
+  }
   backward_weights<DeconvFamily>(x, dy, dw, db, g);
 }
 
