@@ -12,10 +12,16 @@ class Activation : public Layer {
   const Tensor& forward(const Tensor& x, const PassContext& ctx) override;
   const Tensor& backward(const Tensor& dy, bool need_dx) override;
   Shape output_shape(const Shape& in) const override { return in; }
+  ops::Activation function() const { return f_; }
+  float alpha() const { return alpha_; }
+  // The layer before applies f already (Layer::absorb_activation): forward passes its input
+  // on, and backward takes f' from that output, which for ReLU gives the same as the input.
+  void set_input_activated(bool on) { input_activated_ = on; }
 
  private:
   ops::Activation f_;
   float alpha_;
+  bool input_activated_ = false;
   Tensor x_, y_, dx_;
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/ops.hpp"
 #include "runtime/param_store.hpp"
 #include "runtime/rng.hpp"
 #include "runtime/tensor.hpp"
@@ -60,6 +61,12 @@ class Layer {
   // channels-last data as it is (Sequential tells it with set_next_reads_channels_last).
   virtual bool reads_channels_last() const { return false; }
   virtual void set_next_reads_channels_last(bool on) { (void)on; }
+  // Whether this layer takes over the activation f(alpha) that follows it, applying it to its
+  // output as it writes it (Sequential asks; the activation layer then passes data through).
+  virtual bool absorb_activation(ops::Activation f, float alpha) {
+    (void)f, (void)alpha;
+    return false;
+  }
 
  protected:
   bool param_grads_ = true;

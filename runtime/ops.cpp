@@ -157,6 +157,22 @@ void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
   LATENT_ON_DEVICE(d, mean_from_sums(sum, count, mean));
 }
 
+bool activation_fuses_into_conv(Activation f, float alpha) {
+  return (f == Activation::kRelu || f == Activation::kLeakyRelu) && alpha >= 0.0f;
+}
+
+void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                              const ConvGeometry& g, Activation f, float alpha) {
+  const Device d = device_of("conv2d_forward_activated", {&x, &w, b, &y});
+  check_conv("conv2d_forward_activated", x, w, y, false, g);
+  expect(activation_fuses_into_conv(f, alpha), "conv2d_forward_activated",
+         "takes ReLU and leaky ReLU with alpha >= 0 only");
+  if (d == Device::kCpu) return cpu::conv2d_forward_activated(x, w, b, y, g, f, alpha);
+  // Other backends: the two ops, the activation in place.
+  LATENT_ON_DEVICE(d, conv2d_forward(x, w, b, y, g));
+  LATENT_ON_DEVICE(d, eltwise_forward(f, alpha, y, y));
+}
+
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {
   const Device d = device_of("eltwise_forward", {&x, &y});
   same_numel("eltwise_forward", x, y);

@@ -37,8 +37,20 @@ struct DeconvFamily {
   static constexpr bool bias_in_forward = false;  // see the top of the file
 };
 
-// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last.
-using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool>;
+// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last, and
+// the negative slope of a ReLU the forward applies as it writes y (kNoActivation: none).
+using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool, float>;
+constexpr float kNoActivation = -1.0f;
+
+// oneDNN's attribute applying ReLU(alpha) to what a primitive writes (none for kNoActivation).
+dnnl::primitive_attr relu_post_op(float alpha) {
+  dnnl::primitive_attr attr;
+  if (alpha == kNoActivation) return attr;
+  dnnl::post_ops ops;
+  ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, alpha, 0.0f);
+  attr.set_post_ops(ops);
+  return attr;
+}
 
 // Channels-last activations (and 1-channel ones beside them: the same memory) are given to the
 // primitive as they are, so it runs its nhwc kernel with no reorders (oneDNN's brgconv: 5.6 ms
@@ -85,7 +97,7 @@ struct ConvPrimitives {
   std::unordered_map<int, dnnl::memory> bw_args;
 
   ConvPrimitives(const dims& x, const dims& w, const dims& y, int64_t stride, int64_t pad,
-                 bool bias, bool x_channels_last, bool y_channels_last)
+                 bool bias, bool x_channels_last, bool y_channels_last, float relu_alpha)
       : x_dims(x),
         w_dims(w),
         y_dims(y),
@@ -97,7 +109,7 @@ struct ConvPrimitives {
     auto b_md = bias && F::bias_in_forward ? plain_desc({w[0]}, tag::x) : dnnl::memory::desc();
     typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, xl.primitive(x),
                             any_desc(w), b_md, yl.primitive(y), strides, pads, pads);
-    fwd_pd = typename F::fwd::primitive_desc(d, engine());
+    fwd_pd = typename F::fwd::primitive_desc(d, relu_post_op(relu_alpha), engine());
   }
 
   void make_forward() {
@@ -161,22 +173,30 @@ struct ConvPrimitives {
 
 template <class F>
 ConvPrimitives<F>& primitives_for(const Tensor& x, const Shape& w, const Tensor& y,
-                                  const ops::ConvGeometry& g, bool has_bias) {
+                                  const ops::ConvGeometry& g, bool has_bias,
+                                  float relu_alpha = kNoActivation) {
   static std::map<Key, std::unique_ptr<ConvPrimitives<F>>> cache;
-  Key key{nchw_dims(x.shape()), nchw_dims(w),     nchw_dims(y.shape()), g.stride, g.pad, has_bias,
-          x.channels_last(),    y.channels_last()};
+  Key key{nchw_dims(x.shape()),
+          nchw_dims(w),
+          nchw_dims(y.shape()),
+          g.stride,
+          g.pad,
+          has_bias,
+          x.channels_last(),
+          y.channels_last(),
+          relu_alpha};
   auto& slot = cache[key];
   if (!slot)
     slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key), std::get<2>(key),
                                                g.stride, g.pad, has_bias, std::get<6>(key),
-                                               std::get<7>(key));
+                                               std::get<7>(key), relu_alpha);
   return *slot;
 }
 
 template <class F>
 void forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
-             const ops::ConvGeometry& g) {
-  auto& p = primitives_for<F>(x, w.shape(), y, g, b != nullptr);
+             const ops::ConvGeometry& g, float relu_alpha = kNoActivation) {
+  auto& p = primitives_for<F>(x, w.shape(), y, g, b != nullptr, relu_alpha);
   if (!p.fwd_ready) p.make_forward();
   p.fwd_x.input(x), p.fwd_w.input(w), p.fwd_y.output(y);
   if (b && F::bias_in_forward) bind(p.fwd_b, *b);
@@ -219,6 +239,12 @@ void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y
                     const ops::ConvGeometry& g) {
   if (one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g);
   forward<ConvFamily>(x, w, b, y, g);
+}
+void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                              const ops::ConvGeometry& g, ops::Activation f, float alpha) {
+  const float slope = f == ops::Activation::kLeakyRelu ? alpha : 0.0f;
+  if (one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g, slope);
+  forward<ConvFamily>(x, w, b, y, g, slope);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
                           const ops::ConvGeometry& g) {

@@ -9,4 +9,8 @@
 
 namespace latent::cpu {
 #include "runtime/backend_ops.inc"
+
+// CPU only (other backends run the two ops): the activation as a oneDNN post-op.
+void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
+                              const ops::ConvGeometry& g, ops::Activation f, float alpha);
 }  // namespace latent::cpu

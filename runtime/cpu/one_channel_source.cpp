@@ -16,9 +16,9 @@ namespace {
 // Below this many output channels oneDNN's direct kernel is no worse.
 constexpr int64_t kMinChannels = 8;
 
-// N, H, W, H', W', C, K, stride, pad, bias
+// N, H, W, H', W', C, K, stride, pad, bias, the forward's ReLU slope (negative: none)
 using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                       int64_t, bool>;
+                       int64_t, bool, float>;
 
 struct Plan {
   int64_t n, h, w, h_out, w_out, k, stride, pad;
@@ -58,10 +58,12 @@ struct Plan {
   }
 };
 
-Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeometry& g, bool bias) {
+Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeometry& g, bool bias,
+               float relu_alpha = -1.0f) {
   static std::map<Key, std::unique_ptr<Plan>> cache;
   const int64_t c = y.dim(1);
-  Key key{x.dim(0), x.dim(2), x.dim(3), y.dim(2), y.dim(3), c, k, g.stride, g.pad, bias};
+  Key key{x.dim(0), x.dim(2), x.dim(3), y.dim(2), y.dim(3),  c,
+          k,        g.stride, g.pad,    bias,     relu_alpha};
   auto& slot = cache[key];
   if (slot) return *slot;
   slot = std::make_unique<Plan>();
@@ -80,8 +82,14 @@ Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeome
   dnnl::memory::desc b_md =
       bias ? dnnl::memory::desc({1, c}, f32, dims{c, 1}) : dnnl::memory::desc();
   dnnl::memory::desc y_md({rows, c}, f32, dims{c, 1});
+  dnnl::primitive_attr attr;  // ReLU as y is written, when asked
+  if (relu_alpha >= 0.0f) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, relu_alpha, 0.0f);
+    attr.set_post_ops(ops);
+  }
   p.forward = dnnl::matmul(
-      dnnl::matmul::primitive_desc(dnnl::matmul::desc(cols_md, w_md, b_md, y_md), engine()));
+      dnnl::matmul::primitive_desc(dnnl::matmul::desc(cols_md, w_md, b_md, y_md), attr, engine()));
   p.fwd_cols = dnnl::memory(cols_md, engine(), p.cols.data());
   p.fwd_w = dnnl::memory(w_md, engine(), DNNL_MEMORY_NONE);
   p.fwd_y = dnnl::memory(y_md, engine(), DNNL_MEMORY_NONE);
@@ -112,8 +120,8 @@ bool one_channel_source_applies(const Tensor& x, const Tensor& y) {
 }
 
 void one_channel_source_forward(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y,
-                                const ops::ConvGeometry& g) {
-  Plan& p = plan_for(x, y, w.dim(3), g, bias != nullptr);
+                                const ops::ConvGeometry& g, float relu_alpha) {
+  Plan& p = plan_for(x, y, w.dim(3), g, bias != nullptr, relu_alpha);
   p.gather(x, p.k * p.k);
   bind(p.fwd_w, w), bind(p.fwd_y, y);
   if (bias) bind(p.fwd_b, *bias);

@@ -14,9 +14,10 @@ namespace latent::cpu {
 // with square K×K weights.
 bool one_channel_source_applies(const Tensor& x, const Tensor& y);
 
-// y = conv(x, w) + b, w [C,1,K,K]; bias may be null.
+// y = conv(x, w) + b, w [C,1,K,K]; bias may be null. relu_alpha ≥ 0: then ReLU with that
+// negative slope applied as y is written (negative: none).
 void one_channel_source_forward(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y,
-                                const ops::ConvGeometry& g);
+                                const ops::ConvGeometry& g, float relu_alpha = -1.0f);
 
 // dw += ∂/∂w, db += Σ dy (db may be null), for dy [N,C,H',W'] channels-last.
 void one_channel_source_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
