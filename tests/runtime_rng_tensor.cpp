@@ -7,6 +7,7 @@
 #include "layers/sequential.hpp"
 #include "runtime/philox.hpp"
 #include "runtime/rng.hpp"
+#include "runtime/threads.hpp"
 
 namespace latent {
 namespace {
@@ -84,6 +85,22 @@ TEST(Rng, RowsAreKeyedByGlobalIndexNotBySplit) {
   rng.fill_normal(whole, 100);
   rng.fill_normal(second_half, 104);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(whole.data()[20 + i], second_half.data()[i]);
+}
+
+// Draws are split over the compute threads by rows; every element's draw is its own, so the
+// numbers are the same on any thread count.
+TEST(Rng, ThreadsDrawTheSameNumbers) {
+  CounterRng rng(9, kStreamNoise);
+  Tensor one(Shape{128, 20}), two(Shape{128, 20}), u1(Shape{64, 300}), u2(Shape{64, 300});
+  set_num_threads(1);
+  rng.fill_normal(one, 7);
+  rng.fill_uniform(u1, 7);
+  set_num_threads(2);
+  rng.fill_normal(two, 7);
+  rng.fill_uniform(u2, 7);
+  set_num_threads(1);
+  for (int64_t i = 0; i < one.numel(); ++i) ASSERT_EQ(one.data()[i], two.data()[i]) << i;
+  for (int64_t i = 0; i < u1.numel(); ++i) ASSERT_EQ(u1.data()[i], u2.data()[i]) << i;
 }
 
 TEST(Tensor, ViewsAliasAndCopiesAreExplicit) {
