@@ -14,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string& a : args) argv.push_back(a.data());
   fuzz::expect_clean([&] { parse_train_args(static_cast<int>(argv.size()), argv.data()); });
   const std::string text(reinterpret_cast<const char*>(data), size);
-  fuzz::expect_clean([&] { model_config_from_text(text); });
+  fuzz::expect_clean([&] { model_config_from_text(text, "fuzz.h5"); });
   return 0;
 }

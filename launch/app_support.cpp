@@ -75,7 +75,7 @@ void expect_usable(Device device) {
 }
 
 std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device) {
-  ModelConfig config = model_config_from_text(checkpoint_config_text(checkpoint));
+  ModelConfig config = model_config_from_text(checkpoint_config_text(checkpoint), checkpoint);
   config.device = device;
   config.sample_shape =
       parse_shape(CheckpointReader(checkpoint).meta_string("sample_shape"), checkpoint + ": /meta");

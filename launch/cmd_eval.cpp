@@ -60,7 +60,7 @@ int cmd_eval(int argc, char** argv) {
   const Device device = use_device(vm["device"].as<std::string>());
   use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
-  ModelConfig config = model_config_from_text(checkpoint_config_text(ckpt));
+  ModelConfig config = model_config_from_text(checkpoint_config_text(ckpt), ckpt);
   DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
   config.sample_shape = dataset_sample_shape(spec);
   config.device = device;

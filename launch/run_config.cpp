@@ -288,6 +288,11 @@ po::variables_map variables_from_text(const std::string& text, const std::string
     po::store(po::parse_config_file(in, all_options()), vm);
     po::notify(vm);
   } catch (const po::error& e) {
+    // Boost's message loops forever on its own placeholders (see parse_train_args below).
+    if (text.find('%') != std::string::npos)
+      throw UserError(source +
+                      ": an option is unknown or malformed, and a line holds '%'; expected "
+                      "`name = value` lines");
     throw UserError(source + ": " + e.what());
   }
   return vm;
@@ -429,8 +434,8 @@ void resolve_num_classes(RunConfig& rc, int64_t classes) {
     rc.resolved_text.replace(at, line.size(), "\nnum-classes = " + std::to_string(classes) + "\n");
 }
 
-ModelConfig model_config_from_text(const std::string& text) {
-  return model_from(variables_from_text(text, "checkpoint config"));
+ModelConfig model_config_from_text(const std::string& text, const std::string& checkpoint) {
+  return model_from(variables_from_text(text, "checkpoint " + checkpoint + " config"));
 }
 
 }  // namespace latent

@@ -37,7 +37,8 @@ RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoin
 // (so checkpoints, resumes and `latent eval` rebuild the same output layer).
 void resolve_num_classes(RunConfig& rc, int64_t classes);
 
-// The model part of a resolved config (from a checkpoint's /meta config).
-ModelConfig model_config_from_text(const std::string& resolved_text);
+// The model part of a resolved config (from the /meta config of the checkpoint at `checkpoint`,
+// which errors name).
+ModelConfig model_config_from_text(const std::string& resolved_text, const std::string& checkpoint);
 
 }  // namespace latent

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cli_apps_util.hpp"
+#include "io/checkpoint_writer.hpp"
 
 namespace latent {
 namespace {
@@ -232,6 +233,20 @@ TEST_F(Reliability, AConfigLineHoldingAPlaceholderIsRefusedNotHung) {
   std::ofstream(path("bad.ini")) << "model = vae\noption '%canonical_option%'el-smoothing = 0\n";
   auto r = script("timeout 30 $L train --data mnist.h5 --config bad.ini --out o");
   expect_refused(r, {"holds '%'", "name = value"});
+}
+
+// The same in a checkpoint's stored config, which every application command parses (found by
+// fuzz/fuzz_ini through model_config_from_text).
+TEST_F(Reliability, ACheckpointConfigHoldingAPlaceholderIsRefusedNotHung) {
+  {
+    CheckpointWriter w(path("bad.h5").string());
+    w.set_meta("model", "vae");
+    w.set_meta("config", "model = vae\noption '%canonical_option%'el-smoothing = 0\n");
+    w.commit();
+  }
+  auto r = script("timeout 30 $L generate --checkpoint bad.h5 --n 4 --out g.h5");
+  expect_refused(r, {"bad.h5", "holds '%'", "name = value"});
+  EXPECT_FALSE(std::filesystem::exists(path("g.h5")));
 }
 
 TEST_F(Reliability, FlatDataTrainsWithoutGrids) {
