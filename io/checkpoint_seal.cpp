@@ -44,9 +44,8 @@ bool starts_with_checkpoint_seal(const std::vector<char>& bytes) {
   return bytes.size() >= magic && std::memcmp(bytes.data(), kMagic, magic) == 0;
 }
 
-bool verify_checkpoint_seal(const std::vector<char>& file, const std::string& path) {
+void verify_checkpoint_seal(const std::vector<char>& file, const std::string& path) {
   const size_t magic = sizeof kMagic - 1;
-  if (!starts_with_checkpoint_seal(file)) return false;
   const std::string damaged = "checkpoint " + path + " is damaged: ";
   const std::string advice = " (was it altered, or copied only in part? use an intact copy)";
   if (file.size() < kCheckpointSealBytes)
@@ -69,7 +68,6 @@ bool verify_checkpoint_seal(const std::vector<char>& file, const std::string& pa
     std::snprintf(numbers, sizeof numbers, "CRC-32 %08x, expected %08x", found, crc);
     throw UserError(damaged + "its contents have " + numbers + advice);
   }
-  return true;
 }
 
 }  // namespace latent

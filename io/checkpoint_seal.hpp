@@ -20,9 +20,9 @@ void seal_checkpoint_image(std::vector<char>& image);
 // True when `bytes` (a file's first bytes) begin with a seal's first line.
 bool starts_with_checkpoint_seal(const std::vector<char>& bytes);
 
-// True when `file` starts with a seal that matches the rest; false when it has no seal (a
-// checkpoint written before seals, read as it is); a seal that does not match is a UserError
-// naming `path`, the expected and the found length or checksum.
-bool verify_checkpoint_seal(const std::vector<char>& file, const std::string& path);
+// Checks the seal `file` starts with (starts_with_checkpoint_seal; an unsealed checkpoint, written
+// before seals, is read as it is) against the rest: one that does not match is a UserError naming
+// `path`, the expected and the found length or checksum.
+void verify_checkpoint_seal(const std::vector<char>& file, const std::string& path);
 
 }  // namespace latent

@@ -279,6 +279,18 @@ void for_each_option(F f) {
   for (const OptionSpec& o : kTrainOptions) f(o);
 }
 
+// The UserError for a parse error of `source`. Boost's message formatting loops forever when an
+// option name or value holds one of its placeholders, such as '%canonical_option%' (found by
+// fuzz/fuzz_ini): when the input (`where` in it) holds '%', no message from Boost.
+[[noreturn]] void throw_option_error(const po::error& e, const std::string& source,
+                                     bool holds_percent, const std::string& where,
+                                     const std::string& expected) {
+  if (holds_percent)
+    throw UserError(source + ": an option is unknown or malformed, and " + where +
+                    " holds '%'; expected " + expected);
+  throw UserError(source + ": " + e.what());
+}
+
 // Every option's value in an INI text (defaults for the ones it lacks, e.g. an older
 // checkpoint's config).
 po::variables_map variables_from_text(const std::string& text, const std::string& source) {
@@ -288,12 +300,8 @@ po::variables_map variables_from_text(const std::string& text, const std::string
     po::store(po::parse_config_file(in, all_options()), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    // Boost's message loops forever on its own placeholders (see parse_train_args below).
-    if (text.find('%') != std::string::npos)
-      throw UserError(source +
-                      ": an option is unknown or malformed, and a line holds '%'; expected "
-                      "`name = value` lines");
-    throw UserError(source + ": " + e.what());
+    throw_option_error(e, source, text.find('%') != std::string::npos, "a line",
+                       "`name = value` lines");
   }
   return vm;
 }
@@ -350,15 +358,10 @@ RunConfig parse_train_args(int argc, char** argv) {
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    // Boost's message formatting loops forever when an option name or value holds one of its
-    // placeholders, such as '%canonical_option%' (found by fuzz/fuzz_ini): no message from it.
     bool percent = config_text.find('%') != std::string::npos;
     for (int i = 0; i < argc; ++i) percent |= std::string(argv[i]).find('%') != std::string::npos;
-    if (percent)
-      throw UserError(
-          "train: an option is unknown or malformed, and an option or value holds "
-          "'%'; expected `--name value` arguments and `name = value` lines");
-    throw UserError(std::string("train: ") + e.what());
+    throw_option_error(e, "train", percent, "an option or value",
+                       "`--name value` arguments and `name = value` lines");
   }
   if (vm.count("help")) {
     std::ostringstream help;

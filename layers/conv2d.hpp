@@ -45,18 +45,18 @@ class Conv2d : public ConvLayerBase {
   std::string kind() const override { return "conv2d"; }
   bool absorb_activation(ops::Activation f, float alpha) override {
     if (!ops::activation_fuses_into_conv(f, alpha)) return false;
-    activation_ = f, alpha_ = alpha, activated_ = true;
+    activation_ = f, alpha_ = alpha;
     return true;
   }
 
  private:
-  bool activated_ = false;  // ReLU(alpha_) applied to y as it is written
+  // The ReLU applied to y as it is written (kLinear: none).
   ops::Activation activation_ = ops::Activation::kLinear;
   float alpha_ = 0.0f;
   int64_t out_size(int64_t in) const override { return ops::conv_out_size(in, k_, g_); }
   int64_t fan_in() const override { return in_c_ * k_ * k_; }
   void op_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y) override {
-    if (activated_)
+    if (activation_ != ops::Activation::kLinear)
       ops::conv2d_forward_activated(x, w, b, y, g_, activation_, alpha_);
     else
       ops::conv2d_forward(x, w, b, y, g_);

@@ -38,19 +38,8 @@ struct DeconvFamily {
 };
 
 // x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last, and
-// the negative slope of a ReLU the forward applies as it writes y (kNoActivation: none).
+// the negative slope of a ReLU the forward applies as it writes y (kNoRelu: none).
 using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool, float>;
-constexpr float kNoActivation = -1.0f;
-
-// oneDNN's attribute applying ReLU(alpha) to what a primitive writes (none for kNoActivation).
-dnnl::primitive_attr relu_post_op(float alpha) {
-  dnnl::primitive_attr attr;
-  if (alpha == kNoActivation) return attr;
-  dnnl::post_ops ops;
-  ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, alpha, 0.0f);
-  attr.set_post_ops(ops);
-  return attr;
-}
 
 // Channels-last activations (and 1-channel ones beside them: the same memory) are given to the
 // primitive as they are, so it runs its nhwc kernel with no reorders (oneDNN's brgconv: 5.6 ms
@@ -174,7 +163,7 @@ struct ConvPrimitives {
 template <class F>
 ConvPrimitives<F>& primitives_for(const Tensor& x, const Shape& w, const Tensor& y,
                                   const ops::ConvGeometry& g, bool has_bias,
-                                  float relu_alpha = kNoActivation) {
+                                  float relu_alpha = kNoRelu) {
   static std::map<Key, std::unique_ptr<ConvPrimitives<F>>> cache;
   Key key{nchw_dims(x.shape()),
           nchw_dims(w),
@@ -195,7 +184,7 @@ ConvPrimitives<F>& primitives_for(const Tensor& x, const Shape& w, const Tensor&
 
 template <class F>
 void forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
-             const ops::ConvGeometry& g, float relu_alpha = kNoActivation) {
+             const ops::ConvGeometry& g, float relu_alpha = kNoRelu) {
   auto& p = primitives_for<F>(x, w.shape(), y, g, b != nullptr, relu_alpha);
   if (!p.fwd_ready) p.make_forward();
   p.fwd_x.input(x), p.fwd_w.input(w), p.fwd_y.output(y);

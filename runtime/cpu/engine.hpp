@@ -19,6 +19,18 @@ inline dnnl::memory::desc any_desc(const dims& d) {
   return plain_desc(d, tag::any);
 }
 
+// A ReLU post-op's negative slope, or none: kNoRelu (any negative value) applies nothing.
+constexpr float kNoRelu = -1.0f;
+// oneDNN's attribute applying ReLU(alpha) to what a primitive writes (nothing when alpha < 0).
+inline dnnl::primitive_attr relu_post_op(float alpha) {
+  dnnl::primitive_attr attr;
+  if (alpha < 0.0f) return attr;
+  dnnl::post_ops ops;
+  ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, alpha, 0.0f);
+  attr.set_post_ops(ops);
+  return attr;
+}
+
 // Points a cached memory object at a tensor's storage for this call (no allocation).
 inline dnnl::memory& bind(dnnl::memory& m, const Tensor& t) {
   m.set_data_handle(const_cast<float*>(t.data()));

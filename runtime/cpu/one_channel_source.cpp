@@ -16,7 +16,7 @@ namespace {
 // Below this many output channels oneDNN's direct kernel is no worse.
 constexpr int64_t kMinChannels = 8;
 
-// N, H, W, H', W', C, K, stride, pad, bias, the forward's ReLU slope (negative: none)
+// N, H, W, H', W', C, K, stride, pad, bias, the forward's ReLU slope (kNoRelu: none)
 using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
                        int64_t, bool, float>;
 
@@ -59,7 +59,7 @@ struct Plan {
 };
 
 Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeometry& g, bool bias,
-               float relu_alpha = -1.0f) {
+               float relu_alpha = kNoRelu) {
   static std::map<Key, std::unique_ptr<Plan>> cache;
   const int64_t c = y.dim(1);
   Key key{x.dim(0), x.dim(2), x.dim(3), y.dim(2), y.dim(3),  c,
@@ -82,14 +82,8 @@ Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeome
   dnnl::memory::desc b_md =
       bias ? dnnl::memory::desc({1, c}, f32, dims{c, 1}) : dnnl::memory::desc();
   dnnl::memory::desc y_md({rows, c}, f32, dims{c, 1});
-  dnnl::primitive_attr attr;  // ReLU as y is written, when asked
-  if (relu_alpha >= 0.0f) {
-    dnnl::post_ops ops;
-    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, relu_alpha, 0.0f);
-    attr.set_post_ops(ops);
-  }
-  p.forward = dnnl::matmul(
-      dnnl::matmul::primitive_desc(dnnl::matmul::desc(cols_md, w_md, b_md, y_md), attr, engine()));
+  p.forward = dnnl::matmul(dnnl::matmul::primitive_desc(
+      dnnl::matmul::desc(cols_md, w_md, b_md, y_md), relu_post_op(relu_alpha), engine()));
   p.fwd_cols = dnnl::memory(cols_md, engine(), p.cols.data());
   p.fwd_w = dnnl::memory(w_md, engine(), DNNL_MEMORY_NONE);
   p.fwd_y = dnnl::memory(y_md, engine(), DNNL_MEMORY_NONE);

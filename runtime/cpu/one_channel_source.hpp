@@ -6,6 +6,7 @@
 // their blocked layout first (0.7 ms) where the matmul takes it as it is. As matrices the work is
 // y[N·H'·W', C] = cols[N·H'·W', K²]·wᵀ and dwᵀ = colsᵀ·dy: 0.23 and 0.25 ms in a standalone
 // timing on this machine, plus the column gather.
+#include "runtime/cpu/engine.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent::cpu {
@@ -15,9 +16,9 @@ namespace latent::cpu {
 bool one_channel_source_applies(const Tensor& x, const Tensor& y);
 
 // y = conv(x, w) + b, w [C,1,K,K]; bias may be null. relu_alpha ≥ 0: then ReLU with that
-// negative slope applied as y is written (negative: none).
+// negative slope applied as y is written (kNoRelu: none).
 void one_channel_source_forward(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y,
-                                const ops::ConvGeometry& g, float relu_alpha = -1.0f);
+                                const ops::ConvGeometry& g, float relu_alpha = kNoRelu);
 
 // dw += ∂/∂w, db += Σ dy (db may be null), for dy [N,C,H',W'] channels-last.
 void one_channel_source_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
