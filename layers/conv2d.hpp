@@ -44,7 +44,7 @@ class Conv2d : public ConvLayerBase {
       : ConvLayerBase(in_channels, out_channels, kernel, stride, pad, bias) {}
   std::string kind() const override { return "conv2d"; }
   bool absorb_activation(ops::Activation f, float alpha) override {
-    if (!ops::activation_fuses_into_conv(f, alpha)) return false;
+    if (!ops::activation_fuses(f, alpha)) return false;
     activation_ = f, alpha_ = alpha;
     return true;
   }

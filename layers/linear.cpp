@@ -69,7 +69,11 @@ const Tensor& Linear::forward(const Tensor& x, const PassContext&) {
   x_channels_last_ = x.channels_last();
   x_ = as_matrix(x, x.dim(0), in_);
   y_.resize(out, x.device());
-  ops::matmul(x_, false, weight_for_input(), true, y_, false, has_bias_ ? &bias_.value : nullptr);
+  const Tensor* bias = has_bias_ ? &bias_.value : nullptr;
+  if (activation_ != ops::Activation::kLinear)
+    ops::matmul_activated(x_, false, weight_for_input(), true, y_, bias, activation_, alpha_);
+  else
+    ops::matmul(x_, false, weight_for_input(), true, y_, false, bias);
   return y_;
 }
 

@@ -18,6 +18,12 @@ class Linear : public Layer {
   std::vector<Param*> params() override;
   Shape output_shape(const Shape& in) const override;
   bool reads_channels_last() const override { return true; }
+  // A ReLU after a linear layer (an MLP's hidden layers) is applied as y is written.
+  bool absorb_activation(ops::Activation f, float alpha) override {
+    if (!ops::activation_fuses(f, alpha)) return false;
+    activation_ = f, alpha_ = alpha;
+    return true;
+  }
 
   Param& weight() { return weight_; }
   Param& bias() { return bias_; }
@@ -25,6 +31,9 @@ class Linear : public Layer {
  private:
   int64_t in_, out_;
   bool has_bias_;
+  // The ReLU applied to y as it is written (kLinear: none).
+  ops::Activation activation_ = ops::Activation::kLinear;
+  float alpha_ = 0.0f;
   Param weight_, bias_;
   Tensor x_;       // view of the input (as [N,I]), kept for backward
   Shape x_shape_;  // the input's own shape, which dx takes

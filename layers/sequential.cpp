@@ -9,7 +9,8 @@ namespace latent {
 Sequential& Sequential::add(std::unique_ptr<Layer> layer) {
   if (!layers_.empty()) {
     layers_.back()->set_next_reads_channels_last(layer->reads_channels_last());
-    // A convolution followed by ReLU writes its output activated (one pass over it fewer).
+    // A convolution or linear layer followed by ReLU writes its output activated (one pass over
+    // it fewer).
     auto* act = dynamic_cast<Activation*>(layer.get());
     if (act && layers_.back()->absorb_activation(act->function(), act->alpha()))
       act->set_input_activated(true);

@@ -52,16 +52,22 @@ int64_t deconv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g) {
   return (in - 1) * g.stride - 2 * g.pad + kernel;
 }
 
+namespace {
+void check_matmul(const char* op, const Tensor& a, const Tensor& b, const Tensor& c,
+                  const Tensor* bias) {
+  int64_t m = c.dim(0), n = c.shape().per_sample();
+  expect(m > 0 && a.numel() % m == 0, op, "a " + a.shape().str() + " vs c " + c.shape().str());
+  int64_t k = a.numel() / m;
+  expect(b.numel() == k * n, op,
+         "a " + a.shape().str() + " · b " + b.shape().str() + " != c " + c.shape().str());
+  expect(!bias || bias->numel() == n, op, "bias size differs from columns of c");
+}
+}  // namespace
+
 void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
             bool accumulate, const Tensor* bias) {
   const Device d = device_of("matmul", {&a, &b, &c, bias});
-  int64_t m = c.dim(0), n = c.shape().per_sample();
-  expect(m > 0 && a.numel() % m == 0, "matmul",
-         "a " + a.shape().str() + " vs c " + c.shape().str());
-  int64_t k = a.numel() / m;
-  expect(b.numel() == k * n, "matmul",
-         "a " + a.shape().str() + " · b " + b.shape().str() + " != c " + c.shape().str());
-  expect(!bias || bias->numel() == n, "matmul", "bias size differs from columns of c");
+  check_matmul("matmul", a, b, c, bias);
   LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, accumulate, bias));
 }
 
@@ -157,7 +163,7 @@ void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
   LATENT_ON_DEVICE(d, mean_from_sums(sum, count, mean));
 }
 
-bool activation_fuses_into_conv(Activation f, float alpha) {
+bool activation_fuses(Activation f, float alpha) {
   return (f == Activation::kRelu || f == Activation::kLeakyRelu) && alpha >= 0.0f;
 }
 
@@ -165,12 +171,24 @@ void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b,
                               const ConvGeometry& g, Activation f, float alpha) {
   const Device d = device_of("conv2d_forward_activated", {&x, &w, b, &y});
   check_conv("conv2d_forward_activated", x, w, y, false, g);
-  expect(activation_fuses_into_conv(f, alpha), "conv2d_forward_activated",
+  expect(activation_fuses(f, alpha), "conv2d_forward_activated",
          "takes ReLU and leaky ReLU with alpha >= 0 only");
   if (d == Device::kCpu) return cpu::conv2d_forward_activated(x, w, b, y, g, f, alpha);
   // Other backends: the two ops, the activation in place.
   LATENT_ON_DEVICE(d, conv2d_forward(x, w, b, y, g));
   LATENT_ON_DEVICE(d, eltwise_forward(f, alpha, y, y));
+}
+
+void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+                      const Tensor* bias, Activation f, float alpha) {
+  const Device d = device_of("matmul_activated", {&a, &b, &c, bias});
+  check_matmul("matmul_activated", a, b, c, bias);
+  expect(activation_fuses(f, alpha), "matmul_activated",
+         "takes ReLU and leaky ReLU with alpha >= 0 only");
+  if (d == Device::kCpu) return cpu::matmul_activated(a, trans_a, b, trans_b, c, bias, f, alpha);
+  // Other backends: the two ops, the activation in place.
+  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, false, bias));
+  LATENT_ON_DEVICE(d, eltwise_forward(f, alpha, c, c));
 }
 
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y) {

@@ -71,9 +71,14 @@ enum class Activation { kLinear, kRelu, kLeakyRelu, kSigmoid, kTanh };
 void eltwise_forward(Activation f, float alpha, const Tensor& x, Tensor& y);
 // dx = f'(x) · dy
 void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& dy, Tensor& dx);
-// Whether conv2d_forward_activated takes f: ReLU and leaky ReLU with alpha ≥ 0, whose
-// derivative the output gives as well as the input (f(x) > 0 exactly where x > 0).
-bool activation_fuses_into_conv(Activation f, float alpha);
+// Whether conv2d_forward_activated and matmul_activated take f: ReLU and leaky ReLU with
+// alpha ≥ 0, whose derivative the output gives as well as the input (f(x) > 0 exactly where
+// x > 0).
+bool activation_fuses(Activation f, float alpha);
+// c = f(op(a) · op(b) + bias): matmul and eltwise_forward in one; on the CPU oneDNN applies f as
+// the matmul writes c (a post-op), sparing a pass over c.
+void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+                      const Tensor* bias, Activation f, float alpha);
 // y = f(conv(x, w) + b): conv2d_forward and eltwise_forward in one; on the CPU oneDNN applies f
 // as the convolution writes y (a post-op), sparing a pass over y.
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,

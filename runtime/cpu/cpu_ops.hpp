@@ -13,4 +13,6 @@ namespace latent::cpu {
 // CPU only (other backends run the two ops): the activation as a oneDNN post-op.
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                               const ops::ConvGeometry& g, ops::Activation f, float alpha);
+void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+                      const Tensor* bias, ops::Activation f, float alpha);
 }  // namespace latent::cpu

@@ -1,5 +1,5 @@
 // Matrix multiply on oneDNN's matmul primitive. Transposes are expressed as strides of the
-// memory descriptors (no copies); accumulation is a sum post-op.
+// memory descriptors (no copies); accumulation is a sum post-op, a fused ReLU an eltwise one.
 #include <map>
 #include <memory>
 #include <tuple>
@@ -11,7 +11,8 @@
 namespace latent::cpu {
 namespace {
 
-using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, bool, bool>;
+// m, n, k, transposes, accumulate, bias, ReLU slope (kNoRelu: none)
+using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, bool, bool, float>;
 
 struct MatmulPrimitive {
   dnnl::matmul prim;
@@ -29,10 +30,10 @@ MatmulPrimitive& primitive_for(const Key& key) {
   static std::map<Key, std::unique_ptr<MatmulPrimitive>> cache;
   auto& slot = cache[key];
   if (slot) return *slot;
-  auto [m, n, k, ta, tb, acc, has_bias] = key;
+  auto [m, n, k, ta, tb, acc, has_bias, relu_slope] = key;
   auto a_md = matrix_desc(m, k, ta), b_md = matrix_desc(k, n, tb), c_md = matrix_desc(m, n, false);
   auto bias_md = has_bias ? matrix_desc(1, n, false) : dnnl::memory::desc();
-  dnnl::primitive_attr attr;
+  dnnl::primitive_attr attr = relu_post_op(relu_slope);
   if (acc) {
     dnnl::post_ops po;
     po.append_sum(1.0f);
@@ -52,17 +53,28 @@ MatmulPrimitive& primitive_for(const Key& key) {
   return *slot;
 }
 
-}  // namespace
-
-void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-            bool accumulate, const Tensor* bias) {
+void run_matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+                bool accumulate, const Tensor* bias, float relu_slope) {
   int64_t m = c.dim(0), n = c.shape().per_sample();
   int64_t k = a.numel() / m;
-  auto& p = primitive_for({m, n, k, trans_a, trans_b, accumulate, bias != nullptr});
+  auto& p = primitive_for({m, n, k, trans_a, trans_b, accumulate, bias != nullptr, relu_slope});
   bind(p.a, a), bind(p.b, b), bind(p.c, c);
   if (bias) bind(p.bias, *bias);
   p.prim.execute(stream(), p.args);
   stream().wait();
+}
+
+}  // namespace
+
+void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+            bool accumulate, const Tensor* bias) {
+  run_matmul(a, trans_a, b, trans_b, c, accumulate, bias, kNoRelu);
+}
+
+void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
+                      const Tensor* bias, ops::Activation f, float alpha) {
+  run_matmul(a, trans_a, b, trans_b, c, false, bias,
+             f == ops::Activation::kLeakyRelu ? alpha : 0.0f);
 }
 
 }  // namespace latent::cpu
