@@ -4,11 +4,13 @@
 // any layout: a draw belongs to the element, not to where channels-last storage puts it.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/parallel.hpp"
 #include "runtime/draw_position.hpp"
 #include "runtime/philox.hpp"
+#include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
 namespace {
@@ -40,15 +42,23 @@ void for_each_uniform(const Tensor& t, ops::RandomKey key, uint64_t first_index,
   });
 }
 
+// Row `index`'s first `cols` normals (rounded up to a whole block of 4) into z. Built per
+// instruction set: the default build has no FMA instruction, and Box-Muller's ~20 fmas a pair
+// were calls into libm; fma is exact either way, so the bits are the same.
+LATENT_VECTOR_CLONES void normal_row(uint32_t seed, uint32_t stream, uint64_t index, int64_t cols,
+                                     float* z) {
+  for (int64_t j = 0; j < cols; j += 4)
+    philox::normal4(seed, stream, index, static_cast<uint32_t>(j >> 2), z + j);
+}
+
 template <class F>
 void for_each_normal(const Tensor& t, ops::RandomKey key, uint64_t first_index, F f) {
   const DrawPosition at(t);
   for_each_row(t, [&](int64_t n, int64_t cols) {
-    float z[4];
-    for (int64_t j = 0; j < cols; j += 4) {
-      philox::normal4(key.seed, key.stream, first_index + n, static_cast<uint32_t>(j >> 2), z);
-      for (int64_t k = j; k < std::min(cols, j + 4); ++k) f(at(n, k), z[k - j]);
-    }
+    thread_local std::vector<float> z;
+    z.resize(static_cast<size_t>((cols + 3) / 4 * 4));
+    normal_row(key.seed, key.stream, first_index + n, cols, z.data());
+    for (int64_t k = 0; k < cols; ++k) f(at(n, k), z[k]);
   });
 }
 
