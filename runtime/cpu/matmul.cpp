@@ -33,7 +33,8 @@ MatmulPrimitive& primitive_for(const Key& key) {
   auto [m, n, k, ta, tb, acc, has_bias, relu_slope] = key;
   auto a_md = matrix_desc(m, k, ta), b_md = matrix_desc(k, n, tb), c_md = matrix_desc(m, n, false);
   auto bias_md = has_bias ? matrix_desc(1, n, false) : dnnl::memory::desc();
-  dnnl::primitive_attr attr = relu_post_op(relu_slope);
+  // Accumulation and a fused ReLU never come together (matmul_activated overwrites c).
+  dnnl::primitive_attr attr = relu_post_op(acc ? kNoRelu : relu_slope);
   if (acc) {
     dnnl::post_ops po;
     po.append_sum(1.0f);
