@@ -1,6 +1,7 @@
 // Conv2d 1→C as im2col plus one oneDNN matmul. See one_channel_source.hpp for why.
 #include "runtime/cpu/one_channel_source.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -31,30 +32,45 @@ struct Plan {
 
   // cols[p, kh·K + kw] = x at the tap (0 in the padding), and cols[p, K²] = 1 when wider.
   // (The forward's columns are dense: its matmul then runs oneDNN's brgemm kernel, not gemm.)
+  // By kernel row: a row in the padding is zeros, and away from the left and right edges a
+  // pixel's K taps are K consecutive inputs, copied without per-tap bounds tests.
   void gather(const Tensor& x, int64_t width) {
     const float* in = x.data();
     const int64_t kk = k * k, pixels = h_out * w_out;
     parallel_pieces(
         n,
         [&](int64_t begin, int64_t end) {
-          for (int64_t i = begin; i < end; ++i) {
-            const float* image = in + i * h * w;
-            float* c = cols.data() + i * pixels * width;
+          for (int64_t i = begin; i < end; ++i)
             for (int64_t oh = 0; oh < h_out; ++oh)
-              for (int64_t ow = 0; ow < w_out; ++ow, c += width) {
-                for (int64_t kh = 0; kh < k; ++kh) {
-                  const int64_t ih = oh * stride - pad + kh;
-                  for (int64_t kw = 0; kw < k; ++kw) {
-                    const int64_t iw = ow * stride - pad + kw;
-                    const bool inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
-                    c[kh * k + kw] = inside ? image[ih * w + iw] : 0.0f;
-                  }
-                }
-                if (width > kk) c[kk] = 1.0f;
-              }
-          }
+              gather_row(in + i * h * w, oh, cols.data() + (i * pixels + oh * w_out) * width, width,
+                         kk);
         },
         /*grain=*/8);
+  }
+
+  // The columns of output row oh of one image.
+  void gather_row(const float* image, int64_t oh, float* c, int64_t width, int64_t kk) const {
+    for (int64_t kh = 0; kh < k; ++kh) {
+      const int64_t ih = oh * stride - pad + kh;
+      float* tap = c + kh * k;
+      if (ih < 0 || ih >= h) {
+        for (int64_t ow = 0; ow < w_out; ++ow) std::fill_n(tap + ow * width, k, 0.0f);
+        continue;
+      }
+      const float* row = image + ih * w;
+      for (int64_t ow = 0; ow < w_out; ++ow) {
+        const int64_t iw = ow * stride - pad;
+        float* out = tap + ow * width;
+        if (iw >= 0 && iw + k <= w) {
+          std::copy_n(row + iw, k, out);
+        } else {
+          for (int64_t kw = 0; kw < k; ++kw)
+            out[kw] = iw + kw >= 0 && iw + kw < w ? row[iw + kw] : 0.0f;
+        }
+      }
+    }
+    if (width > kk)
+      for (int64_t ow = 0; ow < w_out; ++ow) c[ow * width + kk] = 1.0f;
   }
 };
 
