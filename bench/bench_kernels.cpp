@@ -116,9 +116,12 @@ void BM_Linear(benchmark::State& state, int64_t batch, int64_t in, int64_t out, 
 
 // Conv2d(c -> o, k, stride, pad) or ConvTranspose2d(c -> o, ...) on x[batch, c, hw, hw], with
 // bias as the layers have it. Weights are [o, c, k, k] for both (runtime/ops.hpp).
+// channels_last: activations of more than one channel stored channels-last, as the DCGAN
+// trains (its one-channel images stay plain; those edges then run as im2col matmuls).
 struct ConvCase {
   bool transposed;
   int64_t batch, c, o, hw, k, stride, pad;
+  bool channels_last = false;
 };
 
 void BM_Conv(benchmark::State& state, ConvCase cc, Pass pass) {
@@ -129,6 +132,10 @@ void BM_Conv(benchmark::State& state, ConvCase cc, Pass pass) {
       ys{cc.batch, cc.o, out_hw, out_hw};
   Tensor x = random_tensor(xs, 1), w = random_tensor(ws, 2), b = random_tensor(Shape{cc.o}, 3);
   Tensor dy = random_tensor(ys, 4), y(ys), dx(xs), dw(ws), db(Shape{cc.o});
+  if (cc.channels_last) {
+    for (Tensor* t : {&x, &dx}) t->set_channels_last(cc.c > 1);
+    for (Tensor* t : {&y, &dy}) t->set_channels_last(cc.o > 1);
+  }
   std::function<void()> run;
   if (!cc.transposed) {
     switch (pass) {
@@ -219,6 +226,10 @@ void register_all() {
       {"dcgan_conv/64to128_14", {false, 128, 64, 128, 14, 4, 2, 1}},
       {"dcgan_deconv/128to64_7", {true, 128, 128, 64, 7, 4, 2, 1}},
       {"dcgan_deconv/64to1_14", {true, 128, 64, 1, 14, 4, 2, 1}},
+      {"dcgan_conv_nhwc/1to64_28", {false, 128, 1, 64, 28, 4, 2, 1, true}},
+      {"dcgan_conv_nhwc/64to128_14", {false, 128, 64, 128, 14, 4, 2, 1, true}},
+      {"dcgan_deconv_nhwc/128to64_7", {true, 128, 128, 64, 7, 4, 2, 1, true}},
+      {"dcgan_deconv_nhwc/64to1_14", {true, 128, 64, 1, 14, 4, 2, 1, true}},
   };
   for (const NamedConv& nc : convs) {
     for (Pass p : passes) {
