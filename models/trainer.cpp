@@ -57,9 +57,6 @@ bool drawable(const Shape& sample) {
   return sample.rank() == 3 && (sample[0] == 1 || sample[0] == 3);
 }
 
-// bce reconstructions and the GAN's sigmoid generator model values in [0, 1]: data outside it
-// trains to nonsense (a bce loss of 1e28) rather than failing, so it is refused by name. The
-// check reads the batch as the dataset made it, in host memory.
 // One vectorized pass (this runs on the training thread each step); NaN counts as outside.
 LATENT_VECTOR_CLONES bool all_in_unit_interval(const float* __restrict p, int64_t n) {
   uint32_t outside = 0;
@@ -68,6 +65,9 @@ LATENT_VECTOR_CLONES bool all_in_unit_interval(const float* __restrict p, int64_
   return outside == 0;
 }
 
+// bce reconstructions and the GAN's sigmoid generator model values in [0, 1]: data outside it
+// trains to nonsense (a bce loss of 1e28) rather than failing, so it is refused by name. The
+// check reads the batch as the dataset made it, in host memory.
 void check_unit_interval(const Tensor& images, const DatasetSpec& spec, uint64_t first,
                          const std::string& why) {
   const float* p = images.data();
