@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 #include "runtime/error.hpp"
+#include "runtime/finite_floats.hpp"
 #include "runtime/vector_clones.hpp"
 
 namespace latent {
@@ -30,19 +30,6 @@ void select_rows(hid_t space, const std::vector<int64_t>& d, int64_t begin, int6
 LATENT_VECTOR_CLONES void scale_uint8(const uint8_t* __restrict p, int64_t n,
                                       float* __restrict out) {
   for (int64_t i = 0; i < n; ++i) out[i] = p[i] * (1.0f / 255.0f);
-}
-
-// Copies n floats; false when any is NaN or Inf. The test is on the bits (all exponent bits
-// set), an integer OR that vectorizes, where std::isfinite kept the loop scalar.
-LATENT_VECTOR_CLONES bool copy_finite(const float* __restrict p, int64_t n, float* __restrict out) {
-  uint32_t non_finite = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = p[i];
-    uint32_t bits;
-    std::memcpy(&bits, p + i, sizeof bits);
-    non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
-  }
-  return non_finite == 0;
 }
 
 h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
@@ -162,7 +149,7 @@ void DatasetFile::to_float(const void* raw, int64_t row, float* out) const {
     return;
   }
   const float* p = static_cast<const float*>(raw);
-  if (!copy_finite(p, n, out)) {
+  if (!copy_floats_finite(p, n, out)) {
     for (int64_t i = 0; i < n; ++i)
       if (!std::isfinite(p[i]))
         throw UserError(spec_.path + ": " + h5::absolute(spec_.images_name) + " sample " +

@@ -1,10 +1,10 @@
 // Memory-bound elementwise kernels and reductions.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "runtime/cpu/cpu_ops.hpp"
 #include "runtime/cpu/parallel.hpp"
+#include "runtime/finite_floats.hpp"
 #include "runtime/vector_clones.hpp"
 
 namespace latent::cpu {
@@ -129,21 +129,8 @@ double sum_squares(const Tensor& x) {
   return s;
 }
 
-namespace {
-// On the bits (all exponent bits set: NaN or Inf), an OR that vectorizes.
-LATENT_VECTOR_CLONES bool finite_floats(const float* __restrict p, int64_t n) {
-  uint32_t non_finite = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, p + i, sizeof bits);
-    non_finite |= (bits & 0x7f800000u) == 0x7f800000u;
-  }
-  return non_finite == 0;
-}
-}  // namespace
-
 bool all_finite(const Tensor& x) {
-  return finite_floats(x.data(), x.numel());
+  return floats_finite(x.data(), x.numel());
 }
 
 }  // namespace latent::cpu
