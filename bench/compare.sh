@@ -23,7 +23,7 @@
 #
 # Environment (defaults in brackets):
 #   OUT [bench/out/compare]  results.jsonl (one JSON line per run), summary.md, run folders
-#   REPEATS [3]              pairs per model and thread count (seed = pair index)
+#   REPEATS [3]              rounds per model: a pair at each thread count (seed = round)
 #   THREADS ["1 2"]          thread counts to compare
 #   MODELS ["vae dcgan"]     which models
 #   VAE_EPOCHS [10], GAN_EPOCHS [2]
@@ -114,12 +114,15 @@ peer_run() {  # model threads pair epochs
   tag_last "$t" "$pair"
 }
 
+# Rounds: every thread count in each round, so that a thread speed-up is taken between runs
+# minutes apart, not between one block of 1-thread runs and a later block of 2-thread runs (this
+# VM has spells in which 2 threads run 30-50 % slower).
 for model in $models; do
   epochs=$vae_epochs
   [ "$model" = dcgan ] && epochs=$gan_epochs
-  for t in $threads_list; do
-    echo "== $model, $t thread(s), $repeats pairs, $epochs epochs ==" >&2
-    for ((i = 0; i < repeats; ++i)); do
+  echo "== $model: $repeats rounds of threads ($threads_list), $epochs epochs ==" >&2
+  for ((i = 0; i < repeats; ++i)); do
+    for t in $threads_list; do
       if ((i % 2 == 0)); then
         latent_run "$model" "$t" "$i" "$epochs"
         peer_run "$model" "$t" "$i" "$epochs"
@@ -131,8 +134,8 @@ for model in $models; do
 import json, sys
 for l in sys.stdin:
     r = json.loads(l)
-    print("  %-8s pair %d: %9.0f samples/s (median epoch)"
-          % (r["impl"], r["pair"], r["median_epoch"]), file=sys.stderr)'
+    print("  %-8s %d thread(s), pair %d: %9.0f samples/s (median epoch)"
+          % (r["impl"], r["threads"], r["pair"], r["median_epoch"]), file=sys.stderr)'
     done
   done
 done

@@ -1,6 +1,6 @@
 """The table of bench/compare.sh: latent / PyTorch ratios per model and thread count, from the
 pairs (latent and the peer run back to back with the same seed), with their spread; also the
-thread speed-up of each side (its T-thread median over its 1-thread median).
+thread speed-up of each side (its T-thread rate over its 1-thread rate in the same round).
 
     python3 bench/compare_summary.py results.jsonl [machine.txt]
 """
@@ -47,19 +47,19 @@ def main():
                    f"| {spread(whole)} |")
 
     out.append("")
-    out.append("Thread speed-up (each side's T-thread median-epoch rate over its 1-thread one, "
-               "medians over the pairs):")
-    for model in sorted({m for m, _ in groups}):
-        one = groups.get((model, 1))
-        if not one:
+    out.append("Thread speed-up: each side's T-thread median-epoch rate over its 1-thread one in "
+               "the same round (pair index), median (min–max) over the rounds:")
+    for (model, threads) in sorted(groups):
+        if threads == 1:
             continue
-        for (m, threads), ps in sorted(groups.items()):
-            if m != model or threads == 1:
-                continue
-            for side, k in (("latent", 0), ("PyTorch", 1)):
-                base = statistics.median(p[k]["median_epoch"] for p in one)
-                now = statistics.median(p[k]["median_epoch"] for p in ps)
-                out.append(f"- {model}, {side}: {threads} threads {now / base:.2f}×")
+        for side in ("latent", "pytorch"):
+            ups = [pairs[(model, threads, i)][side]["median_epoch"] /
+                   pairs[(model, 1, i)][side]["median_epoch"]
+                   for (m, t, i) in sorted(pairs)
+                   if m == model and t == threads and side in pairs[(m, t, i)]
+                   and side in pairs.get((model, 1, i), {})]
+            if ups:
+                out.append(f"- {model}, {side}: {threads} threads {spread(ups)}×")
 
     kernels = set()
     for r in rows:
