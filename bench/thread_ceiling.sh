@@ -9,12 +9,16 @@
 #   ceiling   (together_0 + together_1) / alone: what two cores give work that shares nothing;
 #             below 2 when the VM's cores slow each other (shared caches, memory, the host)
 #   of-ceiling threads / (together_0 + together_1)
+# and, just before each 2-thread run, the cache-line round trip between cores 0 and 1
+# (bench/core_round_trip): in the VM's slow spells it is 5-20x its usual ~100 ns, and 2 threads
+# lose up to a third of their rate while two independent processes lose nothing.
 # Rates: median samples/s of the metrics rows after the first (set-up and warm-up left out), the
 # data an uncompressed file in the page cache.
 #   bench/thread_ceiling.sh        [env: ROUNDS=3 CASES="vae128 vae1024 dcgan" OUT=bench/out/thread_ceiling]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LATENT=${LATENT:-$ROOT/build/latent}
+ROUND_TRIP=${ROUND_TRIP:-$(dirname "$LATENT")/bench/core_round_trip}
 OUT=${OUT:-$ROOT/bench/out/thread_ceiling}
 ROUNDS=${ROUNDS:-3}
 CASES=${CASES:-vae128 vae1024 dcgan}
@@ -59,10 +63,11 @@ for round in $(seq "$ROUNDS"); do
     train 0 1 "$WORK/t0" "${args[@]}" &
     train 1 1 "$WORK/t1" "${args[@]}"
     wait
+    trip=$("$ROUND_TRIP" 0 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["round_trip_ns"])')
     train 0-1 2 "$WORK/threads" "${args[@]}"
     line="{\"case\": \"$c\", \"round\": $round, \"alone\": $(rate "$WORK/alone"),"
     line+=" \"together\": [$(rate "$WORK/t0"), $(rate "$WORK/t1")],"
-    line+=" \"threads\": $(rate "$WORK/threads")}"
+    line+=" \"threads\": $(rate "$WORK/threads"), \"round_trip_ns\": $trip}"
     echo "$line" | tee -a "$results"
   done
 done
@@ -75,11 +80,13 @@ for line in open(sys.argv[1]):
 def spread(v):
     return f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})"
 print("| case | rounds | speed-up (2 threads / 1 alone) | ceiling (2 processes / 1 alone) "
-      "| 2 threads / 2 processes |")
-print("|---|---|---|---|---|")
+      "| 2 threads / 2 processes | core round trip, ns |")
+print("|---|---|---|---|---|---|")
 for case, rs in rows.items():
     up = [r["threads"] / r["alone"] for r in rs]
     ceil = [sum(r["together"]) / r["alone"] for r in rs]
     of = [r["threads"] / sum(r["together"]) for r in rs]
-    print(f"| {case} | {len(rs)} | {spread(up)} | {spread(ceil)} | {spread(of)} |")
+    trips = [r["round_trip_ns"] for r in rs]
+    trip = f"{statistics.median(trips):.0f} ({min(trips):.0f}-{max(trips):.0f})"
+    print(f"| {case} | {len(rs)} | {spread(up)} | {spread(ceil)} | {spread(of)} | {trip} |")
 EOF
