@@ -13,7 +13,9 @@
 #   3. parity: the MLP VAE trained for a few steps with --device cuda and --device cpu from one
 #      seed (losses side by side), a GPU checkpoint evaluated on the CPU, 2 ranks sharing the GPU;
 #   4. speed: latent --device cuda and the PyTorch peers (eager, CUDA graph) on the MLP VAE and the
-#      DCGAN at batch 128 and 1024, samples/s after warm-up, one JSON line each in speed.jsonl.
+#      DCGAN at batch 128 and 1024, samples/s after warm-up, one JSON line each in speed.jsonl;
+#   5. the host's CPU cores (host_cpu_scaling.sh, about 2 minutes on 16 cores): 1, 4 and all
+#      threads in one process, and 1-16 ranks of one thread (the weak-scaling table of issue 11).
 # Where no GPU is usable (a dry run here), the tests skip saying why and latent refuses
 # --device cuda with its reason; the peers then run nothing (DRY_PEER=cpu runs them on the CPU,
 # SPEED_STEPS=3 shortens every speed run; PYTHON names the interpreter that has PyTorch).
@@ -93,4 +95,8 @@ PY
   done
 done
 cat "$out/speed.jsonl" >> "$out/summary.txt"
+
+step "5. the host's CPU cores: threads (issue 13) and ranks (issue 11)"
+"$(dirname "$0")/host_cpu_scaling.sh" "$L" "$work/mnist.h5" "$out/host-cpu" > /dev/null 2>&1
+cat "$out/host-cpu/host_scaling.md" >> "$out/summary.txt" 2>/dev/null
 step "done"
