@@ -1,8 +1,8 @@
 // How long one cache line takes to go from one core to another and back: two threads, each
 // pinned to its core, take turns writing a counter. On this project's 2-core VM the figure is
-// ~80-250 ns most of the time and 400-2000 ns in spells when the host schedules its two vCPUs
-// apart; in those spells every hand-off between the compute threads costs that much, and a
-// 2-thread step slows by a third while two independent processes do not (bench/thread_ceiling.sh).
+// 80-170 ns most of the time and 380-700 ns in spells that come from the host; in those spells
+// every hand-off between the compute threads costs that much, and a 2-thread step slows by up
+// to a third while two independent processes do not (bench/thread_ceiling.sh).
 //
 //   core_round_trip [CPU_A CPU_B]   (default 0 1)  -> {"cpus": [0, 1], "round_trip_ns": 95}
 #include <pthread.h>

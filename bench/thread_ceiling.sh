@@ -10,7 +10,7 @@
 #             below 2 when the VM's cores slow each other (shared caches, memory, the host)
 #   of-ceiling threads / (together_0 + together_1)
 # and, just before each 2-thread run, the cache-line round trip between cores 0 and 1
-# (bench/core_round_trip): in the VM's slow spells it is 5-20x its usual ~100 ns, and 2 threads
+# (bench/core_round_trip): in the VM's slow spells it is 4-8x its usual 80-170 ns, and 2 threads
 # lose up to a third of their rate while two independent processes lose nothing.
 # Rates: median samples/s of the metrics rows after the first (set-up and warm-up left out), the
 # data an uncompressed file in the page cache.
@@ -38,10 +38,8 @@ case_args() {
   esac
 }
 rate() {  # median samples/s of a run's metrics rows after the first
-  python3 -c '
-import json, statistics, sys
-rows = [r for r in map(json.loads, open(sys.argv[1])) if "step_s" in r][1:]
-print(round(statistics.median(r["samples_per_s"] for r in rows)))' "$1/metrics.jsonl"
+  python3 "$ROOT/bench/run_medians.py" "$1" |
+    python3 -c 'import json, sys; print(round(json.load(sys.stdin)["samples_per_s"]))'
 }
 train() {  # cores threads run-folder args...
   local cores=$1 threads=$2 dir=$3

@@ -33,19 +33,11 @@ model_args() {  # case [steps of the VAE at batch 128] -> latent options
   esac
 }
 record() {  # kind case n run-folder exit-status
-  python3 - "$@" >> "$results" <<'PY'
-import json, statistics, sys
-kind, case, n, folder, status = sys.argv[1:6]
-try:
-    rows = [r for r in map(json.loads, open(folder + "/metrics.jsonl")) if "step_s" in r][1:]
-except (OSError, ValueError):
-    rows = []
-def med(key, scale=1.0):
-    return round(scale * statistics.median(r.get(key, 0.0) for r in rows), 3) if rows else None
+  python3 - "$@" "$(python3 "$root/bench/run_medians.py" "$4")" >> "$results" <<'PY'
+import json, sys
+kind, case, n, _, status, medians = sys.argv[1:7]
 print(json.dumps({"kind": kind, "case": case, "n": int(n), "exit": int(status),
-                  "samples_per_s": med("samples_per_s"), "step_ms": med("step_s", 1e3),
-                  "comm_wait_ms": med("comm_wait_s", 1e3), "data_wait_ms": med("data_wait_s", 1e3),
-                  "rows": len(rows)}))
+                  **json.loads(medians)}))
 PY
 }
 counts() {  # the counts of $@ that fit the cores, and the cores themselves
