@@ -8,10 +8,24 @@
 namespace latent {
 namespace {
 
+// IEEE binary16: sign bit 15, exponent bits 10-14 (bias 15), mantissa bits 0-9.
+h5::Handle float16_type() {
+  h5::Handle t = h5::datatype(H5Tcopy(H5T_IEEE_F32LE), "H5Tcopy");
+  h5::check(H5Tset_fields(t.get(), 15, 10, 5, 0, 10), "H5Tset_fields");
+  h5::check(H5Tset_precision(t.get(), 16), "H5Tset_precision");
+  h5::check(H5Tset_size(t.get(), 2), "H5Tset_size");
+  h5::check(H5Tset_ebias(t.get(), 15), "H5Tset_ebias");
+  return t;
+}
+
 hid_t file_type(ArrayType t) {
   switch (t) {
     case ArrayType::kUint8:
       return H5T_STD_U8LE;
+    case ArrayType::kInt16:
+      return H5T_STD_I16LE;
+    case ArrayType::kFloat16:
+      return -1;  // made by float16_type()
     case ArrayType::kInt32:
       return H5T_STD_I32LE;
     case ArrayType::kInt64:
@@ -28,6 +42,10 @@ hid_t memory_type(ArrayType t) {
   switch (t) {
     case ArrayType::kUint8:
       return H5T_NATIVE_UINT8;
+    case ArrayType::kInt16:
+      return H5T_NATIVE_INT16;
+    case ArrayType::kFloat16:
+      return -1;  // the file's own type
     case ArrayType::kInt32:
       return H5T_NATIVE_INT32;
     case ArrayType::kInt64:
@@ -67,12 +85,14 @@ void write_array(const std::string& path, const std::string& name, const std::ve
               "H5Pset_chunk");
     if (layout.gzip_level > 0) H5Pset_deflate(dcpl.get(), layout.gzip_level);
   }
-  h5::Handle ds = h5::dataset(H5Dcreate2(file.get(), name.c_str(), file_type(type), space.get(),
-                                         lcpl.get(), dcpl.get(), H5P_DEFAULT),
+  h5::Handle half = type == ArrayType::kFloat16 ? float16_type() : h5::Handle();
+  const hid_t stored = half.valid() ? half.get() : file_type(type);
+  const hid_t given = half.valid() ? half.get() : memory_type(type);
+  h5::Handle ds = h5::dataset(H5Dcreate2(file.get(), name.c_str(), stored, space.get(), lcpl.get(),
+                                         dcpl.get(), H5P_DEFAULT),
                               "H5Dcreate2 " + name + " in " + path);
   if (data != nullptr && space.valid())
-    h5::check(H5Dwrite(ds.get(), memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-              "H5Dwrite " + name);
+    h5::check(H5Dwrite(ds.get(), given, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite " + name);
 }
 
 std::vector<uint8_t> read_array_bytes(const std::string& path, const std::string& name) {

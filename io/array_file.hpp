@@ -8,7 +8,9 @@
 
 namespace latent {
 
-enum class ArrayType { kUint8, kInt32, kInt64, kFloat32, kFloat64 };
+// kFloat16: IEEE binary16 values given as their 16-bit patterns (uint16_t), stored as HDF5's
+// 2-byte float (what h5py writes for numpy's float16).
+enum class ArrayType { kUint8, kInt16, kInt32, kInt64, kFloat16, kFloat32, kFloat64 };
 
 struct ArrayLayout {
   int64_t chunk_rows = 0;  // 0: contiguous; else chunks of this many rows (whole other dims)

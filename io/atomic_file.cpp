@@ -34,6 +34,15 @@ PartialSlot partial_slots[kSlots];
 
 }  // namespace
 
+std::string this_host_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == 0) return "host";
+  std::string name(host);
+  for (char& c : name)  // a host name is one path component
+    if (c == '/') c = '_';
+  return name;
+}
+
 std::string folder_of(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -69,7 +78,8 @@ std::string temporary_path_for(const std::string& path) {
   size_t slash = path.rfind('/');
   std::string folder = slash == std::string::npos ? "" : path.substr(0, slash + 1);
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string temporary = folder + "." + name + ".tmp." + std::to_string(::getpid());
+  std::string temporary =
+      folder + "." + name + ".tmp." + this_host_name() + "." + std::to_string(::getpid());
   register_partial_file(temporary);
   return temporary;
 }

@@ -8,9 +8,13 @@ namespace latent {
 // The folder holding `path` ("." for a bare name, "/" at the root).
 std::string folder_of(const std::string& path);
 
-// "<folder>/.<name>.tmp.<pid>": hidden, unique per process, on the target's filesystem. The path
-// is registered until commit_file or discard_file, so a signal can remove it.
+// "<folder>/.<name>.tmp.<host>.<pid>": hidden, unique per process (on a shared file system too),
+// on the target's filesystem. The path is registered until commit_file or discard_file, so a
+// signal can remove it. io/leftover_temporaries.hpp finds the ones dead processes left.
 std::string temporary_path_for(const std::string& path);
+
+// This machine's host name as it appears in temporary names.
+std::string this_host_name();
 
 // Registers / forgets a partial file that a signal must not leave behind (temporary_path_for does
 // this itself; other partial files, such as a rank's part of a sharded output, call it).

@@ -7,26 +7,38 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
 namespace {
 
-// Splits a line on commas, trimming spaces and a trailing '\r'.
-std::vector<std::string> fields(const std::string& line) {
+// Splits a line on `delimiter`, trimming spaces and a trailing '\r'; with a delimiter other than
+// ',' a decimal comma becomes a point.
+std::vector<std::string> fields(const std::string& line, char delimiter) {
   std::vector<std::string> out;
   size_t start = 0;
   while (true) {
-    size_t comma = line.find(',', start);
+    size_t comma = line.find(delimiter, start);
     std::string f =
         line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t a = f.find_first_not_of(" \t\r"), b = f.find_last_not_of(" \t\r");
     out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
+    if (delimiter != ',' && out.back().find('.') == std::string::npos) {
+      const size_t decimal = out.back().find(',');
+      if (decimal != std::string::npos) out.back()[decimal] = '.';
+    }
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
   return out;
+}
+
+// European spreadsheets write "0,5;0,25": a ';' in the first line means it separates.
+char find_delimiter(const std::string& first_line) {
+  if (first_line.find(';') != std::string::npos) return ';';
+  if (first_line.find('\t') != std::string::npos) return '\t';
+  return ',';
 }
 
 bool parse_number(const std::string& s, double& v) {
@@ -41,7 +53,7 @@ bool parse_number(const std::string& s, double& v) {
 
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
                            const std::string& out, const StorageOptions& storage) {
-  note_input_file(csv);
+  expect_regular_input(csv, "", "a CSV file");
   std::ifstream in(csv);
   if (!in) throw UserError(csv + ": no such file (expected a CSV file)");
   std::string line;
@@ -49,10 +61,12 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
   std::unique_ptr<DatasetWriter> writer;
   ConvertSummary summary;
   std::vector<float> values;
+  char delimiter = options.delimiter;
   while (std::getline(in, line)) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::vector<std::string> f = fields(line);
+    if (!delimiter) delimiter = find_delimiter(line);
+    std::vector<std::string> f = fields(line, delimiter);
     const std::string where = csv + " line " + std::to_string(line_no);
     double first;
     if (columns < 0 && !parse_number(f[0], first) && !writer && line_no == 1) continue;  // header
@@ -66,7 +80,11 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
                           " but the row has " + std::to_string(columns) + " columns");
       }
       const int64_t d = columns - (label_col >= 0 ? 1 : 0);
-      if (d < 1) throw UserError(where + ": no value columns");
+      if (d < 1)
+        throw UserError(where + ": no value columns (" + std::to_string(columns) +
+                        " column(s) separated by '" +
+                        (delimiter == '\t' ? "\\t" : std::string(1, delimiter)) +
+                        "', one of them the label); choose the separator with --delimiter");
       const auto& s = options.sample_shape;
       if (s.empty()) {
         summary.sample_shape = Shape{d};
@@ -92,7 +110,9 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
       double v;
       if (!parse_number(f[c], v) || !std::isfinite(v))
         throw UserError(where + ", column " + std::to_string(c) + ": '" + f[c] +
-                        "' is not a finite number");
+                        "' is not a finite number (columns separated by '" +
+                        (delimiter == '\t' ? "\\t" : std::string(1, delimiter)) +
+                        "'; --delimiter chooses another)");
       if (c == label_col) {
         if (v != std::floor(v))
           throw UserError(where + ", column " + std::to_string(c) + ": label '" + f[c] +
@@ -109,6 +129,7 @@ ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
   }
   if (!writer) throw UserError(csv + ": no data rows");
   summary.samples = writer->rows();
+  summary.delimiter = delimiter;
   writer->close();
   return summary;
 }

@@ -3,13 +3,14 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -23,7 +24,7 @@ struct GzCloser {
 class IdxFile {
  public:
   explicit IdxFile(const std::string& path) : path_(path) {
-    note_input_file(path);
+    expect_regular_input(path, "", "an IDX file, gzipped or not");
     file_.reset(gzopen(path.c_str(), "rb"));
     if (!file_) throw UserError(path + ": no such file (expected an IDX file, gzipped or not)");
     uint8_t magic[4];
@@ -46,8 +47,13 @@ class IdxFile {
       case 0x0E:
         value_bytes_ = 8;
         break;
-      default:
-        throw UserError(path + ": unknown IDX value type 0x" + std::to_string(type_));
+      default: {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", type_);
+        throw UserError(path + ": unknown IDX value type " + hex +
+                        "; expected 0x08 (uint8), 0x09 (int8), 0x0B (int16), 0x0C (int32), 0x0D "
+                        "(float32) or 0x0E (float64)");
+      }
     }
     for (int i = 0; i < magic[3]; ++i) {
       uint8_t b[4];

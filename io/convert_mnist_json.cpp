@@ -6,7 +6,7 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -28,7 +28,8 @@ ConvertSummary convert_mnist_json(const std::string& dir, const std::string& out
   int files = 0;
   for (int digit = 0; digit <= 9; ++digit) {
     const std::string path = dir + "/" + std::to_string(digit) + ".json";
-    note_input_file(path);
+    if (file_kind(path) == "missing") continue;
+    expect_regular_input(path, "", "a JSON file of digits");
     std::ifstream in(path);
     if (!in) continue;
     ++files;

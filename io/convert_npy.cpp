@@ -11,17 +11,37 @@
 
 #include "io/converters.hpp"
 #include "io/dataset_writer.hpp"
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
 namespace {
 
+// IEEE 754 binary16 (numpy's float16) to float: exact for every value, subnormals included.
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h >> 15) & 1, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  float magnitude;
+  if (exponent == 0)
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+  else if (exponent == 31)
+    magnitude =
+        mantissa ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  else
+    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400), static_cast<int>(exponent) - 25);
+  return sign ? -magnitude : magnitude;
+}
+
+const std::string& regular_input(const std::string& path) {
+  expect_regular_input(path, "", "a .npy array");
+  return path;
+}
+
 class NpyFile {
  public:
-  explicit NpyFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_) throw UserError(path + ": no such file (expected a .npy array)");
-    note_input_file(path);
+  // The path is checked before the stream opens it: a FIFO would block the open.
+  explicit NpyFile(const std::string& path)
+      : path_(regular_input(path)), in_(path, std::ios::binary) {
+    if (!in_) throw UserError(path + ": cannot be read (expected a .npy array)");
     char magic[8];
     if (!in_.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
       throw UserError(path + ": not a .npy file (bad magic string)");
@@ -63,10 +83,14 @@ class NpyFile {
     if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
       throw UserError(path + ": .npy header without a shape");
     std::string dims = m[1].str();
-    std::regex number("\\d+");
+    std::regex number("-?\\d+");
     for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number);
-         it != std::sregex_iterator(); ++it)
+         it != std::sregex_iterator(); ++it) {
+      if (it->str()[0] == '-')
+        throw UserError(path + ": .npy header gives shape (" + dims + "), with the negative size " +
+                        it->str() + "; expected sizes >= 0 (the header is damaged)");
       shape_.push_back(it->length() <= 18 ? std::stoll(it->str()) : -1);
+    }
     check_size_against_file();
   }
 
@@ -109,7 +133,9 @@ class NpyFile {
     out.resize(count);
     for (int64_t i = 0; i < count; ++i) {
       const uint8_t* p = raw.data() + i * size_;
-      if (kind_ == 'f' && size_ == 4) {
+      if (kind_ == 'f' && size_ == 2) {
+        out[i] = half_to_float(static_cast<uint16_t>(p[0] | (p[1] << 8)));
+      } else if (kind_ == 'f' && size_ == 4) {
         float f;
         std::memcpy(&f, p, 4);
         out[i] = f;
@@ -144,10 +170,11 @@ ConvertSummary convert_npy(const std::string& images_path, const std::string& la
   NpyFile images(images_path);
   const std::vector<int64_t>& d = images.shape();
   const bool u8 = images.kind() == 'u' && images.size() == 1;
-  const bool fl = images.kind() == 'f' && (images.size() == 4 || images.size() == 8);
+  const bool fl =
+      images.kind() == 'f' && (images.size() == 2 || images.size() == 4 || images.size() == 8);
   if (!u8 && !fl)
     throw UserError(images_path + ": .npy of type " + images.descr() +
-                    "; expected uint8, float32 or float64");
+                    "; expected uint8, float16, float32 or float64");
   if (d.size() < 2 || d.size() > 4)
     throw UserError(images_path + ": .npy of " + std::to_string(d.size()) +
                     " dimension(s); expected (N, D), (N, H, W) or (N, C, H, W)");

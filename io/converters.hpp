@@ -20,6 +20,7 @@ struct ConvertSummary {
   std::string type;    // "uint8" or "float32"
   bool labels = false;
   std::vector<std::string> label_names;  // png-dir with named sub-folders
+  char delimiter = 0;                    // csv: the column separator used
 };
 
 // IDX files (MNIST, Fashion-MNIST), gzipped or not: images ubyte (stored as uint8, shape
@@ -44,9 +45,13 @@ struct CsvOptions {
   std::optional<int> label_column;
   // (C, H, W) to store samples as images; empty: (D).
   std::vector<int64_t> sample_shape;
+  // ',', ';' or '\t'; 0: found from the first line (';' when it holds one, else tab, else
+  // ','). With ';' or tab, a decimal comma ("0,5") is read as a point.
+  char delimiter = 0;
 };
-// CSV, one sample per row, comma-separated numbers; a first line that is not numeric is taken
-// as a header and skipped. Stored float32.
+// CSV, one sample per row, numbers separated by `options.delimiter`; a first line that is not
+// numeric is taken as a header and skipped. Stored float32; ConvertSummary::delimiter says
+// which separator was used.
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
                            const std::string& out, const StorageOptions& storage = {});
 

@@ -47,7 +47,9 @@ void DatasetFile::check_storage_holds_rows(const std::string& path, const std::s
                                            const std::vector<int64_t>& d) const {
   const hid_t ds = images_.get();
   h5::Handle dcpl = h5::plist(H5Dget_create_plist(ds), "H5Dget_create_plist");
-  const double promised = static_cast<double>(rows_) * static_cast<double>(raw_sample_bytes());
+  // Bytes as stored (a float16 value takes 2, whatever it is read as).
+  const double promised = static_cast<double>(rows_) * static_cast<double>(sample_floats()) *
+                          static_cast<double>(stored_value_bytes_);
   if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
     std::vector<hsize_t> chunk(d.size());
     H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
@@ -89,11 +91,17 @@ DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
 
   h5::Handle type = h5::datatype(H5Dget_type(images_.get()), "H5Dget_type");
   H5T_class_t cls = H5Tget_class(type.get());
+  stored_value_bytes_ = static_cast<int64_t>(H5Tget_size(type.get()));
+  stored_type_ = h5::type_name(type.get());
   is_uint8_ =
-      cls == H5T_INTEGER && H5Tget_size(type.get()) == 1 && H5Tget_sign(type.get()) == H5T_SGN_NONE;
-  if (!is_uint8_ && cls != H5T_FLOAT)
+      cls == H5T_INTEGER && stored_value_bytes_ == 1 && H5Tget_sign(type.get()) == H5T_SGN_NONE;
+  // HDF5 converts float16 and float64 to the float32 that training reads.
+  const bool is_float = cls == H5T_FLOAT && (stored_value_bytes_ == 2 || stored_value_bytes_ == 4 ||
+                                             stored_value_bytes_ == 8);
+  if (!is_uint8_ && !is_float)
     throw UserError(path + ": " + iname + " has type " + h5::type_name(type.get()) +
-                    "; expected uint8 (scaled to [0, 1]) or float32");
+                    "; expected uint8 (scaled to [0, 1]) or float16, float32 or float64 (read as "
+                    "float32)");
   chunk_rows_ = h5::chunk_rows(images_.get());
   check_storage_holds_rows(path, iname, d);
 
@@ -119,6 +127,7 @@ DatasetFile::DatasetFile(const DatasetSpec& spec) : spec_(spec) {
 
 void DatasetFile::read_labels(int64_t begin, int64_t end, int* out) const {
   if (end <= begin) return;
+  h5::silence_errors();  // reads run on the prefetch thread: latent reports a failure itself
   std::vector<int64_t> d = h5::dims(labels_.get());
   h5::Handle space = h5::dataspace(H5Dget_space(labels_.get()), "H5Dget_space");
   select_rows(space.get(), d, begin, end);
@@ -131,6 +140,7 @@ void DatasetFile::read_labels(int64_t begin, int64_t end, int* out) const {
 
 void DatasetFile::read_raw_range(int64_t begin, int64_t end, void* raw) const {
   if (end <= begin) return;
+  h5::silence_errors();
   std::vector<int64_t> d = h5::dims(images_.get());
   h5::Handle space = h5::dataspace(H5Dget_space(images_.get()), "H5Dget_space");
   select_rows(space.get(), d, begin, end);

@@ -26,6 +26,8 @@ class DatasetFile {
   // Bytes of one sample as read from the file (uint8: 1 per value, float: 4).
   int64_t raw_sample_bytes() const { return sample_floats() * (is_uint8_ ? 1 : 4); }
   bool has_labels() const { return labels_.valid(); }
+  // The images' type as stored ("uint8", "float16", "float32", "float64").
+  const std::string& stored_type() const { return stored_type_; }
   // Rows per HDF5 chunk; 0 when the images are stored contiguously.
   int64_t chunk_rows() const { return chunk_rows_; }
 
@@ -47,6 +49,8 @@ class DatasetFile {
   int64_t rows_ = 0;
   int64_t chunk_rows_ = 0;
   bool is_uint8_ = false;
+  int64_t stored_value_bytes_ = 4;  // one value in the file (float16: 2)
+  std::string stored_type_;
 };
 
 }  // namespace latent

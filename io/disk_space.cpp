@@ -13,8 +13,12 @@ int64_t free_bytes_for(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path folder = fs::absolute(fs::path(path), ec).parent_path();
+  if (ec) return -1;
+  // A folder still to be made (a new run's --out) fills the file system of its nearest parent.
+  while (!fs::exists(folder, ec) && folder.has_parent_path() && folder != folder.parent_path())
+    folder = folder.parent_path();
   struct statvfs st;
-  if (ec || ::statvfs(folder.c_str(), &st) != 0) return -1;
+  if (::statvfs(folder.c_str(), &st) != 0) return -1;
   return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
 }
 

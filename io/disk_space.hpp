@@ -6,7 +6,7 @@
 namespace latent {
 
 // Bytes an unprivileged write may still use on the filesystem that would hold `path` (a file
-// there or to be created); -1 when unknown.
+// there or to be created, in folders that may not exist yet); -1 when unknown.
 int64_t free_bytes_for(const std::string& path);
 
 // ENOSPC or EDQUOT.

@@ -8,7 +8,7 @@
 
 #include "io/disk_space.hpp"
 #include "io/hdf5_library.hpp"
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 
 #include "runtime/error.hpp"
 
@@ -63,7 +63,9 @@ Handle attribute(hid_t id, const std::string& what) {
 }
 
 void silence_errors() {
-  static const bool once = [] {
+  // The thread-safe libhdf5 (Debian's) keeps an error stack per thread: each thread that calls
+  // HDF5 (a dataset's prefetch thread too) silences its own.
+  thread_local const bool once = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
@@ -71,11 +73,7 @@ void silence_errors() {
 }
 
 void require_input_file(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0)
-    throw UserError(path + ": no such file (expected an HDF5 file)");
-  if (S_ISDIR(st.st_mode)) throw UserError(path + ": is a folder, expected an HDF5 file");
-  note_input_file(path);
+  expect_regular_input(path, "", "an HDF5 file");
 }
 
 Handle open_image_readonly(const char* image, size_t size, const std::string& path) {

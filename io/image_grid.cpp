@@ -66,6 +66,11 @@ ImageGrid draw_image_grid(const std::string& path, const Tensor& images, int64_t
   png.channels = static_cast<int>(channels);
   png.width = grid.x(cols - 1) + width + grid.options.padding;
   png.height = grid.y((rows - 1) * cols) + height + grid.options.padding;
+  // Refused before the pixels are allocated: libpng would fail only after they were drawn.
+  if (png.width > kPngMaxSide || png.height > kPngMaxSide)
+    throw UserError(path + ": a grid of " + std::to_string(n) + " images would be " +
+                    std::to_string(png.width) + " x " + std::to_string(png.height) +
+                    " pixels; a PNG has at most " + std::to_string(kPngMaxSide) + " a side");
   png.pixels.assign(png.width * png.height * channels, to_byte(options.pad_value));
   const float* src = images.data();
   for (int64_t i = 0; i < n; ++i) {

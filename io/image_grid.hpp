@@ -27,6 +27,12 @@ struct ImageGrid {
   int64_t y(int64_t i) const;  // top row of image i
 };
 
+// Pixels across a grid of `columns` images `image_width` wide (padding included).
+inline int64_t grid_pixels_across(int64_t columns, int64_t image_width,
+                                  const GridOptions& options = {}) {
+  return options.padding + columns * (image_width + options.padding);
+}
+
 // images: (N, 1, H, W) grey or (N, 3, H, W) RGB; or (N, D) with D = height * width (grey) or
 // 3 * height * width (RGB, channel-major like (3, H, W)). Values are clamped to [0, 1].
 // height/width are needed only for (N, D). `path` (the output file) names it in errors.

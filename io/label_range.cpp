@@ -28,6 +28,13 @@ int count_label_classes(const DatasetSpec& spec) {
         throw UserError(spec.path + ": /" + spec.labels_name + " row " +
                         std::to_string(begin + static_cast<int64_t>(i)) + " holds label " +
                         std::to_string(labels[i]) + "; expected class indices 0, 1, 2, ...");
+      if (labels[i] >= kMaxClasses)
+        throw UserError(spec.path + ": /" + spec.labels_name + " row " +
+                        std::to_string(begin + static_cast<int64_t>(i)) + " holds label " +
+                        std::to_string(labels[i]) + "; --num-classes auto takes at most " +
+                        std::to_string(kMaxClasses) + " classes (labels 0 to " +
+                        std::to_string(kMaxClasses - 1) +
+                        "): fix the label, or train on the rest with --classes");
       largest = std::max(largest, labels[i]);
     }
   }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "io/atomic_file.hpp"
+#include "io/input_file.hpp"
 #include "io/output_path.hpp"
 #include "runtime/error.hpp"
 
@@ -71,7 +72,7 @@ void write_png(const std::string& path, const PngImage& image) {
 }
 
 PngImage read_png(const std::string& path) {
-  note_input_file(path);
+  expect_regular_input(path, "", "a PNG image");
   File f(std::fopen(path.c_str(), "rb"));
   if (!f) throw UserError(path + ": no such file (expected a PNG image)");
   unsigned char sig[8] = {};

@@ -6,6 +6,9 @@
 
 namespace latent {
 
+// libpng writes at most this many pixels a side (PNG_USER_WIDTH_MAX, PNG_USER_HEIGHT_MAX).
+inline constexpr int64_t kPngMaxSide = 1000000;
+
 struct PngImage {
   int64_t width = 0, height = 0;
   int channels = 1;             // 1 grey, 3 RGB

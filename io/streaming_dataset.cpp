@@ -176,6 +176,7 @@ struct StreamingDataset::Impl {
   int64_t block_rows = 0;
   int64_t window_samples = 0;
   std::vector<int64_t> block_counts;
+  std::vector<int> absent_classes;  // requested classes that no kept sample has
   int64_t samples = 0;
   ShardPlan plan;
   MemoryMeter meter;
@@ -270,6 +271,15 @@ StreamingDataset::Impl::Impl(const DatasetSpec& spec, const StreamingOptions& op
   if (samples < global) {
     std::string what = std::to_string(samples) + " samples";
     if (!classes.empty()) what += " with labels in {" + classes_str(classes) + "}";
+    // A held-out split names the option that made the part small.
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%g", spec.holdout_fraction);
+    if (spec.part == DatasetSpec::Part::kTrain)
+      what += " left to train on (of " + std::to_string(file.rows()) + ": --val-fraction " +
+              fraction + " holds out the rest)";
+    else if (spec.part == DatasetSpec::Part::kHoldout)
+      what += " held out by --val-fraction " + std::string(fraction) + " (of " +
+              std::to_string(file.rows()) + ")";
     throw UserError(path + ": " + what + " but " +
                     (opt.drop_last ? "one global batch needs " + std::to_string(global) + " (" +
                                          std::to_string(opt.world) + " ranks x " +
@@ -312,15 +322,24 @@ void StreamingDataset::Impl::count_kept_samples(int64_t blocks) {
     return;
   }
   std::vector<int> labels(block_rows, -1);
-  std::vector<double> counts(blocks, 0.0);
+  // Kept samples per block, then per requested class (a class no sample has is reported).
+  std::vector<double> counts(blocks + classes.size(), 0.0);
   for (int64_t b = 0; b < blocks; ++b) {
     if (exchange && b % opt.world != opt.rank) continue;
     auto [begin, end] = block_range(b);
     if (!classes.empty()) file.read_labels(begin, end, labels.data());
-    for (int64_t i = 0; i < end - begin; ++i) counts[b] += keeps(begin + i, labels[i]);
+    for (int64_t i = 0; i < end - begin; ++i) {
+      if (!keeps(begin + i, labels[i])) continue;
+      counts[b] += 1;
+      if (!classes.empty())
+        counts[blocks + (std::lower_bound(classes.begin(), classes.end(), labels[i]) -
+                         classes.begin())] += 1;
+    }
   }
   if (exchange) exchange->allreduce_sum(counts.data(), counts.size());
   for (int64_t b = 0; b < blocks; ++b) block_counts[b] = static_cast<int64_t>(counts[b]);
+  for (size_t c = 0; c < classes.size(); ++c)
+    if (counts[blocks + c] == 0) absent_classes.push_back(classes[c]);
 }
 
 void StreamingDataset::Impl::stop(bool abandon) {
@@ -764,6 +783,9 @@ int64_t StreamingDataset::size() const {
 }
 bool StreamingDataset::has_labels() const {
   return impl_->file.has_labels();
+}
+const std::vector<int>& StreamingDataset::absent_classes() const {
+  return impl_->absent_classes;
 }
 int64_t StreamingDataset::steps_per_epoch() const {
   return impl_->plan.steps();

@@ -77,6 +77,9 @@ class StreamingDataset {
   // Samples after class filtering.
   int64_t size() const;
   bool has_labels() const;
+  // The classes of DatasetSpec::classes that none of the selected rows has (a typo, or a class
+  // only the other part of a held-out split holds), in increasing order.
+  const std::vector<int>& absent_classes() const;
   int64_t steps_per_epoch() const;
   // Positions used per epoch (the stride of global sample indices between epochs).
   int64_t samples_per_epoch() const;

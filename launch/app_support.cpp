@@ -6,6 +6,7 @@
 
 #include "io/checkpoint_reader.hpp"
 #include "launch/data_shape.hpp"
+#include "launch/option_parsing.hpp"
 #include "launch/run_config.hpp"
 #include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
@@ -38,8 +39,8 @@ Shape parse_shape(const std::string& text, const std::string& where) {
 po::variables_map parse_command(const std::string& command, const po::options_description& options,
                                 int argc, char** argv) {
   po::variables_map vm;
+  store_command_line(command, argc, argv, options, vm);
   try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UserError(command + ": " + e.what());
@@ -82,6 +83,14 @@ std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device) 
   auto model = make_model(config, 0);
   load_checkpoint(*model, checkpoint);
   return model;
+}
+
+DatasetSpec dataset_spec(const po::variables_map& vm, const std::string& path) {
+  DatasetSpec spec;
+  spec.path = path;
+  spec.images_name = vm["dataset"].as<std::string>();
+  spec.labels_name = vm["labels-dataset"].as<std::string>();
+  return spec;
 }
 
 void expect_data_fits(const std::string& command, const Model& model, const std::string& checkpoint,

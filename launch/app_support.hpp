@@ -51,6 +51,9 @@ inline Device use_device(const std::string& name) {
 // values, so any device loads any checkpoint.
 std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device = Device::kCpu);
 
+// The images (--dataset) and labels (--labels-dataset) of the file at `path`.
+DatasetSpec dataset_spec(const boost::program_options::variables_map& vm, const std::string& path);
+
 // UserError unless samples of `spec` have the shape `model` was trained on.
 void expect_data_fits(const std::string& command, const Model& model, const std::string& checkpoint,
                       const DatasetSpec& spec);

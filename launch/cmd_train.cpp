@@ -17,6 +17,7 @@
 #include "models/model_checkpoint.hpp"
 #include "models/trainer.hpp"
 #include "runtime/communicator.hpp"
+#include "runtime/stall_watchdog.hpp"
 #include "runtime/threads.hpp"
 
 namespace {
@@ -52,6 +53,7 @@ int cmd_train(int argc, char** argv) {
   if (!rc.train.resume.empty())
     rc = resume_run_config(rc, checkpoint_config_text(rc.train.resume),
                            checkpoint_world_size(rc.train.resume), comm.size());
+  set_stall_timeout(rc.train.stall_timeout_s);
   use_threads(rc.threads, comm, /*announce=*/true);
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
   if (rc.model.kind == "classifier" && rc.model.num_classes == 0)

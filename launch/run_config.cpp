@@ -6,6 +6,9 @@
 #include <sstream>
 
 #include "launch/app_support.hpp"
+#include "launch/ini_text.hpp"
+#include "launch/option_parsing.hpp"
+#include "models/model_checkpoint.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine_memory.hpp"
 #include "runtime/rng.hpp"
@@ -96,6 +99,15 @@ const OptionSpec kTrainOptions[] = {
      "optimizer's work divided by the ranks; false: every rank updates all)",
      OnResume::kMayChange},
     {"sync-bn", "false", "batch-norm statistics over all ranks (true) or each rank's batch"},
+    // Ten minutes, as PyTorch's NCCL watchdog: longer than any checkpoint write, validation pass or
+    // slow file-system open that legitimately keeps a rank from its peers.
+    {"stall-timeout", "600",
+     "seconds a rank waits for its peers before the job ends naming the ranks that did not "
+     "arrive (exit status 76); 0: wait forever",
+     OnResume::kMayChange},
+    {"space-check", "refuse",
+     "before the first step, room for two checkpoints on --out's file system: refuse | warn",
+     OnResume::kMayChange},
     {"comm", "nccl",
      "how GPU ranks sum gradients: nccl (on the GPUs, overlapping backward) or mpi (through "
      "host copies); CPU ranks always use MPI",
@@ -234,6 +246,14 @@ TrainOptions train_from(const po::variables_map& vm) {
   if (comm != "nccl" && comm != "mpi")
     throw UserError("--comm '" + comm + "': expected nccl or mpi");
   t.nccl = comm == "nccl";
+  t.stall_timeout_s = to_number(vm, "stall-timeout");
+  if (!(t.stall_timeout_s >= 0 && t.stall_timeout_s <= 7 * 24 * 3600))
+    throw UserError("--stall-timeout " + get(vm, "stall-timeout") +
+                    ": expected seconds from 0 (wait forever) to 604800 (a week)");
+  const std::string space = get(vm, "space-check");
+  if (space != "refuse" && space != "warn")
+    throw UserError("--space-check '" + space + "': expected refuse or warn");
+  t.space_check_refuses = space == "refuse";
   auto positive = [](int64_t v, const char* name) {
     if (v <= 0)
       throw UserError("--" + std::string(name) + " " + std::to_string(v) + ": expected > 0");
@@ -255,12 +275,16 @@ TrainOptions train_from(const po::variables_map& vm) {
   return t;
 }
 
+// A value that the plain INI form would not bring back (a path holding a newline or '#') is
+// written quoted (launch/ini_text.hpp).
+std::string ini_line(const std::string& name, const std::string& value) {
+  return name + " = " + ini_value(value) + "\n";
+}
+
 std::string resolved_text(const po::variables_map& vm) {
   std::string text = "# latent train: resolved configuration (every option, defaults included)\n";
-  for (const OptionSpec& o : kModelOptions)
-    text += std::string(o.name) + " = " + get(vm, o.name) + "\n";
-  for (const OptionSpec& o : kTrainOptions)
-    text += std::string(o.name) + " = " + get(vm, o.name) + "\n";
+  for (const OptionSpec& o : kModelOptions) text += ini_line(o.name, get(vm, o.name));
+  for (const OptionSpec& o : kTrainOptions) text += ini_line(o.name, get(vm, o.name));
   return text;
 }
 
@@ -279,40 +303,36 @@ void for_each_option(F f) {
   for (const OptionSpec& o : kTrainOptions) f(o);
 }
 
-// The UserError for a parse error of `source`. Boost's message formatting loops forever when an
-// option name or value holds one of its placeholders, such as '%canonical_option%' (found by
-// fuzz/fuzz_ini): when the input (`where` in it) holds '%', no message from Boost.
-[[noreturn]] void throw_option_error(const po::error& e, const std::string& source,
-                                     bool holds_percent, const std::string& where,
-                                     const std::string& expected) {
-  if (holds_percent)
-    throw UserError(source + ": an option is unknown or malformed, and " + where +
-                    " holds '%'; expected " + expected);
-  throw UserError(source + ": " + e.what());
-}
-
 // Every option's value in an INI text (defaults for the ones it lacks, e.g. an older
 // checkpoint's config).
 po::variables_map variables_from_text(const std::string& text, const std::string& source) {
-  std::istringstream in(text);
   po::variables_map vm;
-  try {
-    po::store(po::parse_config_file(in, all_options()), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw_option_error(e, source, text.find('%') != std::string::npos, "a line",
-                       "`name = value` lines");
-  }
+  store_ini_text(text, source, all_options(), vm);
+  po::notify(vm);
   return vm;
 }
 
-RunConfig run_config_from(const po::variables_map& vm) {
-  RunConfig rc;
-  rc.model = model_from(vm);
-  rc.train = train_from(vm);
-  rc.threads = static_cast<int>(to_int(vm, "threads"));
-  rc.resolved_text = resolved_text(vm);
-  return rc;
+// A value error ("--latent 'x': expected a number") of an option that came from a config file
+// names the file and line first.
+RunConfig run_config_from(const po::variables_map& vm,
+                          const std::map<std::string, std::string>& origins = {}) {
+  try {
+    RunConfig rc;
+    rc.model = model_from(vm);
+    rc.train = train_from(vm);
+    rc.threads = static_cast<int>(to_int(vm, "threads"));
+    rc.resolved_text = resolved_text(vm);
+    return rc;
+  } catch (const UserError& e) {
+    const std::string message = e.what();
+    for (const auto& [name, where] : origins) {
+      const std::string flag = "--" + name;
+      if (vm[name].defaulted() || message.compare(0, flag.size(), flag) != 0) continue;
+      const char next = message.size() > flag.size() ? message[flag.size()] : ' ';
+      if (next == ' ' || next == ':') throw UserError(where + ": " + message);
+    }
+    throw;
+  }
 }
 
 // The value the option means: numbers compare as numbers, Adam's "auto" β1 as what it picks.
@@ -333,36 +353,39 @@ std::string effective_value(const std::string& name, const std::string& value,
 
 RunConfig parse_train_args(int argc, char** argv) {
   po::options_description general("general");
-  general.add_options()("help,h", "show this help")("config", po::value<std::string>(),
-                                                    "INI file of options (the command line wins)")(
-      "resume", po::value<std::string>(), "continue from this checkpoint");
+  general.add_options()("help,h", "show this help")(
+      "config", po::value<std::string>(),
+      "INI file of options, `name = value` lines, # or ; comments (the command line wins)")(
+      "resume", po::value<std::string>(),
+      "continue this run from its checkpoint, on the same data (its settings hold)")(
+      "init-from", po::value<std::string>(),
+      "start a new run from this checkpoint's weights (fine-tuning): the model's options come "
+      "from it unless given, any data of the same sample shape");
   po::options_description cmdline = all_options();
   cmdline.add(general);
   RunConfig rc;
   po::variables_map vm;
-  std::string config_text;
-  try {
-    po::store(po::parse_command_line(argc, argv, cmdline), vm);
-    if (vm.count("config")) {
-      std::string path = vm["config"].as<std::string>();
-      std::error_code ec;
-      if (std::filesystem::is_directory(path, ec))
-        throw UserError("--config " + path + ": is a folder; expected an INI file");
-      std::ifstream file(path);
-      if (!file) throw UserError("--config " + path + ": cannot open the file");
-      std::ostringstream text;
-      text << file.rdbuf();
-      config_text = text.str();
-      std::istringstream in(config_text);
-      po::store(po::parse_config_file(in, all_options()), vm);  // earlier values win
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    bool percent = config_text.find('%') != std::string::npos;
-    for (int i = 0; i < argc; ++i) percent |= std::string(argv[i]).find('%') != std::string::npos;
-    throw_option_error(e, "train", percent, "an option or value",
-                       "`--name value` arguments and `name = value` lines");
+  std::map<std::string, std::string> origins;
+  store_command_line("train", argc, argv, cmdline, vm);
+  if (vm.count("config")) {  // earlier values (the command line's) win
+    const std::string path = vm["config"].as<std::string>();
+    store_ini_text(read_config_file(path), path, all_options(), vm, &origins);
   }
+  if (vm.count("resume") && vm.count("init-from"))
+    throw UserError(
+        "--resume and --init-from: give one (--resume continues a run, --init-from "
+        "starts a new one from its weights)");
+  if (vm.count("init-from")) {  // the model's options the user left out come from the checkpoint
+    const std::string path = vm["init-from"].as<std::string>();
+    po::variables_map saved =
+        variables_from_text(checkpoint_config_text(path), "checkpoint " + path + " config");
+    for (const OptionSpec& o : kModelOptions)
+      if (vm[o.name].defaulted() || !vm.count(o.name)) {
+        vm.erase(o.name);
+        vm.insert({o.name, po::variable_value(saved[o.name].value(), false)});
+      }
+  }
+  po::notify(vm);
   if (vm.count("help")) {
     std::ostringstream help;
     help << "usage: latent train --data F.h5 [options]\n\n" << cmdline;
@@ -381,9 +404,10 @@ RunConfig parse_train_args(int argc, char** argv) {
     rc.model.device = device;
     return rc;
   }
-  rc = run_config_from(vm);
+  rc = run_config_from(vm, origins);
   rc.given = given;
   rc.model.device = device;
+  if (vm.count("init-from")) rc.train.init_from = vm["init-from"].as<std::string>();
   return rc;
 }
 
@@ -406,7 +430,7 @@ RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoin
                         "; a resumed run keeps the settings it was trained with (leave the " +
                         "option out, or start a new run)");
     }
-    text += std::string(o.name) + " = " + value + "\n";
+    text += ini_line(o.name, value);
   });
   // The global batch is the checkpoint's; each rank takes its share.
   const int64_t global = to_int(saved, "batch") * checkpoint_world;

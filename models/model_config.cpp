@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "io/label_range.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine_memory.hpp"
 
@@ -44,6 +45,10 @@ void require_fits_in_memory(const ModelConfig& c) {
     for (size_t i = 0; i + 1 < chain.size(); ++i) params += 2 * chain[i] * chain[i + 1];
     options = "--hidden " + join(c.hidden) + " --latent " + std::to_string(c.latent);
   }
+  if (c.kind == "classifier") {  // the output layer: a logit per class
+    params += static_cast<double>(c.latent) * static_cast<double>(c.num_classes);
+    options += " --num-classes " + std::to_string(c.num_classes);
+  }
   // Values, gradients and Adam's two moments: 16 bytes a parameter.
   const double need = params * 16;
   const double have = physical_memory_bytes();
@@ -62,8 +67,9 @@ void require_fits_in_memory(const ModelConfig& c) {
 void validate(const ModelConfig& c) {
   require(one_of(c.kind, {"ae", "sparse-ae", "denoising-ae", "vae", "gan", "classifier"}), "model",
           c.kind, "ae, sparse-ae, denoising-ae, vae, gan or classifier");
-  require(c.kind != "classifier" || c.num_classes >= 2, "num-classes",
-          std::to_string(c.num_classes), "at least 2 classes");
+  require(c.kind != "classifier" || (c.num_classes >= 2 && c.num_classes <= kMaxClasses),
+          "num-classes", std::to_string(c.num_classes),
+          "2 to " + std::to_string(kMaxClasses) + " classes");
   require(one_of(c.arch, {"mlp", "conv"}), "arch", c.arch, "mlp or conv");
   require(c.latent > 0, "latent", std::to_string(c.latent), "a positive size");
   for (int64_t h : c.hidden) require(h > 0, "hidden", std::to_string(h), "positive widths");

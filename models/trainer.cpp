@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "io/comparison_grid.hpp"
+#include "io/data_identity.hpp"
+#include "io/disk_space.hpp"
+#include "io/leftover_temporaries.hpp"
 #include "io/metrics_log.hpp"
 #include "io/output_path.hpp"
 #include "io/run_folder_lock.hpp"
@@ -19,6 +22,7 @@
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
+#include "runtime/stall_watchdog.hpp"
 #include "runtime/vector_clones.hpp"
 
 namespace latent {
@@ -127,9 +131,74 @@ struct Trainer::Impl {
   }
 
   // Taken once every input has been checked: a second run into the same folder is refused
-  // before either touches a file there.
+  // before either touches a file there. Temporaries that killed runs left (a SIGKILL during a
+  // checkpoint write) go then: the lock says no other run writes here.
   void claim_run_folder() {
-    if (writer) folder_lock = std::make_unique<RunFolderLock>(out.string());
+    if (!writer) return;
+    folder_lock = std::make_unique<RunFolderLock>(out.string());
+    for (const std::string& name : remove_dead_temporaries(out.string()))
+      std::fprintf(stderr, "latent: note: removed %s/%s, left by a process that no longer runs\n",
+                   out.string().c_str(), name.c_str());
+  }
+
+  // The training file's identity, kept in every checkpoint; a resume on other data is refused
+  // (rank 0 reads it: a refusal ends every rank).
+  RunOrigin origin;
+  void identify_data() {
+    if (!writer) return;
+    origin.data = identify_dataset(opt.data);
+    origin.data_path = opt.data.path;
+    origin.init_from = opt.init_from;
+    if (opt.resume.empty()) return;
+    const RunOrigin trained = checkpoint_origin(opt.resume);
+    origin.init_from = trained.init_from;
+    if (!trained.data.known()) return;  // a checkpoint from before data identities
+    const std::string diff = data_difference(trained.data, origin.data);
+    if (!diff.empty())
+      throw UserError("--resume " + opt.resume + ": --data " + opt.data.path +
+                      " is not the data this run was trained on (" + trained.data_path +
+                      "): " + diff +
+                      "; a resumed run continues on its own data (the same file moved is fine); "
+                      "to train these weights on other data, start a new run with --init-from " +
+                      opt.resume);
+  }
+
+  // Before the first step: room on --out's file system for the checkpoint, twice over, since
+  // each one is written beside the last before it replaces it (less the one already there).
+  void check_room_for_checkpoints() {
+    if (!writer) return;
+    const std::string path = (out / "checkpoint.h5").string();
+    const int64_t free = free_bytes_for(path);
+    if (free < 0) return;  // unknown: the write itself reports a full disk by name
+    const int64_t need = checkpoint_bytes_estimate(model, config_text);
+    std::error_code ec;
+    const auto existing = std::filesystem::file_size(path, ec);
+    const int64_t want = 2 * need - (ec ? 0 : std::min<int64_t>(need, existing));
+    if (free >= want) return;
+    auto mb = [](int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB"; };
+    const std::string message = "--out " + out.string() + ": " + mb(free) +
+                                " free where checkpoints go, but a checkpoint of this model takes "
+                                "about " +
+                                mb(need) + " and " + mb(want) +
+                                " must be free to write the next beside the last";
+    if (opt.space_check_refuses)
+      throw UserError(message +
+                      "; free some space, choose another --out, or train anyway with "
+                      "--space-check warn");
+    std::fprintf(stderr, "latent: warning: %s (--space-check warn: training anyway)\n",
+                 message.c_str());
+  }
+
+  // A requested class that no sample has is most likely a typo.
+  void warn_absent_classes(const StreamingDataset& data) const {
+    if (!writer) return;
+    for (int c : data.absent_classes())
+      std::fprintf(stderr,
+                   "latent: warning: --classes: no sample of %s%s has label %d; training on the "
+                   "other classes\n",
+                   opt.data.path.c_str(),
+                   opt.data.part == DatasetSpec::Part::kTrain ? " (in the rows trained on)" : "",
+                   c);
   }
 
   // config.ini and metrics.jsonl are (re)written only when the run has something to record:
@@ -195,7 +264,7 @@ struct Trainer::Impl {
     for (Network* net : model.networks()) net->gather_optimizer_state();  // sharded: all of it
     if (!writer) return;
     open_outputs();
-    save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos);
+    save_checkpoint(model, (out / "checkpoint.h5").string(), config_text, pos, origin);
   }
 
   double comm_wait_seconds() {
@@ -355,6 +424,7 @@ struct Trainer::Impl {
     // run's files as they were.
     if (comm.size() > 1 && comm.concurrent_threads()) data_comm = comm.duplicate();
     StreamingDataset data(opt.data, stream_options(true));
+    warn_absent_classes(data);
     if (has_validation())
       validation_data =
           std::make_unique<StreamingDataset>(validation_spec(), stream_options(false));
@@ -374,14 +444,26 @@ struct Trainer::Impl {
     if (!grids_drawable && writer && !model.needs_labels())
       std::fprintf(stderr, "latent: note: samples of shape %s are not images; no PNG grids\n",
                    data.sample_shape().str().c_str());
+    identify_data();
     if (!opt.resume.empty()) {
       pos = load_checkpoint(model, opt.resume);
       forget_input_file(opt.resume);  // a resumed run goes on to replace it
+    } else if (!opt.init_from.empty()) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(opt.init_from, out / "checkpoint.h5", ec))
+        throw UserError("--init-from " + opt.init_from +
+                        " is the checkpoint this new run would "
+                        "replace (--out " +
+                        out.string() +
+                        "): choose another --out, or continue "
+                        "that run with --resume");
+      load_weights(model, opt.init_from);  // a new run: its own optimizer state, step 0
     }
     // A resumed run continues the checkpoint's random streams (launch/ takes its seed).
     if (!opt.resume.empty() && pos.seed != opt.seed)
       throw UserError("--resume " + opt.resume + ": the checkpoint was trained with seed " +
                       std::to_string(pos.seed) + ", this run has seed " + std::to_string(opt.seed));
+    check_room_for_checkpoints();
     claim_run_folder();
     pos.seed = opt.seed;
     pos.world_size = comm.size();
@@ -420,6 +502,7 @@ struct Trainer::Impl {
           check_unit_interval(images, opt.data, first, unit_why);
         remember_grid_batch(images);
         int64_t global = data.global_batch_rows(pos.step_in_epoch);
+        set_stall_step(pos.step);  // named if a peer stalls in this step
         double comm_before = comm_wait_seconds();
         auto step_start = Clock::now();
         Metrics m =

@@ -24,16 +24,19 @@ struct TrainOptions {
   uint32_t seed = 1;
   std::string out = "runs/latest";
   int64_t checkpoint_every = 0;  // steps; 0: only at the end
-  std::string resume;            // checkpoint to continue from
+  std::string resume;            // checkpoint to continue from (the same run, the same data)
+  std::string init_from;         // or a checkpoint whose weights start a new run
   double io_buffer_mb = 256;
   int64_t log_every = 50;
-  int64_t lr_warmup_steps = 0;  // learning rate ramps linearly from 0 over these steps
-  double bucket_mb = 0.25;      // gradient bucket size
-  bool overlap = true;          // buckets overlap backward (false: one allreduce at the end)
-  bool shard_optimizer = true;  // each rank updates its part of the parameters (ZeRO-1)
-  bool node_shared = true;      // one copy of parameters per node, in shared memory
-  bool sync_bn = false;         // batch-norm statistics over all ranks' samples
-  bool nccl = true;             // GPU ranks sum gradients with NCCL (false: MPI, host copies)
+  int64_t lr_warmup_steps = 0;      // learning rate ramps linearly from 0 over these steps
+  double bucket_mb = 0.25;          // gradient bucket size
+  bool overlap = true;              // buckets overlap backward (false: one allreduce at the end)
+  bool shard_optimizer = true;      // each rank updates its part of the parameters (ZeRO-1)
+  bool node_shared = true;          // one copy of parameters per node, in shared memory
+  bool sync_bn = false;             // batch-norm statistics over all ranks' samples
+  bool nccl = true;                 // GPU ranks sum gradients with NCCL (false: MPI, host copies)
+  double stall_timeout_s = 600;     // a rank waiting longer for its peers ends the job (0: never)
+  bool space_check_refuses = true;  // too little room for checkpoints: refuse (false: warn)
   int64_t grid_images = 64;
   bool progress_bar = false;  // redraw one line (stdout is a terminal) instead of log lines
   // Non-zero (a signal's number) asks the run to stop after the current step and checkpoint.

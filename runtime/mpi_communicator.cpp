@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "runtime/communicator.hpp"
+#include "runtime/mpi_stall_watch.hpp"
 
 namespace latent {
 namespace {
@@ -40,10 +42,15 @@ void layout(const std::vector<int64_t>& bytes, std::vector<int>& counts, std::ve
   }
 }
 
+// A request waited for through the stall watch (runtime/mpi_stall_watch.hpp): polled with back-off,
+// never longer than the stall timeout.
 class MpiRequest : public Communicator::Request {
  public:
+  MpiRequest(MpiStallWatch* w, const char* what) : watch(w), operation(what) {}
   MPI_Request request = MPI_REQUEST_NULL;
-  void wait() override { check(MPI_Wait(&request, MPI_STATUS_IGNORE), "MPI_Wait"); }
+  MpiStallWatch* watch;
+  const char* operation;
+  void wait() override { watch->wait(request, operation); }
   bool test() override {
     int done = 0;
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
@@ -55,13 +62,15 @@ class MpiRequest : public Communicator::Request {
 // buffer; once complete it is moved to the part's own offset.
 class ReduceScatterRequest : public Communicator::Request {
  public:
+  explicit ReduceScatterRequest(MpiStallWatch* w) : watch(w) {}
   MPI_Request request = MPI_REQUEST_NULL;
+  MpiStallWatch* watch;
   std::vector<int> counts;
   float* data = nullptr;
   int64_t offset = 0, count = 0;
   bool moved = false;
   void wait() override {
-    check(MPI_Wait(&request, MPI_STATUS_IGNORE), "MPI_Wait");
+    watch->wait(request, "the gradient sum (reduce-scatter)");
     move();
   }
   bool test() override {
@@ -118,12 +127,14 @@ class MpiNodeSharedMemory : public NodeSharedMemory {
 // An all-gather in flight: its counts and displacements must outlive the call.
 class AllgatherRequest : public MpiRequest {
  public:
+  using MpiRequest::MpiRequest;
   std::vector<int> counts, displs;
 };
 
 // An all-to-all in flight: its counts and displacements must outlive the call.
 class AlltoallvRequest : public MpiRequest {
  public:
+  using MpiRequest::MpiRequest;
   std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
 };
 
@@ -141,6 +152,7 @@ class MpiCommunicator : public Communicator {
       owns_init_ = true;
     }
     attach(MPI_COMM_WORLD);
+    watch_ = std::make_shared<MpiStallWatch>(comm_);
     MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node_);
     MPI_Comm_set_errhandler(node_, MPI_ERRORS_RETURN);
     MPI_Comm_rank(node_, &local_rank_);
@@ -151,7 +163,7 @@ class MpiCommunicator : public Communicator {
     node_name_.assign(name, len);
   }
   // A communicator made from `comm` (owned), with `parent`'s node facts.
-  MpiCommunicator(MPI_Comm comm, const MpiCommunicator& parent) {
+  MpiCommunicator(MPI_Comm comm, const MpiCommunicator& parent) : watch_(parent.watch_) {
     attach(comm);
     owns_comm_ = true;
     local_rank_ = parent.local_rank_;
@@ -159,7 +171,7 @@ class MpiCommunicator : public Communicator {
     node_name_ = parent.node_name_;
   }
   // A duplicate of `parent` (its node facts copied).
-  explicit MpiCommunicator(const MpiCommunicator& parent) {
+  explicit MpiCommunicator(const MpiCommunicator& parent) : watch_(parent.watch_) {
     MPI_Comm dup;
     check(MPI_Comm_dup(parent.comm_, &dup), "MPI_Comm_dup");
     attach(dup);
@@ -184,21 +196,29 @@ class MpiCommunicator : public Communicator {
   int local_size() const override { return local_size_; }
   std::string node_name() const override { return node_name_; }
 
+  // Every collective is started non-blocking and waited for through the stall watch: a blocking
+  // MPI call would spin a core for as long as a peer is late, and wait forever for a stopped one.
   void allreduce_sum(float* data, size_t n) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, comm_), "MPI_Allreduce");
+    MPI_Request r;
+    check(MPI_Iallreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, comm_, &r),
+          "MPI_Iallreduce");
+    watch_->wait(r, "a sum over ranks (allreduce)");
   }
   std::unique_ptr<Request> allreduce_sum_async(float* data, size_t n) override {
-    auto r = std::make_unique<MpiRequest>();
+    auto r = std::make_unique<MpiRequest>(watch_.get(), "the gradient sum (allreduce)");
     check(MPI_Iallreduce(MPI_IN_PLACE, data, count(n), MPI_FLOAT, MPI_SUM, comm_, &r->request),
           "MPI_Iallreduce");
     return r;
   }
   void allreduce_sum(double* data, size_t n) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, data, count(n), MPI_DOUBLE, MPI_SUM, comm_), "MPI_Allreduce");
+    MPI_Request r;
+    check(MPI_Iallreduce(MPI_IN_PLACE, data, count(n), MPI_DOUBLE, MPI_SUM, comm_, &r),
+          "MPI_Iallreduce");
+    watch_->wait(r, "the metrics' sum (allreduce)");
   }
   std::unique_ptr<Request> reduce_scatter_sum_async(float* data,
                                                     const std::vector<int64_t>& counts) override {
-    auto r = std::make_unique<ReduceScatterRequest>();
+    auto r = std::make_unique<ReduceScatterRequest>(watch_.get());
     for (int64_t c : counts) r->counts.push_back(count(static_cast<size_t>(c)));
     for (int i = 0; i < rank_; ++i) r->offset += counts[i];
     r->count = counts[rank_];
@@ -210,7 +230,7 @@ class MpiCommunicator : public Communicator {
   }
   std::unique_ptr<Request> allgather_async(float* data,
                                            const std::vector<int64_t>& counts) override {
-    auto r = std::make_unique<AllgatherRequest>();
+    auto r = std::make_unique<AllgatherRequest>(watch_.get(), "the parameter gather (all-gather)");
     layout(counts, r->counts, r->displs);
     check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data, r->counts.data(),
                           r->displs.data(), MPI_FLOAT, comm_, &r->request),
@@ -218,29 +238,37 @@ class MpiCommunicator : public Communicator {
     return r;
   }
   int allreduce_max(int value) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
+    MPI_Request r;
+    check(MPI_Iallreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, comm_, &r), "MPI_Iallreduce");
+    watch_->wait(r, "an agreement of the ranks (allreduce max)");
     return value;
   }
   int local_count_of(uint64_t key) override {
     if (node_ == MPI_COMM_NULL) throw std::logic_error("local_count_of on a duplicate");
     std::vector<uint64_t> keys(local_size_);
-    check(MPI_Allgather(&key, 1, MPI_UINT64_T, keys.data(), 1, MPI_UINT64_T, node_),
-          "MPI_Allgather");
+    MPI_Request r;
+    check(MPI_Iallgather(&key, 1, MPI_UINT64_T, keys.data(), 1, MPI_UINT64_T, node_, &r),
+          "MPI_Iallgather");
+    watch_->wait(r, "the node's count of ranks (all-gather)");
     return static_cast<int>(std::count(keys.begin(), keys.end(), key));
   }
   void broadcast(float* data, size_t n, int root) override {
-    check(MPI_Bcast(data, count(n), MPI_FLOAT, root, comm_), "MPI_Bcast");
+    bcast(data, count(n), MPI_FLOAT, root);
   }
   void broadcast(int64_t* data, size_t n, int root) override {
-    check(MPI_Bcast(data, count(n), MPI_INT64_T, root, comm_), "MPI_Bcast");
+    bcast(data, count(n), MPI_INT64_T, root);
   }
   void broadcast(std::string& text, int root) override {
     int len = static_cast<int>(text.size());
-    check(MPI_Bcast(&len, 1, MPI_INT, root, comm_), "MPI_Bcast");
+    bcast(&len, 1, MPI_INT, root);
     text.resize(len);
-    check(MPI_Bcast(text.data(), len, MPI_CHAR, root, comm_), "MPI_Bcast");
+    bcast(text.data(), len, MPI_CHAR, root);
   }
-  void barrier() override { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+  void barrier() override {
+    MPI_Request r;
+    check(MPI_Ibarrier(comm_, &r), "MPI_Ibarrier");
+    watch_->wait(r, "a barrier");
+  }
 
   std::unique_ptr<Communicator> duplicate() override {
     return std::make_unique<MpiCommunicator>(*this);
@@ -249,7 +277,7 @@ class MpiCommunicator : public Communicator {
   std::unique_ptr<Request> alltoallv_async(const void* send, const std::vector<int64_t>& send_bytes,
                                            void* recv,
                                            const std::vector<int64_t>& recv_bytes) override {
-    auto r = std::make_unique<AlltoallvRequest>();
+    auto r = std::make_unique<AlltoallvRequest>(watch_.get(), "the sample exchange (all-to-all)");
     layout(send_bytes, r->send_counts, r->send_displs);
     layout(recv_bytes, r->recv_counts, r->recv_displs);
     check(
@@ -261,9 +289,11 @@ class MpiCommunicator : public Communicator {
   void allgatherv(void* data, const std::vector<int64_t>& bytes) override {
     std::vector<int> counts, displs;
     layout(bytes, counts, displs);
-    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_BYTE, data, counts.data(), displs.data(), MPI_BYTE,
-                         comm_),
-          "MPI_Allgatherv");
+    MPI_Request r;
+    check(MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_BYTE, data, counts.data(), displs.data(), MPI_BYTE,
+                          comm_, &r),
+          "MPI_Iallgatherv");
+    watch_->wait(r, "a gather of every rank's part (all-gather)");
   }
   std::unique_ptr<NodeSharedMemory> allocate_node_shared(size_t floats) override {
     if (node_ == MPI_COMM_NULL) throw std::logic_error("allocate_node_shared on a duplicate");
@@ -273,14 +303,18 @@ class MpiCommunicator : public Communicator {
     // The barrier orders the ranks; the fences make what one wrote before it visible to the
     // others after it (x86 and the MPI-3 unified memory model need no more).
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    check(MPI_Barrier(node_), "MPI_Barrier");
+    MPI_Request r;
+    check(MPI_Ibarrier(node_, &r), "MPI_Ibarrier");
+    watch_->wait(r, "the node's barrier (shared-memory gradients)");
     std::atomic_thread_fence(std::memory_order_seq_cst);
   }
   Communicator* across_nodes() override {
     if (!across_checked_) {
       across_checked_ = true;
       int sizes[2] = {local_size_, -local_size_};
-      check(MPI_Allreduce(MPI_IN_PLACE, sizes, 2, MPI_INT, MPI_MAX, comm_), "MPI_Allreduce");
+      MPI_Request r;
+      check(MPI_Iallreduce(MPI_IN_PLACE, sizes, 2, MPI_INT, MPI_MAX, comm_, &r), "MPI_Iallreduce");
+      watch_->wait(r, "the nodes' rank counts (allreduce)");
       if (sizes[0] == -sizes[1]) {  // every node holds as many ranks
         MPI_Comm across;
         check(MPI_Comm_split(comm_, local_rank_, rank_, &across), "MPI_Comm_split");
@@ -290,7 +324,8 @@ class MpiCommunicator : public Communicator {
     return across_.get();
   }
   std::unique_ptr<Request> allreduce_max_async(int* value) override {
-    auto r = std::make_unique<MpiRequest>();
+    auto r =
+        std::make_unique<MpiRequest>(watch_.get(), "an agreement of the ranks (allreduce max)");
     check(MPI_Iallreduce(MPI_IN_PLACE, value, 1, MPI_INT, MPI_MAX, comm_, &r->request),
           "MPI_Iallreduce");
     return r;
@@ -301,6 +336,12 @@ class MpiCommunicator : public Communicator {
   }
 
  private:
+  void bcast(void* data, int n, MPI_Datatype type, int root) {
+    MPI_Request r;
+    check(MPI_Ibcast(data, n, type, root, comm_, &r), "MPI_Ibcast");
+    watch_->wait(r, "a broadcast from rank 0");
+  }
+
   void attach(MPI_Comm comm) {
     comm_ = comm;
     int level = 0;
@@ -312,6 +353,7 @@ class MpiCommunicator : public Communicator {
     MPI_Comm_size(comm_, &size_);
   }
 
+  std::shared_ptr<MpiStallWatch> watch_;  // one per job, shared by the duplicates
   MPI_Comm comm_ = MPI_COMM_NULL;
   MPI_Comm node_ = MPI_COMM_NULL;  // the ranks sharing this node's memory (the world's only)
   bool across_checked_ = false;

@@ -107,7 +107,7 @@ TEST_F(CliTest, PlotsFailClearlyWithoutGnuplot) {
   EXPECT_FALSE(fs::exists(path("run/losses.png")));
   auto m = run(" plot --run nowhere");
   EXPECT_EQ(m.status, 1);
-  EXPECT_NE(m.output.find("nowhere/metrics.jsonl not found"), std::string::npos) << m.output;
+  EXPECT_NE(m.output.find("nowhere/metrics.jsonl: no such file"), std::string::npos) << m.output;
 }
 
 }  // namespace

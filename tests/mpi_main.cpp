@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "mpi_world.hpp"
+#include "runtime/stall_watchdog.hpp"
 #include "runtime/threads.hpp"
 
 namespace latent::testing {
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   latent::set_num_threads(1);  // ranks share the machine's cores
   latent::testing::world = latent::make_mpi_communicator();
+  // Ranks that fall out of step (one fails a test the others pass) end with a message naming the
+  // wait, well before ctest's timeout.
+  latent::set_stall_timeout(120);
   // Only rank 0 prints the usual report; the others speak up when they fail.
   if (latent::testing::world->rank() != 0) {
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();

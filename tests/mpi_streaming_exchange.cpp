@@ -5,7 +5,9 @@
 // and off, and a class filter; and the reads of all ranks add up to one reading of the file.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -73,7 +75,10 @@ class StreamingExchange : public ::testing::Test {
  protected:
   void SetUp() override {
     Communicator& world = mpi_world();
-    std::string dir = std::filesystem::temp_directory_path() / "latent-mpi-stream";
+    // One folder per job (rank 0's PID): ctest runs the 2-, 3- and 4-rank jobs at once.
+    std::string dir = std::filesystem::temp_directory_path() /
+                      ("latent-mpi-stream-" + std::to_string(::getpid()));
+    world.broadcast(dir, 0);
     if (world.rank() == 0) {
       std::filesystem::remove_all(dir);
       std::filesystem::create_directories(dir);
