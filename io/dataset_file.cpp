@@ -32,6 +32,16 @@ LATENT_VECTOR_CLONES void scale_uint8(const uint8_t* __restrict p, int64_t n,
   for (int64_t i = 0; i < n; ++i) out[i] = p[i] * (1.0f / 255.0f);
 }
 
+// Conversion callback: a value too large for float32 aborts the read (and is noted).
+H5T_conv_ret_t refuse_out_of_range(H5T_conv_except_t kind, hid_t, hid_t, void*, void*,
+                                   void* noted) {
+  if (kind == H5T_CONV_EXCEPT_RANGE_HI || kind == H5T_CONV_EXCEPT_RANGE_LOW) {
+    *static_cast<bool*>(noted) = true;
+    return H5T_CONV_ABORT;
+  }
+  return H5T_CONV_UNHANDLED;
+}
+
 h5::Handle memory_space(const std::vector<int64_t>& d, int64_t rows) {
   std::vector<hsize_t> m(d.begin(), d.end());
   m[0] = static_cast<hsize_t>(rows);
@@ -146,10 +156,20 @@ void DatasetFile::read_raw_range(int64_t begin, int64_t end, void* raw) const {
   select_rows(space.get(), d, begin, end);
   h5::Handle mem = memory_space(d, end - begin);
   hid_t mtype = is_uint8_ ? H5T_NATIVE_UINT8 : H5T_NATIVE_FLOAT;
-  if (H5Dread(images_.get(), mtype, mem.get(), space.get(), H5P_DEFAULT, raw) < 0)
-    throw UserError(spec_.path + ": cannot read " + h5::absolute(spec_.images_name) + " rows " +
-                    std::to_string(begin) + ".." + std::to_string(end) +
-                    " (the file is truncated or damaged)");
+  // HDF5 would clip a float64 beyond float32's range to ±FLT_MAX without a word: the read fails
+  // instead, and says why.
+  bool out_of_range = false;
+  h5::Handle transfer = h5::plist(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate");
+  h5::check(H5Pset_type_conv_cb(transfer.get(), refuse_out_of_range, &out_of_range),
+            "H5Pset_type_conv_cb");
+  if (H5Dread(images_.get(), mtype, mem.get(), space.get(), transfer.get(), raw) < 0) {
+    const std::string rows = h5::absolute(spec_.images_name) + " rows " + std::to_string(begin) +
+                             ".." + std::to_string(end);
+    if (out_of_range)
+      throw UserError(spec_.path + ": " + rows + " hold a value beyond float32's range (±3.4e38)" +
+                      "; expected values that float32, which training reads, can hold");
+    throw UserError(spec_.path + ": cannot read " + rows + " (the file is truncated or damaged)");
+  }
 }
 
 void DatasetFile::to_float(const void* raw, int64_t row, float* out) const {

@@ -112,7 +112,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 std::vector<IniEntry> parse_ini(const std::string& text, const std::string& source) {
   std::vector<IniEntry> entries;
   std::set<std::string> seen;
-  size_t at = 0;
+  // A byte-order mark, as Windows editors write at the start of UTF-8 text, is not part of a name.
+  size_t at = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   for (int line = 1; at <= text.size(); ++line) {
     size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();

@@ -187,6 +187,11 @@ TEST_F(Reliability2, EveryFloatTypeTrainsAndOtherTypesAreRefusedByName) {
               testing::last_json(e64.output)["loss"].get<double>(), 0.05);
   expect_refused(run(" train --data i16.h5" + std::string(kTiny) + " --out r2"),
                  {"i16.h5: /images has type int16", "float16, float32 or float64"});
+  // A float64 beyond float32's range is not clipped to ±FLT_MAX in silence.
+  wide[5 * kPixels + 300] = 1e300;
+  write_array(path("huge64.h5").string(), "images", dims, ArrayType::kFloat64, wide.data());
+  expect_refused(run(" train --data huge64.h5" + std::string(kTiny) + " --recon mse --out r3"),
+                 {"huge64.h5: /images rows", "beyond float32's range"});
 
   // .npy: float16 converts; a negative size in the header is refused.
   std::string bytes(reinterpret_cast<const char*>(half.data()), 100 * kPixels * 2);
@@ -217,8 +222,10 @@ TEST_F(Reliability2, AnyValueRoundTripsThroughTheStoredConfiguration) {
       << config;
   EXPECT_EQ(CheckpointReader((path(out) / "checkpoint.h5").string()).meta_int("step"), 4);
   // INI files as users write them: comments with # and ;, inline comments after a blank.
-  std::ofstream(path("a.ini")) << "# a VAE\n; of 4 dimensions\nmodel = vae  # inline\n"
-                                  "latent = 4 ; inline\nhidden = 32\nthreads = 1\n";
+  // (Windows line ends and a byte-order mark too.)
+  std::ofstream(path("a.ini"))
+      << "\xEF\xBB\xBF# a VAE\r\n; of 4 dimensions\nmodel = vae  # inline\n"
+         "latent = 4 ; inline\r\nhidden = 32\nthreads = 1\n";
   auto ini = run(" train --config a.ini --data mnist.h5 --max-steps 2 --out i");
   ASSERT_EQ(ini.status, 0) << ini.output;
   EXPECT_NE(read_text(path("i/config.ini")).find("\nlatent = 4\n"), std::string::npos);
