@@ -129,19 +129,6 @@ std::vector<int64_t> row_dims(const Shape& sample_shape) {
   return dims;
 }
 
-void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out) {
-  const int64_t n = a.dim(0), per = a.numel() / std::max<int64_t>(1, n);
-  out.assign(n, 0.0f);
-  for (int64_t i = 0; i < n; ++i) {
-    double sum = 0;
-    for (int64_t j = 0; j < per; ++j) {
-      double d = a.data()[i * per + j] - b.data()[i * per + j];
-      sum += d * d;
-    }
-    out[i] = static_cast<float>(sum / per);
-  }
-}
-
 Progress::Progress(std::string command, int64_t total, const Communicator& comm)
     : command_(std::move(command)),
       total_(total),

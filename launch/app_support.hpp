@@ -68,9 +68,6 @@ std::unique_ptr<StreamingDataset> open_shard(const DatasetSpec& spec, int64_t ba
 // A sample shape as a table row's dims.
 std::vector<int64_t> row_dims(const Shape& sample_shape);
 
-// out[i] = mean over sample i's values of (a - b)²; a and b hold n samples each.
-void per_sample_mse(const Tensor& a, const Tensor& b, std::vector<float>& out);
-
 // Prints "<command>: 30% (3000 of 10000 samples)" on stderr at every tenth of `total` (and after
 // the first second, then every ten seconds, for long jobs), from rank 0 only (which counts its own
 // rows times the number of ranks: shards are even).

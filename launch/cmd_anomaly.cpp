@@ -9,10 +9,8 @@
 #include <sstream>
 
 #include "io/checkpoint_reader.hpp"
-#include "launch/app_support.hpp"
-#include "launch/sharded_output.hpp"
+#include "launch/app_driver.hpp"
 #include "launch/subcommands.hpp"
-#include "launch/world.hpp"
 #include "models/anomaly_metrics.hpp"
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
@@ -21,6 +19,10 @@
 namespace po = boost::program_options;
 
 namespace {
+
+using latent::AppBatch;
+using latent::AppCommand;
+using latent::Capability;
 
 std::vector<int> parse_classes(const std::string& text) {
   std::vector<int> classes;
@@ -63,82 +65,67 @@ nlohmann::ordered_json separation(const std::string& out, const std::vector<int>
           {"tpr", t.tpr}};
 }
 
+class Anomaly : public AppCommand {
+ public:
+  Anomaly()
+      : AppCommand({"anomaly",
+                    "--checkpoint C.h5 --data F.h5 --out S.h5 [--normal-classes 0,1]",
+                    "Writes /score (N) and /labels. Higher score = more anomalous. Prints "
+                    "{\"samples\", \"mean_score\"} and, with --normal-classes,\n\"auroc\", "
+                    "\"average_precision\", \"threshold\" (flag score > threshold), \"fpr\", "
+                    "\"tpr\".\n",
+                    {Capability::kScoreAnomalies}}) {}
+
+ private:
+  void add_options(po::options_description& o) override {
+    o.add_options()("normal-classes", po::value<std::string>(),
+                    "labels of normal data (e.g. 1 or 0,1); the rest are anomalies")(
+        "fpr", po::value<double>()->default_value(0.05), "false-positive rate for the threshold")(
+        "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)");
+  }
+  void check_options() override {
+    if (options().count("normal-classes"))
+      normal_ = parse_classes(option<std::string>("normal-classes"));
+    fpr_ = option<double>("fpr");
+    if (!(fpr_ >= 0 && fpr_ <= 1))
+      throw latent::UserError("anomaly: --fpr must lie in [0, 1], got " + std::to_string(fpr_));
+    seed_ = latent::checked_seed(option<uint64_t>("seed"));
+  }
+  void start() override {
+    if (!normal_.empty() && !shard().has_labels())
+      throw latent::UserError("anomaly: --normal-classes needs labels, but " + input().path +
+                              " has no /" + input().labels_name);
+    sums().assign(2, 0.0);  // Σ score, samples
+  }
+  std::vector<latent::TableColumn> output_columns() override { return {{"score", {}}}; }
+  void batch(const AppBatch& b) override {
+    model().as_scorer()->score(b.device, latent::BatchInfo{b.first, b.rows(), seed_, 1.0f, 0},
+                               scores_);
+    const latent::Tensor& s = latent::on_host(scores_, host_scores_);
+    append(b.first, b.rows(), {s.data()}, b.labels.data());
+    for (int64_t i = 0; i < b.rows(); ++i) sums()[0] += s.data()[i];
+    sums()[1] += static_cast<double>(b.rows());
+  }
+  void finish() override {
+    if (!root()) return;
+    nlohmann::ordered_json report{{"model", model().kind()},
+                                  {"samples", static_cast<int64_t>(sums()[1])},
+                                  {"mean_score", sums()[0] / sums()[1]}};
+    if (!normal_.empty()) {
+      report["normal_classes"] = normal_;
+      report.update(separation(out_path(), normal_, fpr_));
+    }
+    std::cout << report.dump() << "\n";
+  }
+
+  std::vector<int> normal_;
+  double fpr_ = 0.05;
+  uint32_t seed_ = 1;
+  latent::Tensor scores_, host_scores_;  // host copy when the model is on a GPU
+};
+
 }  // namespace
 
 int cmd_anomaly(int argc, char** argv) {
-  using namespace latent;
-  po::options_description options(
-      "usage: latent anomaly --checkpoint C.h5 --data F.h5 --out S.h5 [--normal-classes 0,1]"
-      "\n\noptions");
-  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
-                                                    "checkpoint of an autoencoder or vae")(
-      "data", po::value<std::string>(), "dataset (HDF5) to score")(
-      "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
-      "labels-dataset", po::value<std::string>()->default_value("labels"),
-      "labels dataset name (used where the file has it)")("out", po::value<std::string>(),
-                                                          "output: /score (N), /labels")(
-      "normal-classes", po::value<std::string>(),
-      "labels of normal data (e.g. 1 or 0,1); the rest are anomalies")(
-      "fpr", po::value<double>()->default_value(0.05), "false-positive rate for the threshold")(
-      "seed", po::value<uint64_t>()->default_value(1), "seed of the evaluation noise (VAE ε)")(
-      "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
-      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
-  auto vm = parse_command("anomaly", options, argc, argv);
-  if (vm.count("help")) {
-    std::cout << options
-              << "\nHigher score = more anomalous. Prints {\"samples\", \"mean_score\"} and, with "
-                 "--normal-classes,\n\"auroc\", \"average_precision\", \"threshold\" (flag score > "
-                 "threshold), \"fpr\", \"tpr\".\n";
-    return 0;
-  }
-  require_options("anomaly", vm, {"checkpoint", "data", "out"});
-  std::vector<int> normal;
-  if (vm.count("normal-classes")) normal = parse_classes(vm["normal-classes"].as<std::string>());
-  double fpr = vm["fpr"].as<double>();
-  if (!(fpr >= 0 && fpr <= 1))
-    throw UserError("anomaly: --fpr must lie in [0, 1], got " + std::to_string(fpr));
-  Communicator& comm = world();
-  const Device device = use_device(vm["device"].as<std::string>());
-  use_threads(vm["threads"].as<int>(), comm);
-  std::string ckpt = vm["checkpoint"].as<std::string>();
-  auto model = load_model(ckpt, device);
-  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
-  expect_data_fits("anomaly", *model, ckpt, spec);
-
-  auto data = open_shard(spec, vm["batch"].as<int64_t>(), comm);
-  if (!normal.empty() && !data->has_labels())
-    throw UserError("anomaly: --normal-classes needs labels, but " + spec.path + " has no /" +
-                    spec.labels_name);
-  std::string out = vm["out"].as<std::string>();
-  ShardedOutput output(out, {{"score", {}}}, data->has_labels(), comm);
-  Progress progress("anomaly", data->size(), comm);
-  const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
-  Tensor images, scores, device_images, host_scores;  // staged copies on a GPU
-  std::vector<int> labels;
-  uint64_t first = 0;
-  double sums[2] = {0, 0};  // Σ score, samples
-  while (data->next_batch(images, &labels, &first)) {
-    const int64_t n = images.dim(0);
-    if (n == 0) continue;
-    model->score(on_device(images, device, device_images), BatchInfo{first, n, seed, 1.0f, 0},
-                 scores);
-    const Tensor& s = on_host(scores, host_scores);
-    output.append(first, n, {s.data()}, labels.data());
-    for (int64_t i = 0; i < n; ++i) sums[0] += s.data()[i];
-    sums[1] += static_cast<double>(n);
-    progress.advance(n);
-  }
-  output.finish();
-  comm.allreduce_sum(sums, 2);
-  if (comm.rank() != 0) return 0;
-  nlohmann::ordered_json report{{"model", model->kind()},
-                                {"samples", static_cast<int64_t>(sums[1])},
-                                {"mean_score", sums[0] / sums[1]}};
-  if (!normal.empty()) {
-    report["normal_classes"] = normal;
-    report.update(separation(out, normal, fpr));
-  }
-  std::cout << report.dump() << "\n";
-  return 0;
+  return Anomaly().run(argc, argv);
 }

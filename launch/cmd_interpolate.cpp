@@ -13,9 +13,8 @@
 #include "io/image_grid.hpp"
 #include "io/png_annotate.hpp"
 #include "io/table_writer.hpp"
-#include "launch/app_support.hpp"
+#include "launch/app_driver.hpp"
 #include "launch/subcommands.hpp"
-#include "launch/world.hpp"
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
 
@@ -120,87 +119,92 @@ void write_strip(const std::string& path, const latent::Tensor& strip, const int
   write_png(path, png);
 }
 
+class Interpolate : public latent::AppCommand {
+ public:
+  Interpolate()
+      : AppCommand({"interpolate",
+                    "--checkpoint C.h5 --data F.h5 --from I --to J --steps S --png P.png [--slerp] "
+                    "[--out F.h5]",
+                    "Sample I is framed blue and J orange in the strip, each captioned with its "
+                    "row and label.\n",
+                    {latent::Capability::kEncode, latent::Capability::kDecode},
+                    latent::AppSpec::Input::kImages,
+                    /*writes_output=*/false}) {}
+
+ private:
+  void add_options(po::options_description& o) override {
+    o.add_options()("from", po::value<int64_t>(), "row of the first sample")(
+        "to", po::value<int64_t>(), "row of the last sample")(
+        "steps", po::value<int64_t>()->default_value(10), "points along the walk, ends included")(
+        "slerp", "spherical instead of linear interpolation")(
+        "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
+        "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)");
+  }
+  void check_options() override {
+    latent::require_options("interpolate", options(), {"from", "to"});
+    if (!options().count("png") && !options().count("out"))
+      throw latent::UserError("interpolate: give --png, --out or both (nothing would be written)");
+    steps_ = option<int64_t>("steps");
+    if (steps_ < 2)
+      throw latent::UserError("interpolate: --steps must be at least 2, got " +
+                              std::to_string(steps_));
+  }
+  // Small work: rank 0 alone; the others wait.
+  void execute() override {
+    if (root()) walk();
+    comm().barrier();
+  }
+  void walk();
+
+  int64_t steps_ = 10;
+};
+
+void Interpolate::walk() {
+  using namespace latent;
+  const bool png = options().count("png") > 0, slerp = options().count("slerp") > 0;
+  if (png) expect_strip_fits(steps_, model().config().sample_shape);
+  const int64_t rows[2] = {option<int64_t>("from"), option<int64_t>("to")};
+  int labels[2];
+  Tensor ends = read_two_rows(input(), rows[0], rows[1], labels);
+  // The walk is computed on the host: codes come back from the model's device, the path and
+  // the images cross over (no copies on the CPU).
+  Tensor device_codes, device_images, staged_in, staged_codes, staged_images;
+  model().as_encoder()->encode(on_device(ends, device(), staged_in), device_codes, nullptr);
+  const Tensor& codes = on_host(device_codes, staged_codes);
+  const int64_t k = codes.dim(1);
+  Tensor path(Shape{steps_, k});
+  for (int64_t s = 0; s < steps_; ++s)
+    between(codes.data(), codes.data() + k, k, double(s) / double(steps_ - 1), slerp,
+            path.data() + s * k);
+  model().as_decoder()->decode(on_device(path, device(), staged_in), device_images);
+  const Tensor& images = on_host(device_images, staged_images);
+  if (png) {  // one strip: I, the walk, J
+    Shape strip_shape = images.shape();
+    strip_shape[0] = steps_ + 2;
+    Tensor strip(strip_shape);
+    const int64_t per = images.numel() / steps_;
+    std::copy_n(ends.data(), per, strip.data());
+    std::copy_n(images.data(), steps_ * per, strip.data() + per);
+    std::copy_n(ends.data() + per, per, strip.data() + (steps_ + 1) * per);
+    write_strip(option<std::string>("png"), strip, rows, labels);
+  }
+  if (options().count("out")) {
+    TableWriter out(option<std::string>("out"),
+                    {{"latent", {k}}, {"images", row_dims(model().config().sample_shape)}}, false);
+    out.append(steps_, {path.data(), images.data()}, nullptr);
+    out.close();
+  }
+  auto end = [&](int e, const char* colour) {
+    return "row " + std::to_string(rows[e]) +
+           (labels[e] >= 0 ? " (label " + std::to_string(labels[e]) + ")" : std::string()) +
+           (png ? std::string(", ") + colour + " frame" : std::string());
+  };
+  std::cout << "interpolate: " << steps_ << " steps from " << end(0, "blue") << " to "
+            << end(1, "orange") << (slerp ? " (slerp)" : "") << "\n";
+}
+
 }  // namespace
 
 int cmd_interpolate(int argc, char** argv) {
-  using namespace latent;
-  po::options_description options(
-      "usage: latent interpolate --checkpoint C.h5 --data F.h5 --from I --to J --steps S "
-      "--png P.png [--slerp] [--out F.h5]\n\noptions");
-  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
-                                                    "checkpoint of an autoencoder or vae")(
-      "data", po::value<std::string>(), "dataset (HDF5) holding the two samples")(
-      "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
-      "labels-dataset", po::value<std::string>()->default_value("labels"),
-      "labels dataset name (used where the file has it)")(
-      "from", po::value<int64_t>(), "row of the first sample")("to", po::value<int64_t>(),
-                                                               "row of the last sample")(
-      "steps", po::value<int64_t>()->default_value(10), "points along the walk, ends included")(
-      "slerp", "spherical instead of linear interpolation")(
-      "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
-      "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
-      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
-  auto vm = parse_command("interpolate", options, argc, argv);
-  if (vm.count("help")) {
-    std::cout << options;
-    return 0;
-  }
-  require_options("interpolate", vm, {"checkpoint", "data", "from", "to"});
-  if (!vm.count("png") && !vm.count("out"))
-    throw UserError("interpolate: give --png, --out or both (nothing would be written)");
-  const int64_t steps = vm["steps"].as<int64_t>();
-  if (steps < 2)
-    throw UserError("interpolate: --steps must be at least 2, got " + std::to_string(steps));
-  Communicator& comm = world();
-  const Device device = use_device(vm["device"].as<std::string>());
-  use_threads(vm["threads"].as<int>(), comm);
-  if (comm.rank() == 0) {
-    std::string ckpt = vm["checkpoint"].as<std::string>();
-    auto model = load_model(ckpt, device);
-    DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
-    expect_data_fits("interpolate", *model, ckpt, spec);
-    if (vm.count("png")) expect_strip_fits(steps, model->config().sample_shape);
-    const int64_t rows[2] = {vm["from"].as<int64_t>(), vm["to"].as<int64_t>()};
-    int labels[2];
-    Tensor ends = read_two_rows(spec, rows[0], rows[1], labels);
-    // The walk is computed on the host: codes come back from the model's device, the path and
-    // the images cross over (no copies on the CPU).
-    Tensor device_codes, device_images, staged_in, staged_codes, staged_images;
-    model->encode(on_device(ends, device, staged_in), device_codes, nullptr);
-    const Tensor& codes = on_host(device_codes, staged_codes);
-    const int64_t k = codes.dim(1);
-    Tensor path(Shape{steps, k});
-    for (int64_t s = 0; s < steps; ++s)
-      between(codes.data(), codes.data() + k, k, double(s) / double(steps - 1),
-              vm.count("slerp") > 0, path.data() + s * k);
-    model->decode(on_device(path, device, staged_in), device_images);
-    const Tensor& images = on_host(device_images, staged_images);
-    if (vm.count("png")) {
-      // One strip: I, the walk, J.
-      Shape strip_shape = images.shape();
-      strip_shape[0] = steps + 2;
-      Tensor strip(strip_shape);
-      const int64_t per = images.numel() / steps;
-      std::copy_n(ends.data(), per, strip.data());
-      std::copy_n(images.data(), steps * per, strip.data() + per);
-      std::copy_n(ends.data() + per, per, strip.data() + (steps + 1) * per);
-      write_strip(vm["png"].as<std::string>(), strip, rows, labels);
-    }
-    if (vm.count("out")) {
-      TableWriter out(vm["out"].as<std::string>(),
-                      {{"latent", {k}}, {"images", row_dims(model->config().sample_shape)}}, false);
-      out.append(steps, {path.data(), images.data()}, nullptr);
-      out.close();
-    }
-    auto end = [&](int e, const char* colour) {
-      return "row " + std::to_string(rows[e]) +
-             (labels[e] >= 0 ? " (label " + std::to_string(labels[e]) + ")" : std::string()) +
-             (vm.count("png") ? std::string(", ") + colour + " frame" : std::string());
-    };
-    std::cout << "interpolate: " << steps << " steps from " << end(0, "blue") << " to "
-              << end(1, "orange") << (vm.count("slerp") ? " (slerp)" : "") << "\n";
-  }
-  comm.barrier();
-  return 0;
+  return Interpolate().run(argc, argv);
 }

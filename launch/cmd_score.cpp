@@ -12,11 +12,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "launch/app_support.hpp"
+#include "launch/app_driver.hpp"
 #include "launch/gnuplot.hpp"
 #include "launch/subcommands.hpp"
-#include "launch/world.hpp"
-#include "models/classifier.hpp"
 #include "models/frechet_distance.hpp"
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
@@ -27,7 +25,7 @@ namespace po = boost::program_options;
 
 namespace {
 
-using latent::UserError;
+using namespace latent;
 
 // Bars of the generated samples' classes.
 void draw_histogram(const std::string& png, const std::vector<double>& counts) {
@@ -45,134 +43,115 @@ void draw_histogram(const std::string& png, const std::vector<double>& counts) {
   latent::run_gnuplot("score", png, script);
 }
 
+class Score : public AppCommand {
+ public:
+  Score()
+      : AppCommand({"score",
+                    "--checkpoint G.h5 --data REAL.h5 --judge CLASSIFIER.h5 [--n N] [--png H.png]",
+                    "Prints {\"fid\", \"judge_accuracy\", \"classes_present\", "
+                    "\"class_evenness\", \"class_histogram\", ...}.\n",
+                    {Capability::kGenerate},
+                    AppSpec::Input::kImages,
+                    /*writes_output=*/false}) {}
+
+ private:
+  void add_options(po::options_description& o) override {
+    o.add_options()("judge", po::value<std::string>(),
+                    "classifier checkpoint (latent train --model classifier)")(
+        "n", po::value<int64_t>()->default_value(10000), "generated samples")(
+        "png", po::value<std::string>(), "also a bar chart of the generated samples' classes")(
+        "seed", po::value<uint64_t>()->default_value(1), "seed of the generated samples' codes");
+  }
+  void check_options() override {
+    if (!options().count("judge")) throw UserError("score: --judge is required (see --help)");
+    n_ = option<int64_t>("n");
+    if (n_ < 2 || n_ > (int64_t{1} << 31))
+      throw UserError("score: --n " + std::to_string(n_) + ": expected 2 to 2^31 samples");
+  }
+  void start() override {
+    const std::string judge_path = option<std::string>("judge");
+    judge_model_ = load_other(judge_path, Capability::kClassify, "--judge");
+    judge_ = judge_model_->as_classifier();
+    if (model().config().sample_shape != judge_model_->config().sample_shape)
+      throw UserError("score: the generator " + checkpoint() + " makes samples of " +
+                      model().config().sample_shape.str() + " but the judge " + judge_path +
+                      " was trained on " + judge_model_->config().sample_shape.str());
+    real_ = std::make_unique<FeatureMoments>(judge_->feature_size());
+    fake_ = std::make_unique<FeatureMoments>(judge_->feature_size());
+    // The histogram of the generated samples' classes, then real correct and labelled.
+    sums().assign(judge_->classes() + 2, 0.0);
+    set_rows_to_make(n_);
+  }
+  // Real data: this rank's shard, with the judge's accuracy where it has labels.
+  void batch(const AppBatch& b) override {
+    judge_->features(b.device, feats_, &logits_);
+    real_->add(feats_);
+    if (b.labels.empty()) return;
+    predicted_.resize(Shape{b.rows()}, logits_.device());
+    truth_.resize(Shape{b.rows()});
+    ops::argmax_rows(logits_, predicted_);
+    for (int64_t i = 0; i < b.rows(); ++i) truth_.data()[i] = static_cast<float>(b.labels[i]);
+    sums()[judge_->classes()] +=
+        static_cast<double>(ops::count_equal(predicted_, on_device(truth_, device(), staged_)));
+    sums()[judge_->classes() + 1] += static_cast<double>(b.rows());
+  }
+  // Generated samples: rows [r·n/size, (r+1)·n/size) of the n, sample i keyed by (seed, i).
+  void after_input() override {
+    const uint32_t seed = checked_seed(option<uint64_t>("seed"));
+    const int64_t begin = n_ * comm().rank() / comm().size();
+    const int64_t end = n_ * (comm().rank() + 1) / comm().size();
+    for (int64_t at = begin; at < end; at += batch_rows()) {
+      const int64_t rows = std::min(batch_rows(), end - at);
+      model().as_generator()->generate(rows, seed, generated_, static_cast<uint64_t>(at));
+      judge_->features(generated_, feats_, &logits_);
+      fake_->add(feats_);
+      predicted_.resize(Shape{rows}, logits_.device());
+      ops::argmax_rows(logits_, predicted_);
+      const Tensor& p = on_host(predicted_, staged_);
+      for (int64_t i = 0; i < rows; ++i) sums()[static_cast<int64_t>(p.data()[i])] += 1;
+      progress().advance(rows);
+    }
+    real_->sum_across(comm());
+    fake_->sum_across(comm());
+  }
+  void finish() override {
+    if (!root()) return;
+    const int64_t classes = judge_->classes();
+    int64_t present = 0;
+    double entropy = 0;
+    nlohmann::ordered_json histogram = nlohmann::ordered_json::array();
+    for (int64_t c = 0; c < classes; ++c) {
+      histogram.push_back(static_cast<int64_t>(sums()[c]));
+      if (sums()[c] == 0) continue;
+      ++present;
+      const double p = sums()[c] / static_cast<double>(n_);
+      entropy -= p * std::log(p);
+    }
+    nlohmann::ordered_json out{{"model", model().kind()},
+                               {"fid", frechet_distance(*real_, *fake_)},
+                               {"features", judge_->feature_size()},
+                               {"real_samples", static_cast<int64_t>(real_->count())},
+                               {"generated_samples", n_}};
+    if (sums()[classes + 1] > 0) out["judge_accuracy"] = sums()[classes] / sums()[classes + 1];
+    out["classes"] = classes;
+    out["classes_present"] = present;
+    out["class_evenness"] = entropy / std::log(static_cast<double>(classes));
+    out["class_histogram"] = histogram;
+    if (options().count("png"))
+      draw_histogram(option<std::string>("png"),
+                     std::vector<double>(sums().begin(), sums().begin() + classes));
+    std::cout << out.dump() << "\n";
+  }
+
+  int64_t n_ = 0;
+  std::unique_ptr<Model> judge_model_;
+  LabelClassifier* judge_ = nullptr;
+  std::unique_ptr<FeatureMoments> real_, fake_;
+  Tensor feats_, logits_, predicted_, truth_, staged_, generated_;
+};
+
 }  // namespace
 
 int cmd_score(int argc, char** argv) {
-  using namespace latent;
-  po::options_description options(
-      "usage: latent score --checkpoint G.h5 --data REAL.h5 --judge CLASSIFIER.h5 [--n N] "
-      "[--png H.png]\n\noptions");
-  options.add_options()("help,h", "show this help")("checkpoint", po::value<std::string>(),
-                                                    "generator: a vae or gan checkpoint")(
-      "data", po::value<std::string>(), "real samples (HDF5), all of them are used")(
-      "dataset", po::value<std::string>()->default_value("images"), "images dataset name")(
-      "labels-dataset", po::value<std::string>()->default_value("labels"),
-      "labels dataset name (used where the file has it)")(
-      "judge", po::value<std::string>(), "classifier checkpoint (latent train --model classifier)")(
-      "n", po::value<int64_t>()->default_value(10000), "generated samples")(
-      "png", po::value<std::string>(), "also a bar chart of the generated samples' classes")(
-      "seed", po::value<uint64_t>()->default_value(1), "seed of the generated samples' codes")(
-      "batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
-      "threads", po::value<int>()->default_value(0), kThreadsHelp)(
-      "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
-  auto vm = parse_command("score", options, argc, argv);
-  if (vm.count("help")) {
-    std::cout << options
-              << "\nPrints {\"fid\", \"judge_accuracy\", \"classes_present\", \"class_evenness\", "
-                 "\"class_histogram\", ...}.\n";
-    return 0;
-  }
-  require_options("score", vm, {"checkpoint", "data", "judge"});
-  const int64_t n = vm["n"].as<int64_t>(), batch = vm["batch"].as<int64_t>();
-  if (n < 2 || n > (int64_t{1} << 31))
-    throw UserError("score: --n " + std::to_string(n) + ": expected 2 to 2^31 samples");
-  if (batch < 1) throw UserError("score: --batch must be at least 1");
-  Communicator& comm = world();
-  const Device device = use_device(vm["device"].as<std::string>());
-  use_threads(vm["threads"].as<int>(), comm);
-
-  const std::string gen_path = vm["checkpoint"].as<std::string>();
-  const std::string judge_path = vm["judge"].as<std::string>();
-  auto generator = load_model(gen_path, device);
-  if (!generator->samples_from_prior())
-    throw UserError("score: checkpoint " + gen_path + " holds model '" + generator->kind() +
-                    "', which cannot generate (vae and gan checkpoints can)");
-  auto judge_model = load_model(judge_path, device);
-  auto* judge = dynamic_cast<Classifier*>(judge_model.get());
-  if (!judge)
-    throw UserError("score: --judge " + judge_path + " holds model '" + judge_model->kind() +
-                    "'; expected a classifier (latent train --model classifier)");
-  if (generator->config().sample_shape != judge->config().sample_shape)
-    throw UserError("score: the generator " + gen_path + " makes samples of " +
-                    generator->config().sample_shape.str() + " but the judge " + judge_path +
-                    " was trained on " + judge->config().sample_shape.str());
-  DatasetSpec spec = dataset_spec(vm, vm["data"].as<std::string>());
-  expect_data_fits("score", *judge, judge_path, spec);
-
-  const int64_t features = judge->config().latent, classes = judge->classes();
-  FeatureMoments real(features), fake(features);
-  Tensor images, feats, logits, predicted, truth;
-  // Staged copies when the models run on a GPU: batches and labels go up, predictions come back.
-  Tensor device_images, device_truth, host_predicted, generated;
-  std::vector<double> counts(classes + 2, 0.0);  // the histogram, then real correct and labelled
-  double& correct = counts[classes];
-  double& labelled = counts[classes + 1];
-
-  // Real data: this rank's shard.
-  auto data = open_shard(spec, batch, comm);
-  const bool has_labels = data->has_labels();
-  Progress progress("score", data->size() + n, comm);
-  std::vector<int> labels;
-  uint64_t first = 0;
-  while (data->next_batch(images, has_labels ? &labels : nullptr, &first)) {
-    judge->features(on_device(images, device, device_images), feats, &logits);
-    real.add(feats);
-    if (has_labels) {
-      predicted.resize(Shape{images.dim(0)}, logits.device());
-      truth.resize(Shape{images.dim(0)});
-      ops::argmax_rows(logits, predicted);
-      for (int64_t i = 0; i < images.dim(0); ++i) truth.data()[i] = static_cast<float>(labels[i]);
-      correct +=
-          static_cast<double>(ops::count_equal(predicted, on_device(truth, device, device_truth)));
-      labelled += static_cast<double>(images.dim(0));
-    }
-    progress.advance(images.dim(0));
-  }
-
-  // Generated samples: rows [r·n/size, (r+1)·n/size) of the n.
-  const uint32_t seed = checked_seed(vm["seed"].as<uint64_t>());
-  const int64_t begin = n * comm.rank() / comm.size(), end = n * (comm.rank() + 1) / comm.size();
-  for (int64_t at = begin; at < end; at += batch) {
-    const int64_t rows = std::min(batch, end - at);
-    generator->generate(rows, seed, generated, static_cast<uint64_t>(at));
-    judge->features(generated, feats, &logits);
-    fake.add(feats);
-    predicted.resize(Shape{rows}, logits.device());
-    ops::argmax_rows(logits, predicted);
-    const Tensor& p = on_host(predicted, host_predicted);
-    for (int64_t i = 0; i < rows; ++i) counts[static_cast<int64_t>(p.data()[i])] += 1;
-    progress.advance(rows);
-  }
-  real.sum_across(comm);
-  fake.sum_across(comm);
-  if (comm.size() > 1) comm.allreduce_sum(counts.data(), counts.size());
-  if (comm.rank() != 0) return 0;
-
-  const double fid = frechet_distance(real, fake);
-  int64_t present = 0;
-  double entropy = 0;
-  nlohmann::ordered_json histogram = nlohmann::ordered_json::array();
-  for (int64_t c = 0; c < classes; ++c) {
-    histogram.push_back(static_cast<int64_t>(counts[c]));
-    if (counts[c] == 0) continue;
-    ++present;
-    const double p = counts[c] / static_cast<double>(n);
-    entropy -= p * std::log(p);
-  }
-  nlohmann::ordered_json out{{"model", generator->kind()},
-                             {"fid", fid},
-                             {"features", features},
-                             {"real_samples", static_cast<int64_t>(real.count())},
-                             {"generated_samples", n}};
-  if (labelled > 0) out["judge_accuracy"] = correct / labelled;
-  out["classes"] = classes;
-  out["classes_present"] = present;
-  out["class_evenness"] = entropy / std::log(static_cast<double>(classes));
-  out["class_histogram"] = histogram;
-  if (vm.count("png")) {
-    counts.resize(classes);
-    draw_histogram(vm["png"].as<std::string>(), counts);
-  }
-  std::cout << out.dump() << "\n";
-  return 0;
+  return Score().run(argc, argv);
 }

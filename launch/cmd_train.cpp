@@ -15,6 +15,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "models/model_checkpoint.hpp"
+#include "models/model_kinds.hpp"
 #include "models/trainer.hpp"
 #include "runtime/communicator.hpp"
 #include "runtime/stall_watchdog.hpp"
@@ -56,7 +57,8 @@ int cmd_train(int argc, char** argv) {
   set_stall_timeout(rc.train.stall_timeout_s);
   use_threads(rc.threads, comm, /*announce=*/true);
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
-  if (rc.model.kind == "classifier" && rc.model.num_classes == 0)
+  const ModelTraits& traits = model_kind(rc.model.kind).traits;
+  if (traits.needs_labels && rc.model.num_classes == 0)
     resolve_num_classes(rc, count_label_classes(rc.train.data));
   auto model = make_model(rc.model, rc.train.seed);
   // mpirun hands its ranks a terminal of their own even when its output goes to a file, so
@@ -79,7 +81,7 @@ int cmd_train(int argc, char** argv) {
     std::printf("trained %s: %lld steps in %.1f s (%.0f samples/s)\n", rc.model.kind.c_str(),
                 static_cast<long long>(s.steps), s.seconds, s.samples_per_s);
     std::printf("run folder %s: config.ini metrics.jsonl checkpoint.h5%s\n", rc.train.out.c_str(),
-                rc.model.kind == "classifier" ? "" : " and PNG grids");
+                traits.draws_images ? " and PNG grids" : "");
   }
   return 0;
 }

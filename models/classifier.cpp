@@ -1,10 +1,30 @@
 #include "models/classifier.hpp"
 
+#include "io/label_range.hpp"
 #include "models/architectures.hpp"
+#include "models/kinds.hpp"
+#include "models/option_values.hpp"
 #include "runtime/error.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
+
+const std::vector<ModelOption>& classifier_options() {
+  static const std::vector<ModelOption> options = {
+      lr_option(),
+      num_classes_option(),
+  };
+  return options;
+}
+
+void validate_classifier(const ModelConfig& c) {
+  require_option(c.lr > 0, "lr", std::to_string(c.lr), "> 0");
+  validate_num_classes(c);
+}
+
+std::unique_ptr<Model> make_classifier(const ModelConfig& c, uint32_t seed) {
+  return std::make_unique<Classifier>(c, seed);
+}
 
 Classifier::Classifier(const ModelConfig& c, uint32_t seed)
     : Model(c), net_("classifier", build_classifier(c), c.optimizer, seed, c.device) {}
@@ -59,10 +79,6 @@ Metrics Classifier::evaluate(const Tensor& batch, const BatchInfo& info, Tensor*
   m.set("loss", loss_.forward(logits, labels, 0.0f, per_sample));
   m.set("accuracy", static_cast<double>(correct(logits, labels)));
   return m;
-}
-
-void Classifier::reconstruct(const Tensor&, const BatchInfo&, Tensor&) {
-  throw UserError("model classifier draws no reconstructions");
 }
 
 void Classifier::features(const Tensor& batch, Tensor& features, Tensor* logits) {

@@ -11,24 +11,23 @@
 
 namespace latent {
 
-class Classifier : public Model {
+class Classifier : public Model, public LabelClassifier {
  public:
   Classifier(const ModelConfig& c, uint32_t seed);
-  bool needs_labels() const override { return true; }
   // Metrics: loss (mean cross-entropy) and accuracy of this rank's rows.
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   // Sums: loss and accuracy (the number correct); per_sample gets each row's cross-entropy.
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
-  // UserError: a classifier draws no images.
-  void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
   std::vector<Network*> networks() override { return {&net_}; }
+  LabelClassifier* as_classifier() override { return this; }
 
-  int64_t classes() const { return config_.num_classes; }
+  int64_t classes() const override { return config_.num_classes; }
+  int64_t feature_size() const override { return config_.latent; }
   // Inference on `batch`: the penultimate layer's features (N, latent), resized, and the
   // logits (N, classes) when asked.
-  void features(const Tensor& batch, Tensor& features, Tensor* logits);
+  void features(const Tensor& batch, Tensor& features, Tensor* logits) override;
   // Inference: the predicted class of each row (N), as floats.
-  void predict(const Tensor& batch, Tensor& classes);
+  void predict(const Tensor& batch, Tensor& classes) override;
 
  private:
   // info.labels as a tensor of this batch's rows; UserError naming a label that is no class.

@@ -2,6 +2,8 @@
 
 #include "layers/activation.hpp"
 #include "models/architectures.hpp"
+#include "models/kinds.hpp"
+#include "models/option_values.hpp"
 #include "runtime/error.hpp"
 #include "runtime/ops.hpp"
 
@@ -23,12 +25,61 @@ const StreamId kEvaluateStream = derive_stream(kStreamLatent, "evaluate");
 
 }  // namespace
 
+const std::vector<ModelOption>& gan_options() {
+  static const std::vector<ModelOption> options = {
+      {"gan-loss", "bce", "bce (non-saturating) | hinge",
+       [](ModelConfig& c, const std::string& v) { c.gan.loss = v; }},
+      {"d-steps", "1", "discriminator updates per round",
+       [](ModelConfig& c, const std::string& v) {
+         c.gan.d_steps = static_cast<int>(option_int("d-steps", v));
+       }},
+      {"g-steps", "1", "generator updates per round",
+       [](ModelConfig& c, const std::string& v) {
+         c.gan.g_steps = static_cast<int>(option_int("g-steps", v));
+       }},
+      {"label-smoothing", "0", "real label 1 - s",
+       [](ModelConfig& c, const std::string& v) {
+         c.gan.label_smoothing = option_float("label-smoothing", v);
+       }},
+      {"pretrain-epochs", "0", "first train G as an autoencoder's decoder for K epochs",
+       [](ModelConfig& c, const std::string& v) {
+         c.gan.pretrain_epochs = static_cast<int>(option_int("pretrain-epochs", v));
+       }},
+      {"lr-d", "0.0002", "discriminator learning rate",
+       [](ModelConfig& c, const std::string& v) { c.gan.lr_d = option_float("lr-d", v); }},
+      {"lr-g", "0.0002", "generator learning rate",
+       [](ModelConfig& c, const std::string& v) { c.gan.lr_g = option_float("lr-g", v); }},
+  };
+  return options;
+}
+
+void validate_gan(const ModelConfig& c) {
+  // A round of more updates than this is a typo (WGAN's critic takes 5), and would run for hours.
+  constexpr int kMaxStepsPerRound = 100;
+  const GanOptions& g = c.gan;
+  require_option(g.loss == "bce" || g.loss == "hinge", "gan-loss", g.loss, "bce or hinge");
+  require_option(g.d_steps >= 1 && g.d_steps <= kMaxStepsPerRound, "d-steps",
+                 std::to_string(g.d_steps), "1 to " + std::to_string(kMaxStepsPerRound));
+  require_option(g.g_steps >= 1 && g.g_steps <= kMaxStepsPerRound, "g-steps",
+                 std::to_string(g.g_steps), "1 to " + std::to_string(kMaxStepsPerRound));
+  require_option(g.label_smoothing >= 0 && g.label_smoothing < 0.5f, "label-smoothing",
+                 std::to_string(g.label_smoothing), "a value in [0, 0.5)");
+  require_option(g.pretrain_epochs >= 0, "pretrain-epochs", std::to_string(g.pretrain_epochs),
+                 ">= 0");
+  require_option(g.lr_d > 0, "lr-d", std::to_string(g.lr_d), "> 0");
+  require_option(g.lr_g > 0, "lr-g", std::to_string(g.lr_g), "> 0");
+}
+
+std::unique_ptr<Model> make_gan(const ModelConfig& c, uint32_t seed) {
+  return std::make_unique<Gan>(c, seed);
+}
+
 Gan::Gan(const ModelConfig& c, uint32_t seed)
     : Model(c),
       generator_("generator", generator_for(c), c.optimizer, seed, c.device),
       discriminator_("discriminator", build_encoder(c, 1, HiddenActivation::kDiscriminator),
                      c.optimizer, seed, c.device) {
-  if (c.pretrain_epochs > 0)
+  if (c.gan.pretrain_epochs > 0)
     pretrain_encoder_.emplace("pretrain_encoder",
                               build_encoder(c, c.latent, HiddenActivation::kConfigured),
                               c.optimizer, seed, c.device);
@@ -38,7 +89,7 @@ std::vector<StreamId> Gan::random_streams() {
   auto streams = Model::random_streams();
   streams.push_back(kStreamLatent);
   streams.push_back(kEvaluateStream);
-  for (int g = 1; g < config_.g_steps; ++g) streams.push_back(g_step_stream(g));
+  for (int g = 1; g < config_.gan.g_steps; ++g) streams.push_back(g_step_stream(g));
   return streams;
 }
 
@@ -63,7 +114,7 @@ Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_sca
   v.mean_prob = ops::sum_sigmoid(logits) / static_cast<double>(logits.numel());
   v.correct = static_cast<double>(ops::count_sign(logits, real));
   loss_grad_.resize(logits.shape(), logits.device());
-  if (config_.gan_loss == "hinge") {
+  if (config_.gan.loss == "hinge") {
     v.loss = ops::hinge_loss(logits, real ? 1.0f : -1.0f, &loss_grad_, grad_scale);
   } else {
     target_.resize(logits.shape(), logits.device());
@@ -79,20 +130,22 @@ Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
   float scale = 1.0f / static_cast<float>(info.global_batch);
   // Each sample's z is keyed by its global index, so the fakes do not depend on the split.
   discriminator_.zero_grad();
-  Verdict real = judge(batch, true, 1.0f - config_.label_smoothing, scale, true, info.first_index);
+  Verdict real =
+      judge(batch, true, 1.0f - config_.gan.label_smoothing, scale, true, info.first_index);
   discriminator_.backward(loss_grad_, false, Network::Grads::kAccumulate);
   const Tensor& fake = generate_batch(n, info.seed, kStreamLatent, info.first_index, true);
   Verdict fake_v = judge(fake, false, 0.0f, scale, true, info.first_index);
   discriminator_.backward(loss_grad_, false);  // the last backward before the step: sync here
-  discriminator_.step(config_.lr_d * info.lr_scale);
+  discriminator_.step(config_.gan.lr_d * info.lr_scale);
 
   Metrics m;
   m.set("loss_d", (real.loss + fake_v.loss) / n);
   m.set("d_real", real.mean_prob);
   m.set("d_fake", fake_v.mean_prob);
   m.set("d_acc", (real.correct + fake_v.correct) / (2.0 * n));
-  if ((info.step + 1) % config_.d_steps == 0) {
-    for (int g = 0; g < config_.g_steps; ++g) generator_step(info, g, g == 0 ? &fake : nullptr, m);
+  if ((info.step + 1) % config_.gan.d_steps == 0) {
+    for (int g = 0; g < config_.gan.g_steps; ++g)
+      generator_step(info, g, g == 0 ? &fake : nullptr, m);
   }
   return m;
 }
@@ -109,7 +162,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
   const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
   loss_grad_.resize(logits.shape(), logits.device());
   double loss;
-  if (config_.gan_loss == "hinge") {
+  if (config_.gan.loss == "hinge") {
     loss = ops::negated_sum_loss(logits, &loss_grad_, scale);
   } else {  // non-saturating: G wants D to call its samples real
     target_.resize(logits.shape(), logits.device());
@@ -120,7 +173,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
   generator_.zero_grad();
   const Tensor& dfake = discriminator_.backward(loss_grad_, true, Network::Grads::kSkip);
   generator_.backward(dfake, false);
-  generator_.step(config_.lr_g * info.lr_scale);
+  generator_.step(config_.gan.lr_g * info.lr_scale);
   m.set("loss_g", loss / rows);
 }
 
@@ -139,20 +192,11 @@ Metrics Gan::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sa
   return m;
 }
 
-void Gan::reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) {
-  generate(batch.dim(0), info.seed, out);
-}
-
 void Gan::decode(const Tensor& codes, Tensor& images) {
   const Tensor& g = generator_.forward(codes, PassContext{false, 0, 0});
   images.resize(g.shape(), g.device());
   images.copy_from(g);
   images.reshape(batch_shape(codes.dim(0)));
-}
-
-void Gan::score(const Tensor&, const BatchInfo&, Tensor&) {
-  throw UserError("model gan gives no anomaly score (it has no reconstruction; use an ae, " +
-                  std::string("sparse-ae, denoising-ae or vae checkpoint)"));
 }
 
 // Autoencoder pretraining: G is the decoder of a separate encoder, trained on MSE.
@@ -165,8 +209,8 @@ Metrics Gan::pretrain_step(const Tensor& batch, const BatchInfo& info) {
   pretrain_encoder_->zero_grad();
   generator_.zero_grad();
   pretrain_encoder_->backward(generator_.backward(mse_.grad(), true), false);
-  generator_.step(config_.lr_g * info.lr_scale);
-  pretrain_encoder_->step(config_.lr_g * info.lr_scale);
+  generator_.step(config_.gan.lr_g * info.lr_scale);
+  pretrain_encoder_->step(config_.gan.lr_g * info.lr_scale);
   Metrics m;
   m.set("loss", loss / batch.dim(0));
   m.set("recon", loss / batch.dim(0));

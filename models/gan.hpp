@@ -13,21 +13,27 @@
 
 namespace latent {
 
-class Gan : public Model {
+// It offers no anomaly score: D's verdict is no calibrated per-sample score.
+class Gan : public Model, public Decoder, public Generator, public Pretrainer {
  public:
   Gan(const ModelConfig& c, uint32_t seed);
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
   // Sums: loss_d, d_real, d_fake and d_acc (real vs as many generated samples).
   Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) override;
-  void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) override;
-  // G(z) for codes z.
-  void decode(const Tensor& codes, Tensor& images) override;
-  bool samples_from_prior() const override { return true; }
-  // Refused: D's verdict is no calibrated per-sample score.
-  void score(const Tensor& batch, const BatchInfo& info, Tensor& scores) override;
   std::vector<Network*> networks() override;
   std::vector<StreamId> random_streams() override;
-  int pretrain_epochs() const override { return config_.pretrain_epochs; }
+
+  Decoder* as_decoder() override { return this; }
+  Generator* as_generator() override { return this; }
+  Pretrainer* as_pretrainer() override { return config_.gan.pretrain_epochs > 0 ? this : nullptr; }
+
+  // G(z) for codes z.
+  int64_t code_size() const override { return config_.latent; }
+  void decode(const Tensor& codes, Tensor& images) override;
+  void generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index = 0) override {
+    generate_from_prior(*this, config_.device, n, seed, out, first_index);
+  }
+  int pretrain_epochs() const override { return config_.gan.pretrain_epochs; }
   Metrics pretrain_step(const Tensor& batch, const BatchInfo& info) override;
 
  private:

@@ -2,27 +2,20 @@
 // A Model owns its networks and optimizers and runs one training step on a batch. The same
 // code runs on one process or N ranks: losses scale gradients by 1 / global batch, networks
 // sum them over ranks, and per-sample randomness is keyed by global sample index.
+//
+// What a model can do besides training it offers as capabilities (models/capabilities.hpp):
+// as_encoder() and the others return null when it has none. Its kind's row in
+// models/model_kinds.hpp names it, lists its options and traits, and makes it.
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "models/capabilities.hpp"
+#include "models/metrics.hpp"
 #include "models/model_config.hpp"
 #include "models/network.hpp"
 
 namespace latent {
-
-// Named scalar results of a step or an evaluation.
-class Metrics {
- public:
-  void set(const std::string& name, double value);
-  double get(const std::string& name) const;  // throws when absent
-  bool has(const std::string& name) const;
-  const std::vector<std::pair<std::string, double>>& items() const { return items_; }
-
- private:
-  std::vector<std::pair<std::string, double>> items_;
-};
 
 // Where a batch sits in the run.
 struct BatchInfo {
@@ -31,7 +24,7 @@ struct BatchInfo {
   uint32_t seed = 0;
   float lr_scale = 1.0f;  // warm-up factor on the configured learning rates
   int64_t step = 0;       // updates done before this one (the GAN's D/G phase follows it)
-  // Each row's class label, for models that needs_labels() (the classifier); null otherwise.
+  // Each row's class label, for kinds whose trait needs_labels is set; null otherwise.
   const std::vector<int>* labels = nullptr;
 };
 
@@ -47,44 +40,25 @@ class Model {
   // Sums over the batch (the caller divides by the samples seen); `per_sample` [N] gets each
   // sample's loss (the anomaly score) when given. Inference mode: no update, no dropout.
   virtual Metrics evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) = 0;
-  // Images for the epoch's grid, values in [0, 1], shaped like the data: reconstructions of
-  // `batch` (AE, VAE) or new samples (GAN); `out` is resized.
-  virtual void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) = 0;
-  // New samples from the prior / generator: codes z ~ N(0, I), row i keyed by (seed,
-  // first_index + i), decoded; UserError unless samples_from_prior() (VAE, GAN).
-  void generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index = 0);
-
-  // For the application commands (encode, decode, anomaly, ...). All run in inference mode.
-  // Codes of `batch`, resized to (N, latent): the code (AE), μ (VAE); with `logvar` (VAE only,
-  // see has_logvar) also log σ². Input is taken as given (a denoising AE does not corrupt it).
-  // GAN throws UserError: it has no encoder.
-  virtual void encode(const Tensor& batch, Tensor& codes, Tensor* logvar);
-  virtual bool has_logvar() const { return false; }
-  // Images for codes (N, latent), values in [0, 1], shaped like the data: the decoder (AE,
-  // VAE) or the generator (GAN).
-  virtual void decode(const Tensor& codes, Tensor& images);
-  // Whether decoding codes drawn from N(0, I) makes samples of the data (VAE, GAN): an
-  // autoencoder's code space has no such prior.
-  virtual bool samples_from_prior() const { return false; }
-  // Each sample's anomaly score, resized to (N): its loss under the model, as `evaluate`'s
-  // per_sample (reconstruction error for the autoencoders, negative ELBO for the VAE). GAN
-  // throws UserError.
-  virtual void score(const Tensor& batch, const BatchInfo& info, Tensor& scores);
-
-  // Whether train_step and evaluate need BatchInfo::labels (the classifier).
-  virtual bool needs_labels() const { return false; }
 
   virtual std::vector<Network*> networks() = 0;
+  // Every random stream the model draws from: its networks' initialisation (one per layer) and
+  // its noise (VAE ε, corruption, GAN z, generation). Tests check that they are all distinct.
+  virtual std::vector<StreamId> random_streams();
   // Data-parallel training: statistics of the global batch that a loss needs (the KL sparsity
   // penalty's mean activation) are summed over ranks with `sum`. Unset: this rank's batch is
   // the global batch.
   void set_rank_sum(SumAcrossRanks sum) { rank_sum_ = std::move(sum); }
-  // Every random stream the model draws from: its networks' initialisation (one per layer) and
-  // its noise (VAE ε, corruption, GAN z, generation). Tests check that they are all distinct.
-  virtual std::vector<StreamId> random_streams();
-  // Epochs the trainer runs before the main training (GAN pretraining); 0 for others.
-  virtual int pretrain_epochs() const { return 0; }
-  virtual Metrics pretrain_step(const Tensor& batch, const BatchInfo& info);
+
+  // Capabilities: null when the model has none.
+  virtual Encoder* as_encoder() { return nullptr; }
+  virtual Decoder* as_decoder() { return nullptr; }
+  virtual Generator* as_generator() { return nullptr; }
+  virtual AnomalyScorer* as_scorer() { return nullptr; }
+  virtual LabelClassifier* as_classifier() { return nullptr; }
+  virtual LikelihoodBound* as_likelihood_bound() { return nullptr; }
+  virtual Reconstructor* as_reconstructor() { return nullptr; }
+  virtual Pretrainer* as_pretrainer() { return nullptr; }
 
  protected:
   explicit Model(const ModelConfig& c) : config_(c) {}
@@ -94,7 +68,12 @@ class Model {
   SumAcrossRanks rank_sum_;
 };
 
-// Builds the model `config.kind` (validated first).
+// Draws n codes z ~ N(0, I) of `code_size`, row i keyed by (seed, first_index + i) on the
+// generation stream, and decodes them: the Generator of the models with a prior (VAE, GAN).
+void generate_from_prior(Decoder& decoder, Device device, int64_t n, uint32_t seed, Tensor& out,
+                         uint64_t first_index);
+
+// Builds the model `config.kind` (validated first): its row of the kinds table makes it.
 std::unique_ptr<Model> make_model(const ModelConfig& config, uint32_t seed);
 
 }  // namespace latent

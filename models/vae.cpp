@@ -1,9 +1,30 @@
 #include "models/vae.hpp"
 
 #include "models/architectures.hpp"
+#include "models/kinds.hpp"
+#include "models/option_values.hpp"
 #include "runtime/ops.hpp"
 
 namespace latent {
+
+const std::vector<ModelOption>& vae_options() {
+  static const std::vector<ModelOption> options = {
+      recon_option(),
+      lr_option(),
+      {"beta", "1", "weight of the KL term (β-VAE)",
+       [](ModelConfig& c, const std::string& v) { c.vae.beta = option_float("beta", v); }},
+  };
+  return options;
+}
+
+void validate_vae(const ModelConfig& c) {
+  validate_recon_and_lr(c);
+  require_option(c.vae.beta >= 0, "beta", std::to_string(c.vae.beta), ">= 0");
+}
+
+std::unique_ptr<Model> make_vae(const ModelConfig& c, uint32_t seed) {
+  return std::make_unique<Vae>(c, seed);
+}
 
 Vae::Vae(const ModelConfig& c, uint32_t seed)
     : Model(c),
@@ -35,9 +56,9 @@ std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchIn
   const Tensor& out = decoder_.forward(z_, PassContext{train, info.seed, info.first_index});
   double recon = recon_.loss(out, batch, grad_scale, per_sample);
   if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)}, batch.device());
-  double kl =
-      kl_.forward(mu_, logvar_, grad_scale * config_.beta, per_sample ? &kl_per_sample_ : nullptr);
-  if (per_sample) ops::axpy(config_.beta, kl_per_sample_, *per_sample);
+  double kl = kl_.forward(mu_, logvar_, grad_scale * config_.vae.beta,
+                          per_sample ? &kl_per_sample_ : nullptr);
+  if (per_sample) ops::axpy(config_.vae.beta, kl_per_sample_, *per_sample);
   return {recon, kl};
 }
 
@@ -72,7 +93,7 @@ Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
 
   double n = static_cast<double>(batch.dim(0));
   Metrics m;
-  m.set("loss", (recon + config_.beta * kl) / n);
+  m.set("loss", (recon + config_.vae.beta * kl) / n);
   m.set("recon", recon / n);
   m.set("kl", kl / n);
   return m;
@@ -81,7 +102,7 @@ Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
 Metrics Vae::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) {
   auto [recon, kl] = forward_losses(batch, info, false, 0.0f, per_sample);
   Metrics m;
-  m.set("loss", recon + config_.beta * kl);
+  m.set("loss", recon + config_.vae.beta * kl);
   m.set("recon", recon);
   m.set("kl", kl);
   // Pixel error of the mean reconstruction (z = μ), the usual figure for a VAE.
@@ -107,6 +128,11 @@ void Vae::encode(const Tensor& batch, Tensor& codes, Tensor* logvar) {
 void Vae::decode(const Tensor& codes, Tensor& images) {
   recon_.to_images(decode(codes), images);
   images.reshape(batch_shape(codes.dim(0)));
+}
+
+void Vae::score(const Tensor& batch, const BatchInfo& info, Tensor& scores) {
+  scores.resize(Shape{batch.dim(0)}, batch.device());
+  evaluate(batch, info, &scores);
 }
 
 }  // namespace latent

@@ -8,7 +8,13 @@
 
 namespace latent {
 
-class Vae : public Model {
+class Vae : public Model,
+            public Encoder,
+            public Decoder,
+            public Generator,
+            public AnomalyScorer,
+            public LikelihoodBound,
+            public Reconstructor {
  public:
   Vae(const ModelConfig& c, uint32_t seed);
   Metrics train_step(const Tensor& batch, const BatchInfo& info) override;
@@ -17,22 +23,34 @@ class Vae : public Model {
   std::vector<Network*> networks() override { return {&encoder_, &decoder_}; }
   std::vector<StreamId> random_streams() override;
 
+  Encoder* as_encoder() override { return this; }
+  Decoder* as_decoder() override { return this; }
+  Generator* as_generator() override { return this; }
+  AnomalyScorer* as_scorer() override { return this; }
+  LikelihoodBound* as_likelihood_bound() override { return this; }
+  Reconstructor* as_reconstructor() override { return this; }
+
   // μ and log σ² of the last encode.
   void encode(const Tensor& batch, bool train, const BatchInfo& info);
   const Tensor& mu() const { return mu_; }
   const Tensor& logvar() const { return logvar_; }
   // Decoder output (logits or values) for codes z.
   const Tensor& decode(const Tensor& z);
+  int64_t code_size() const override { return config_.latent; }
   void encode(const Tensor& batch, Tensor& codes, Tensor* logvar) override;
   bool has_logvar() const override { return true; }
   void decode(const Tensor& codes, Tensor& images) override;
-  bool samples_from_prior() const override { return true; }
+  void generate(int64_t n, uint32_t seed, Tensor& out, uint64_t first_index = 0) override {
+    generate_from_prior(*this, config_.device, n, seed, out, first_index);
+  }
+  // The negative ELBO of each sample (evaluate's per-sample loss).
+  void score(const Tensor& batch, const BatchInfo& info, Tensor& scores) override;
 
   // Σ over the batch of the importance-weighted bound on log p(x) with k draws per sample
   // (models/vae_importance.cpp; k = 1: the ELBO, estimated with one draw), in nats; each
   // sample's bound into `per_sample` [N] when given. Inference mode.
   double importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
-                                   Tensor* per_sample = nullptr);
+                                   Tensor* per_sample = nullptr) override;
   // The stream of the bound's draws (keyed by (sample index)·k + draw).
   static StreamId importance_stream();
 

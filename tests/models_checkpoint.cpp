@@ -26,7 +26,7 @@ ModelConfig small_config(const std::string& kind, const std::string& arch) {
   c.conv_widths = {4, 8};
   c.latent = 6;
   c.sample_shape = Shape{1, 28, 28};
-  if (kind == "gan") c.pretrain_epochs = 0;
+  if (kind == "gan") c.gan.pretrain_epochs = 0;
   if (kind == "classifier") c.num_classes = 10;
   return c;
 }

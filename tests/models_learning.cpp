@@ -69,7 +69,7 @@ TEST(ModelLearns, AutoencoderConv) {
 TEST(ModelLearns, VaeWithOnlyKlCollapsesToThePrior) {
   Tensor data = mnist_subset(1024, true);
   ModelConfig c = base_config("vae", Shape{196});
-  c.beta = 1e4f;  // the KL term dominates: reconstruction is a 1e-4 perturbation
+  c.vae.beta = 1e4f;  // the KL term dominates: reconstruction is a 1e-4 perturbation
   c.lr = 3e-3f;
   auto model = make_model(c, 1);
   auto trace = train_steps(*model, data, 64, 300);
@@ -81,8 +81,8 @@ TEST(ModelLearns, SparseAutoencoderL1GivesAMostlyZeroCode) {
   Tensor data = mnist_subset(2048, true);
   ModelConfig c = base_config("sparse-ae", Shape{196});
   c.latent = 256;  // wider than the input
-  c.sparsity = "l1";
-  c.sparsity_weight = 0.2f;
+  c.sparsity.penalty = "l1";
+  c.sparsity.weight = 0.2f;
   auto model = make_model(c, 1);
   auto trace = train_steps(*model, data, 64, 600);
   EXPECT_LT(trace.last("recon"), 0.6 * trace.first("recon"));
@@ -97,9 +97,9 @@ TEST(ModelLearns, SparseAutoencoderKlMeetsTheTargetRate) {
   Tensor data = mnist_subset(2048, true);
   ModelConfig c = base_config("sparse-ae", Shape{196});
   c.latent = 64;
-  c.sparsity = "kl";
-  c.sparsity_target = 0.05f;
-  c.sparsity_weight = 3.0f;
+  c.sparsity.penalty = "kl";
+  c.sparsity.target = 0.05f;
+  c.sparsity.weight = 3.0f;
   auto model = make_model(c, 1);
   auto trace = train_steps(*model, data, 64, 300);
   EXPECT_LT(trace.last("recon"), 0.6 * trace.first("recon"));
@@ -114,8 +114,8 @@ TEST(ModelLearns, SparseAutoencoderKlMeetsTheTargetRate) {
 TEST(ModelLearns, DenoisingAutoencoderOutputIsCloserToCleanThanTheNoisyInput) {
   Tensor data = mnist_subset(2048, true);
   ModelConfig c = base_config("denoising-ae", Shape{196});
-  c.noise = "masking";
-  c.noise_level = 0.3f;
+  c.corruption.noise = "masking";
+  c.corruption.level = 0.3f;
   auto model = make_model(c, 1);
   auto trace = train_steps(*model, data, 64, 1500);
   EXPECT_LT(trace.last("loss"), 0.6 * trace.first("loss"));
@@ -125,7 +125,8 @@ TEST(ModelLearns, DenoisingAutoencoderOutputIsCloserToCleanThanTheNoisyInput) {
   Tensor noisy(clean.shape()), denoised;
   corrupt(NoiseKind::kMasking, 0.3f, CounterRng(99, kStreamNoise), clean, noisy, 0);
   BatchInfo info{0, 512, 99, 1.0f};
-  model->reconstruct(clean, info, denoised);  // corrupts with (seed 99, index) = `noisy`
+  model->as_reconstructor()->reconstruct(clean, info,
+                                         denoised);  // corrupts with (seed 99, index) = `noisy`
   double noisy_err = 0, denoised_err = 0;
   for (int64_t i = 0; i < clean.numel(); ++i) {
     noisy_err += std::pow(noisy.data()[i] - clean.data()[i], 2);
@@ -142,14 +143,14 @@ TEST(ModelLearns, GanMlp) {
   Tensor data = mnist_subset(2048, true);
   ModelConfig c = base_config("gan", Shape{196});
   c.optimizer.beta1 = 0.5f;
-  c.lr_d = c.lr_g = 1e-3f;
-  c.label_smoothing = 0.1f;
+  c.gan.lr_d = c.gan.lr_g = 1e-3f;
+  c.gan.label_smoothing = 0.1f;
   auto model = make_model(c, 1);
   Tensor real = testing::rows_of(data, 0, 512), fake;
-  model->generate(512, 3, fake);
+  model->as_generator()->generate(512, 3, fake);
   auto before = testing::compare_samples(fake, real);
   auto trace = train_steps(*model, data, 64, 600);
-  model->generate(512, 3, fake);
+  model->as_generator()->generate(512, 3, fake);
   auto after = testing::compare_samples(fake, real);
   EXPECT_LT(after.mean_gap, 0.2 * before.mean_gap);  // measured 0.04
   EXPECT_GT(after.variance_ratio, 0.3);              // measured 0.66 (0.05 untrained)
@@ -162,16 +163,16 @@ TEST(ModelLearns, GanMlp) {
 TEST(ModelLearns, GanWithHingeLossAndTwoDiscriminatorSteps) {
   Tensor data = mnist_subset(2048, true);
   ModelConfig c = base_config("gan", Shape{196});
-  c.gan_loss = "hinge";
-  c.d_steps = 2;  // two D updates per G update
+  c.gan.loss = "hinge";
+  c.gan.d_steps = 2;  // two D updates per G update
   c.optimizer.beta1 = 0.5f;
-  c.lr_d = c.lr_g = 1e-3f;
+  c.gan.lr_d = c.gan.lr_g = 1e-3f;
   auto model = make_model(c, 1);
   Tensor real = testing::rows_of(data, 0, 256), fake;
-  model->generate(256, 3, fake);
+  model->as_generator()->generate(256, 3, fake);
   auto before = testing::compare_samples(fake, real);
   auto trace = train_steps(*model, data, 64, 800);
-  model->generate(256, 3, fake);
+  model->as_generator()->generate(256, 3, fake);
   auto after = testing::compare_samples(fake, real);
   EXPECT_LT(after.mean_gap, 0.2 * before.mean_gap);  // measured 0.03
   EXPECT_GT(after.variance_ratio, 0.3);              // measured 0.56
@@ -186,14 +187,14 @@ TEST(ModelLearns, DcganRunsAndLearns) {
   c.arch = "conv";
   c.conv_widths = {8, 16};
   c.optimizer.beta1 = 0.5f;
-  c.lr_d = c.lr_g = 1e-3f;
+  c.gan.lr_d = c.gan.lr_g = 1e-3f;
   auto model = make_model(c, 1);
   Tensor real = testing::rows_of(data, 0, 256), fake;
-  model->generate(256, 3, fake);
+  model->as_generator()->generate(256, 3, fake);
   EXPECT_EQ(fake.shape(), (Shape{256, 1, 28, 28}));
   auto before = testing::compare_samples(fake, real);
   train_steps(*model, data, 32, 800);
-  model->generate(256, 3, fake);
+  model->as_generator()->generate(256, 3, fake);
   auto after = testing::compare_samples(fake, real);
   EXPECT_LT(after.mean_gap, 0.2 * before.mean_gap);  // measured 0.08
   EXPECT_GT(after.variance_ratio, 0.3);              // measured 0.59 (0.004 untrained)

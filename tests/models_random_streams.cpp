@@ -20,8 +20,8 @@ ModelConfig config(const std::string& kind, const std::string& arch) {
   c.hidden = {400};
   c.latent = 20;
   c.sample_shape = Shape{1, 28, 28};
-  c.g_steps = 3;
-  c.pretrain_epochs = 1;  // the GAN builds its pretraining encoder too
+  c.gan.g_steps = 3;
+  c.gan.pretrain_epochs = 1;  // the GAN builds its pretraining encoder too
   return c;
 }
 

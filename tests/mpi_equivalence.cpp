@@ -43,7 +43,7 @@ ModelConfig config_for(const std::string& kind, const std::string& arch,
   c.sample_shape = Shape{1, 28, 28};
   c.optimizer.kind = optimizer;
   c.num_classes = 10;  // the classifier's; the other models ignore it
-  if (optimizer == "sgd") c.lr = c.lr_d = c.lr_g = 0.05f;
+  if (optimizer == "sgd") c.lr = c.gan.lr_d = c.gan.lr_g = 0.05f;
   return c;
 }
 
@@ -68,7 +68,7 @@ void take_step(Model& model, const Tensor& data, int step, int64_t offset, int64
   std::vector<int> labels(all.begin() + first, all.begin() + first + rows);
   BatchInfo info{static_cast<uint64_t>(first), global_batch(), 11, 1.0f, step, &labels};
   if (step < c.pretrain_steps)
-    model.pretrain_step(x, info);
+    model.as_pretrainer()->pretrain_step(x, info);
   else
     model.train_step(x, info);
 }
@@ -164,14 +164,14 @@ Case sync_bn_dcgan() {
 
 Case sparse(const std::string& penalty) {
   Case c{penalty == "kl" ? "sparse-ae-kl" : "sparse-ae-l1", config_for("sparse-ae", "mlp")};
-  c.config.sparsity = penalty;
-  c.config.sparsity_weight = penalty == "kl" ? 1.0f : 0.05f;  // strong enough to matter
+  c.config.sparsity.penalty = penalty;
+  c.config.sparsity.weight = penalty == "kl" ? 1.0f : 0.05f;  // strong enough to matter
   return c;
 }
 
 Case denoising(const std::string& noise) {
   Case c{nullptr, config_for("denoising-ae", "mlp")};
-  c.config.noise = noise;
+  c.config.corruption.noise = noise;
   c.name = noise == "gaussian"
                ? "denoising-gaussian"
                : (noise == "masking" ? "denoising-masking" : "denoising-salt-pepper");
@@ -181,9 +181,9 @@ Case denoising(const std::string& noise) {
 Case gan_variant(const char* name) {
   Case c{name, config_for("gan", "mlp")};
   std::string n = name;
-  if (n == "gan-hinge") c.config.gan_loss = "hinge";
-  if (n == "gan-2d-2g") c.config.d_steps = c.config.g_steps = 2;
-  if (n == "gan-pretrain") c.config.pretrain_epochs = 1, c.pretrain_steps = 5;
+  if (n == "gan-hinge") c.config.gan.loss = "hinge";
+  if (n == "gan-2d-2g") c.config.gan.d_steps = c.config.gan.g_steps = 2;
+  if (n == "gan-pretrain") c.config.gan.pretrain_epochs = 1, c.pretrain_steps = 5;
   return c;
 }
 
