@@ -42,8 +42,8 @@ struct AppSpec {
   // or none (generate makes its rows).
   enum class Input { kImages, kCodes, kNone };
   Input input = Input::kImages;
-  bool writes_output = true;  // --out, required
-  bool reads_labels = true;   // the input's labels (copied to the output, given to the batch)
+  bool writes_output = true;   // --out, required
+  bool reads_labels = true;    // the input's labels (copied to the output, given to the batch)
   bool shows_progress = true;  // "NAME: 30% (...)" lines on stderr (eval prints one JSON only)
 };
 

@@ -5,13 +5,10 @@
 // AUROC, average precision, and the threshold whose false-positive rate is within --fpr.
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
 
-#include "io/checkpoint_reader.hpp"
+#include "launch/anomaly_report.hpp"
 #include "launch/app_driver.hpp"
 #include "launch/subcommands.hpp"
-#include "models/anomaly_metrics.hpp"
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
 #include "runtime/rng.hpp"
@@ -23,47 +20,6 @@ namespace {
 using latent::AppBatch;
 using latent::AppCommand;
 using latent::Capability;
-
-std::vector<int> parse_classes(const std::string& text) {
-  std::vector<int> classes;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      size_t used = 0;
-      classes.push_back(std::stoi(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw latent::UserError("anomaly: --normal-classes must be integers like 0,1; got '" + text +
-                              "'");
-    }
-  }
-  if (classes.empty()) throw latent::UserError("anomaly: --normal-classes is empty");
-  return classes;
-}
-
-// The separation figures, from the finished output file (rank 0).
-nlohmann::ordered_json separation(const std::string& out, const std::vector<int>& normal,
-                                  double fpr) {
-  latent::CheckpointReader file(out);
-  latent::Tensor scores = file.read_tensor("/score");
-  std::vector<int64_t> labels = file.read_ints("/labels");
-  std::set<int> normal_set(normal.begin(), normal.end());
-  std::vector<double> s(scores.data(), scores.data() + scores.numel());
-  std::vector<bool> anomalous(labels.size());
-  int64_t anomalies = 0;
-  for (size_t i = 0; i < labels.size(); ++i)
-    anomalies += anomalous[i] = !normal_set.count(static_cast<int>(labels[i]));
-  latent::Threshold t = latent::threshold_at_fpr(s, anomalous, fpr);
-  return {{"normal", static_cast<int64_t>(labels.size()) - anomalies},
-          {"anomalies", anomalies},
-          {"auroc", latent::auroc(s, anomalous)},
-          {"average_precision", latent::average_precision(s, anomalous)},
-          {"fpr_target", fpr},
-          {"threshold", t.value},
-          {"fpr", t.fpr},
-          {"tpr", t.tpr}};
-}
 
 class Anomaly : public AppCommand {
  public:
@@ -85,7 +41,7 @@ class Anomaly : public AppCommand {
   }
   void check_options() override {
     if (options().count("normal-classes"))
-      normal_ = parse_classes(option<std::string>("normal-classes"));
+      normal_ = latent::parse_normal_classes(option<std::string>("normal-classes"));
     fpr_ = option<double>("fpr");
     if (!(fpr_ >= 0 && fpr_ <= 1))
       throw latent::UserError("anomaly: --fpr must lie in [0, 1], got " + std::to_string(fpr_));
@@ -113,7 +69,7 @@ class Anomaly : public AppCommand {
                                   {"mean_score", sums()[0] / sums()[1]}};
     if (!normal_.empty()) {
       report["normal_classes"] = normal_;
-      report.update(separation(out_path(), normal_, fpr_));
+      report.update(latent::separation(out_path(), normal_, fpr_));
     }
     std::cout << report.dump() << "\n";
   }

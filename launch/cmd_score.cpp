@@ -7,13 +7,11 @@
 //    class_evenness, the histogram's entropy over log(classes) (1: every class equally often).
 // One JSON object on stdout. Under mpirun each rank scores its shard of the real data and its
 // share of the n samples (sample i keyed by (seed, i), as in `generate`); the sums are reduced.
-#include <cmath>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "launch/app_driver.hpp"
-#include "launch/gnuplot.hpp"
+#include "launch/class_coverage.hpp"
 #include "launch/subcommands.hpp"
 #include "models/frechet_distance.hpp"
 #include "runtime/error.hpp"
@@ -26,22 +24,6 @@ namespace po = boost::program_options;
 namespace {
 
 using namespace latent;
-
-// Bars of the generated samples' classes.
-void draw_histogram(const std::string& png, const std::vector<double>& counts) {
-  latent::ScratchDir scratch;
-  const std::string data = scratch.path() + "/classes.dat";
-  std::ofstream out(data);
-  for (size_t c = 0; c < counts.size(); ++c) out << c << " " << counts[c] << "\n";
-  out.close();
-  const std::string script =
-      "set terminal pngcairo size 640,400 font ',10'\nset output outfile\n"
-      "set title 'classes of the generated samples (judge)'\nset xlabel 'class'\n"
-      "set ylabel 'samples'\nset boxwidth 0.8\nset style fill solid 0.7\nset grid y\n"
-      "set yrange [0:*]\nset xtics 1\nplot " +
-      latent::gnuplot_quote(data) + " using 1:2 with boxes notitle\n";
-  latent::run_gnuplot("score", png, script);
-}
 
 class Score : public AppCommand {
  public:
@@ -117,29 +99,15 @@ class Score : public AppCommand {
   void finish() override {
     if (!root()) return;
     const int64_t classes = judge_->classes();
-    int64_t present = 0;
-    double entropy = 0;
-    nlohmann::ordered_json histogram = nlohmann::ordered_json::array();
-    for (int64_t c = 0; c < classes; ++c) {
-      histogram.push_back(static_cast<int64_t>(sums()[c]));
-      if (sums()[c] == 0) continue;
-      ++present;
-      const double p = sums()[c] / static_cast<double>(n_);
-      entropy -= p * std::log(p);
-    }
+    const std::vector<double> counts(sums().begin(), sums().begin() + classes);
     nlohmann::ordered_json out{{"model", model().kind()},
                                {"fid", frechet_distance(*real_, *fake_)},
                                {"features", judge_->feature_size()},
                                {"real_samples", static_cast<int64_t>(real_->count())},
                                {"generated_samples", n_}};
     if (sums()[classes + 1] > 0) out["judge_accuracy"] = sums()[classes] / sums()[classes + 1];
-    out["classes"] = classes;
-    out["classes_present"] = present;
-    out["class_evenness"] = entropy / std::log(static_cast<double>(classes));
-    out["class_histogram"] = histogram;
-    if (options().count("png"))
-      draw_histogram(option<std::string>("png"),
-                     std::vector<double>(sums().begin(), sums().begin() + classes));
+    out.update(class_coverage(counts, n_));
+    if (options().count("png")) draw_class_histogram(option<std::string>("png"), counts);
     std::cout << out.dump() << "\n";
   }
 

@@ -11,6 +11,7 @@
 #include "launch/signals.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
+#include "models/model_kinds.hpp"
 #include "runtime/error.hpp"
 
 namespace {
@@ -22,8 +23,7 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
-    {"train", cmd_train,
-     "train a model (ae, sparse-ae, denoising-ae, vae, gan) on an HDF5 dataset"},
+    {"train", cmd_train, "train a model on an HDF5 dataset (--model: the kinds below)"},
     {"eval", cmd_eval, "evaluate a checkpoint on a dataset; prints one JSON object"},
     {"convert", cmd_convert, "convert idx, mnist-json, npy, csv or png-dir data to HDF5"},
     {"info", cmd_info, "describe an HDF5 dataset or checkpoint"},
@@ -45,6 +45,9 @@ void usage(FILE* out) {
   std::fprintf(out, "usage: latent <subcommand> [options]   (latent <subcommand> --help)\n\n");
   std::fprintf(out, "subcommands:\n");
   for (const Subcommand& s : kSubcommands) std::fprintf(out, "  %-13s %s\n", s.name, s.summary);
+  std::fprintf(out, "\nkinds of model (latent train --model KIND --help):\n");
+  for (const latent::ModelKind& k : latent::model_kinds())
+    std::fprintf(out, "  %-13s %s\n", k.name, k.summary);
 }
 
 // One line naming the problem; under MPI it carries the rank and ends every rank of the job,
