@@ -31,8 +31,10 @@ std::string model_option_help(const ModelOption& o) {
   return std::string(o.name) == "model" ? model_kind_names() : o.help;
 }
 
-// The model's options of `kinds` (each once, the shared ones first), titled.
-po::options_description model_options(const std::vector<const ModelKind*>& kinds) {
+// The model's options of `kinds`, titled: the shared ones, then each kind's. The parser's
+// description (`once`) holds an option shared by several kinds once; the help lists it under
+// every kind that takes it.
+po::options_description model_options(const std::vector<const ModelKind*>& kinds, bool once) {
   po::options_description d("model options (every kind)");
   std::set<std::string> seen;
   for (const ModelOption& o : shared_model_options()) {
@@ -43,7 +45,7 @@ po::options_description model_options(const std::vector<const ModelKind*>& kinds
     po::options_description own("options of --model " + std::string(k->name) + " (" + k->summary +
                                 ")");
     for (const ModelOption& o : k->options()) {
-      if (!seen.insert(o.name).second) continue;
+      if (!seen.insert(o.name).second && once) continue;
       add_string_option(own, o.name, o.default_value, o.help);
     }
     if (!own.options().empty()) d.add(own);
@@ -67,7 +69,7 @@ po::options_description described(const std::vector<TrainOptionSpec>& specs, con
 // all), the training and the process options.
 po::options_description all_options() {
   po::options_description all;
-  all.add(model_options(all_kinds()));
+  all.add(model_options(all_kinds(), /*once=*/true));
   all.add(described(training_option_specs(), "training options"));
   all.add(described(process_option_specs(), "process options"));
   return all;
@@ -186,7 +188,7 @@ std::string help_text(const po::options_description& general, const po::variable
   if (!one_kind) help << "\n(latent train --model KIND --help shows only that kind's options)\n";
   help << "\n"
        << general << "\n"
-       << model_options(kinds) << "\n"
+       << model_options(kinds, /*once=*/false) << "\n"
        << described(training_option_specs(), "training options") << "\n"
        << described(process_option_specs(), "process options");
   return help.str();
