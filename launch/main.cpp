@@ -12,6 +12,7 @@
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
 #include "models/model_kinds.hpp"
+#include "runtime/build_info.hpp"
 #include "runtime/error.hpp"
 
 namespace {
@@ -21,6 +22,21 @@ struct Subcommand {
   int (*run)(int argc, char** argv);
   const char* summary;
 };
+
+// `latent version` and `latent --version`: the line a bug report starts with.
+int cmd_version(int argc, char** argv) {
+  if (argc == 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
+    std::printf(
+        "usage: latent version   (or latent --version)\n\none line: latent's version, the commit "
+        "and build type it was built from, oneDNN's version and the instruction set it uses here, "
+        "the MPI library, and the CUDA, cuDNN and NCCL libraries of a CUDA build\n");
+    return 0;
+  }
+  if (argc > 1)
+    throw latent::UserError(std::string("version takes no options, not '") + argv[1] + "'");
+  std::printf("%s\n", latent::version_line().c_str());
+  return 0;
+}
 
 const Subcommand kSubcommands[] = {
     {"train", cmd_train, "train a model on an HDF5 dataset (--model: the kinds below)"},
@@ -39,6 +55,7 @@ const Subcommand kSubcommands[] = {
     {"score", cmd_score, "FID, judge accuracy and class coverage of a vae or gan's samples"},
     {"classify", cmd_classify, "a classifier's predicted labels as a dataset: /images, /labels"},
     {"subset", cmd_subset, "rows of datasets into one file: a train/val split, concatenation"},
+    {"version", cmd_version, "version, commit, build type, oneDNN, MPI and CUDA libraries in use"},
 };
 
 void usage(FILE* out) {
@@ -77,6 +94,7 @@ int main(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
+  if (!std::strcmp(argv[1], "--version")) argv[1] = const_cast<char*>("version");
   for (const Subcommand& s : kSubcommands) {
     if (std::strcmp(argv[1], s.name) != 0) continue;
     try {

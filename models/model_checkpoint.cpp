@@ -2,6 +2,7 @@
 
 #include "io/checkpoint_reader.hpp"
 #include "io/checkpoint_writer.hpp"
+#include "runtime/build_info.hpp"
 #include "runtime/error.hpp"
 #include "runtime/host_staging.hpp"
 #include "runtime/ops.hpp"
@@ -118,6 +119,7 @@ void save_checkpoint(Model& model, const std::string& path, const std::string& c
     w.set_meta("data_type", origin.data.type);
     w.set_meta("data_fingerprint", origin.data.fingerprint);
     w.set_meta("data_path", origin.data_path);
+    w.set_meta("latent_version", version_line());  // the build of the run (latent --version)
   }
   if (!origin.init_from.empty()) w.set_meta("init_from", origin.init_from);
   // Written from host memory whatever the device: the file is the same for a run on a GPU.

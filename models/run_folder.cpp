@@ -6,6 +6,7 @@
 #include "io/comparison_grid.hpp"
 #include "io/disk_space.hpp"
 #include "io/leftover_temporaries.hpp"
+#include "runtime/build_info.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -49,7 +50,8 @@ void RunFolder::claim() {
 
 void RunFolder::open_outputs() {
   if (!writer_ || log_) return;
-  std::ofstream(path_ / "config.ini") << config_text_;
+  // The build that ran it, as a comment (the checkpoint's /meta config stays the bare text).
+  std::ofstream(path_ / "config.ini") << "# " << version_line() << "\n" << config_text_;
   log_ = std::make_unique<MetricsLog>((path_ / "metrics.jsonl").string(), !appends_);
 }
 
