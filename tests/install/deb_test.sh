@@ -2,12 +2,12 @@
 # The Debian packages `cpack -G DEB` makes from the build: latent (latent-cuda from a CUDA
 # build) and latent-dev. Checks their names, versions and contents, that every shared library
 # the program is linked with comes from a Debian package its Depends names (a CUDA build's
-# NVIDIA libraries excepted: they are no Debian packages), and runs the packaged program. The
+# NVIDIA libraries and a sanitizer build's runtimes excepted), and runs the packaged program. The
 # install itself on a bare Debian 12 is scripts/deb_on_bare_debian.sh. Skipped (exit 77)
 # without dpkg. About 20 s.
-#   deb_test.sh CPACK BUILD_DIR VERSION CUDA(ON|OFF)
+#   deb_test.sh CPACK BUILD_DIR VERSION CUDA(ON|OFF) [SANITIZE(address|thread)]
 set -euo pipefail
-cpack=$1 build=$(cd "$2" && pwd) version=$3 cuda=$4
+cpack=$1 build=$(cd "$2" && pwd) version=$3 cuda=$4 sanitize=${5:-}
 fail() { echo "deb_test: $*" >&2; exit 1; }
 if ! command -v dpkg-deb >/dev/null || ! command -v dpkg >/dev/null; then
   echo "deb_test: skipped: no dpkg-deb (not a Debian system)"
@@ -71,6 +71,13 @@ for soname in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
     case "$cuda:$soname" in
       ON:libcu* | ON:libnccl* | ON:libcudnn*) echo "deb_test: $soname ($path): NVIDIA's, not declared"; continue ;;
     esac
+  fi
+  if [ -n "$sanitize" ]; then
+    case "$soname" in
+      libasan* | libubsan* | libtsan*) echo "deb_test: $soname: the $sanitize sanitizer's, not declared"; continue ;;
+    esac
+  fi
+  if [ -z "$pkg" ]; then
     fail "$soname ($path) belongs to no Debian package"
   fi
   declared "$pkg" || fail "$soname comes from $pkg, which Depends does not name"

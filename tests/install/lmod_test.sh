@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The installed module file under Lmod, in a clean shell: `module use PREFIX/share/modulefiles;
 # module load latent` puts latent on PATH and sets LATENT_HOME to the prefix, also for a copy
-# of the prefix in another place; `module unload` takes it all back. Skipped (exit 77) without
+# of the prefix in another place and through a link from a site's module tree; `module unload`
+# takes it all back. Skipped (exit 77) without
 # Lmod (Debian's lmod package; scripts/setup.sh installs it). About 2 s.
 #   lmod_test.sh PREFIX VERSION
 set -euo pipefail
@@ -16,16 +17,19 @@ if [ -z "$init" ]; then
 fi
 tmp=$(mktemp -d /tmp/latent-lmod-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/copy"
+mkdir -p "$tmp/copy" "$tmp/site/latent"
 cp -a "$prefix/bin" "$prefix/share" "$tmp/copy/"
+ln -s "$prefix/share/modulefiles/latent/$version.lua" "$tmp/site/latent/$version.lua"
 
-for p in "$prefix" "$tmp/copy"; do
+# module path, the prefix it must find
+for pair in "$prefix/share/modulefiles:$prefix" "$tmp/copy/share/modulefiles:$tmp/copy" \
+  "$tmp/site:$prefix"; do
   env -i HOME="$tmp" PATH=/usr/bin:/bin USER="${USER:-root}" LMOD_ALLOW_ROOT_USE=yes \
     bash --norc --noprofile -c '
 set -euo pipefail
-p=$1 version=$2
+modules=${1%%:*} p=${1#*:} version=$2
 source "$3"
-module use "$p/share/modulefiles"
+module use "$modules"
 module avail latent 2>&1 | grep -q "latent/$version"
 module load latent
 [ "$(command -v latent)" = "$p/bin/latent" ] || { echo "lmod_test: latent on PATH is $(command -v latent)" >&2; exit 1; }
@@ -37,6 +41,6 @@ module list 2>&1 | grep -q "latent/$version"
 module unload latent
 ! command -v latent >/dev/null || { echo "lmod_test: latent still on PATH after unload" >&2; exit 1; }
 [ -z "${LATENT_HOME:-}" ]
-echo "lmod_test: module load latent from $p: $(module --version 2>&1 | grep -o "Version [0-9.]*" | head -n 1)"
-' lmod_test "$p" "$version" "$init"
+echo "lmod_test: module use $modules; module load latent: LATENT_HOME=$p ($(module --version 2>&1 | grep -o "Version [0-9.]*" | head -n 1))"
+' lmod_test "$pair" "$version" "$init"
 done
