@@ -7,8 +7,9 @@
 set(CPACK_PACKAGE_NAME latent)
 set(CPACK_PACKAGE_VENDOR latent)
 set(CPACK_PACKAGE_CONTACT "latent maintainers <latent@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
-    "trains autoencoders, VAEs and GANs, data-parallel across MPI ranks")
+# Each package's Description is its own: a synopsis line, then the extended text (CPack indents
+# it as Debian wants; it would put CPACK_PACKAGE_DESCRIPTION_SUMMARY above both).
+set(latent_summary "trains autoencoders, VAEs and GANs, data-parallel across MPI ranks")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL runtime dev)
@@ -36,22 +37,22 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS gnuplot-nox)
 # lmod reads the module file (share/modulefiles/latent/VERSION.lua); Slurm runs slurm/train.sbatch.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "lmod, slurm-client")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
-    "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- The latent program trains undercomplete, sparse and denoising autoencoders,
- variational autoencoders, GANs and classifiers on HDF5 datasets, on oneDNN,
- data-parallel under mpirun or srun; and encodes, decodes, generates, scores
- anomalies and draws with the trained models. Example configs and a Slurm batch
- script are in /usr/share/latent, an Lmod module file in /usr/share/modulefiles.")
+    "${latent_summary}
+The latent program trains undercomplete, sparse and denoising autoencoders,
+variational autoencoders, GANs and classifiers on HDF5 datasets, on oneDNN,
+data-parallel under mpirun or srun; and encodes, decodes, generates, scores
+anomalies and draws with the trained models. Example configs and a Slurm batch
+script are in /usr/share/latent, an Lmod module file in /usr/share/modulefiles.")
 
 # The -dev package's CMake package finds these (cmake/latentConfig.cmake.in); dnnl's own CMake
 # package needs OpenCL's headers.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
     "latent (= ${PROJECT_VERSION}), libdnnl-dev, ocl-icd-opencl-dev, libopenmpi-dev, libhdf5-dev, libboost-program-options-dev, libpng-dev, zlib1g-dev, libeigen3-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
-    "${CPACK_PACKAGE_DESCRIPTION_SUMMARY} (C++ libraries)
- Headers, static libraries and the CMake package of latent:
- find_package(latent) gives latent::runtime, latent::layers, latent::io,
- latent::models and latent::launch.")
+    "${latent_summary} (C++ libraries)
+Headers, static libraries and the CMake package of latent:
+find_package(latent) gives latent::runtime, latent::layers, latent::io,
+latent::models and latent::launch.")
 
 # A CUDA build's package needs NVIDIA's CUDA runtime, cuBLAS, cuDNN and NCCL, which are no
 # Debian 12 packages (NVIDIA's own repository names them by CUDA version): it is named
@@ -64,9 +65,9 @@ if(LATENT_HAVE_CUDA)
   string(REPLACE "latent (=" "latent-cuda (=" CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
                  "${CPACK_DEBIAN_DEV_PACKAGE_DEPENDS}")
   string(APPEND CPACK_DEBIAN_RUNTIME_DESCRIPTION "
- .
- Built with CUDA ${CUDAToolkit_VERSION}: needs NVIDIA's CUDA runtime, cuBLAS,
- cuDNN and NCCL libraries (${CUDAToolkit_LIBRARY_DIR}), which it does not declare.")
+
+Built with CUDA ${CUDAToolkit_VERSION}: needs NVIDIA's CUDA runtime, cuBLAS,
+cuDNN and NCCL libraries (${CUDAToolkit_LIBRARY_DIR}), which it does not declare.")
 endif()
 
 include(CPack)
