@@ -15,7 +15,8 @@ int count_label_classes(const DatasetSpec& spec) {
   DatasetFile file(all);
   if (!file.has_labels())
     throw UserError(spec.path + ": no /" + spec.labels_name +
-                    " dataset; a classifier trains on labels (--labels-dataset names it)");
+                    " dataset; the model trains on labels, and --num-classes auto counts their "
+                    "classes (--labels-dataset names them)");
   constexpr int64_t kPiece = 1 << 20;
   std::vector<int> labels;
   int largest = -1;

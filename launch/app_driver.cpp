@@ -82,6 +82,28 @@ void require_capability(const std::string& command, Model& model, const std::str
   throw UserError(command + ": " + role + " " + checkpoint + refusal(capability, model.kind()));
 }
 
+std::vector<int> requested_classes(uint64_t first, int64_t n, int64_t classes, int fixed) {
+  std::vector<int> out(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = fixed >= 0 ? fixed : static_cast<int>((first + static_cast<uint64_t>(i)) % classes);
+  return out;
+}
+
+int requested_class(const po::variables_map& vm, const std::string& command, Model& model) {
+  if (!vm.count("class")) return -1;
+  const int k = vm["class"].as<int>();
+  ClassConditioned* c = model.as_conditioned();
+  if (!c)
+    throw UserError(command + ": --class " + std::to_string(k) + ": model " + model.kind() +
+                    " is not conditional (" + kinds_with(&ModelTraits::is_conditional) +
+                    " are: latent train --conditional)");
+  if (k < 0 || k >= c->classes())
+    throw UserError(command + ": --class " + std::to_string(k) + ": expected 0 to " +
+                    std::to_string(c->classes() - 1) + " (the model's " +
+                    std::to_string(c->classes()) + " classes)");
+  return k;
+}
+
 AppCommand::AppCommand(AppSpec spec) : spec_(std::move(spec)), name_(spec_.name) {}
 
 po::options_description AppCommand::describe() {
@@ -100,6 +122,10 @@ po::options_description AppCommand::describe() {
     d.add_options()("labels-dataset", po::value<std::string>()->default_value("labels"),
                     "labels dataset name (used where the file has it)");
   if (spec_.writes_output) d.add_options()("out", po::value<std::string>(), "output file (HDF5)");
+  if (spec_.chooses_weights)
+    d.add_options()("weights", po::value<std::string>()->default_value("auto"),
+                    "ema | raw: the generator's moving average (--ema-half-life) or its own "
+                    "weights (auto: ema when the checkpoint keeps one)");
   d.add_options()("batch", po::value<int64_t>()->default_value(256), "samples per forward pass")(
       "threads", po::value<int>()->default_value(0), kThreadsHelp)(
       "device", po::value<std::string>()->default_value("cpu"), kDeviceHelp);
@@ -110,6 +136,17 @@ po::options_description AppCommand::describe() {
 void AppCommand::parse(int argc, char** argv) {
   options_.add(describe());
   vm_ = parse_command(name_, options_, argc, argv);
+}
+
+void AppCommand::choose_weights() {
+  const std::string w = option<std::string>("weights");
+  if (w != "auto" && w != "ema" && w != "raw")
+    throw UserError(name_ + ": --weights " + w + ": expected ema, raw or auto");
+  if (w == "raw") return;
+  averaged_ = std::make_unique<AverageWeights>(*model_);
+  if (w == "ema" && !averaged_->any())
+    throw UserError(name_ + ": --weights ema: checkpoint " + checkpoint_ +
+                    " keeps no moving average of its weights (train with --ema-half-life N)");
 }
 
 void AppCommand::open_input() {
@@ -142,6 +179,7 @@ int AppCommand::run(int argc, char** argv) {
   if (spec_.writes_output) out_ = option<std::string>("out");
   model_ = load_model(checkpoint_, device_);
   for (Capability c : spec_.needs) require_capability(name_, *model_, checkpoint_, c);
+  if (spec_.chooses_weights) choose_weights();
   if (spec_.input != AppSpec::Input::kNone) open_input();
   execute();
   return 0;
@@ -149,6 +187,11 @@ int AppCommand::run(int argc, char** argv) {
 
 void AppCommand::execute() {
   if (spec_.input != AppSpec::Input::kNone) shard_ = open_shard(input_, batch_rows(), comm());
+  ClassConditioned* conditioned = model_->as_conditioned();
+  if (conditioned && shard_ && !shard_->has_labels())
+    throw UserError(name_ + ": " + input_.path + " has no /" + input_.labels_name +
+                    " dataset; model " + model_->kind() +
+                    " takes each sample's class (--labels-dataset names them)");
   start();
   if (const std::string file = output_file(); !file.empty())
     output_ = std::make_unique<ShardedOutput>(file, output_columns(), output_has_labels(), comm());
@@ -162,6 +205,7 @@ void AppCommand::execute() {
     while (shard_->next_batch(host, with_labels ? &labels : nullptr, &first)) {
       if (host.dim(0) == 0) continue;
       if (!with_labels) labels.clear();
+      if (conditioned) conditioned->set_classes(labels, first);  // the rows' own classes
       batch(AppBatch{host, on_device(host, device_, staged), first, labels});
       progress_->advance(host.dim(0));
     }

@@ -20,6 +20,7 @@
 #include "io/table_writer.hpp"
 #include "launch/app_support.hpp"
 #include "launch/sharded_output.hpp"
+#include "models/average_weights.hpp"
 #include "models/model.hpp"
 
 namespace latent {
@@ -33,6 +34,15 @@ enum class Capability { kEncode, kDecode, kGenerate, kScoreAnomalies, kClassify,
 void require_capability(const std::string& command, Model& model, const std::string& checkpoint,
                         Capability capability, const std::string& role = "checkpoint");
 
+// The classes a conditional model generates rows [first, first + n) of: `fixed` for all when it
+// is >= 0, otherwise balanced, row i of class i mod `classes` (keyed by the row, so the same for
+// any batch or rank count).
+std::vector<int> requested_classes(uint64_t first, int64_t n, int64_t classes, int fixed);
+// --class K of a generating command: UserError unless the model is conditional and K one of its
+// classes; -1 when not given.
+int requested_class(const boost::program_options::variables_map& vm, const std::string& command,
+                    Model& model);
+
 struct AppSpec {
   const char* name;   // "reconstruct"
   const char* usage;  // the arguments after `latent NAME`
@@ -45,6 +55,9 @@ struct AppSpec {
   bool writes_output = true;   // --out, required
   bool reads_labels = true;    // the input's labels (copied to the output, given to the batch)
   bool shows_progress = true;  // "NAME: 30% (...)" lines on stderr (eval prints one JSON only)
+  // --weights ema|raw: a generating command uses the moving average of the generator's weights
+  // (--ema-half-life) by default when the checkpoint keeps one.
+  bool chooses_weights = false;
 };
 
 // One batch of this rank's shard.
@@ -113,6 +126,7 @@ class AppCommand {
   boost::program_options::options_description describe();
   void parse(int argc, char** argv);
   void open_input();
+  void choose_weights();
 
   AppSpec spec_;
   std::string name_;
@@ -122,6 +136,7 @@ class AppCommand {
   Device device_ = Device::kCpu;
   std::string checkpoint_, out_;
   std::unique_ptr<Model> model_;
+  std::unique_ptr<AverageWeights> averaged_;  // while it lives the model generates with its EMA
   DatasetSpec input_;
   std::unique_ptr<StreamingDataset> shard_;
   std::unique_ptr<ShardedOutput> output_;

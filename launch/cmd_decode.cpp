@@ -18,7 +18,11 @@ class Decode : public AppCommand {
                     "Writes /images and /labels when Z has them. Under mpirun each rank decodes "
                     "its shard; one file results.\n",
                     {Capability::kDecode},
-                    AppSpec::Input::kCodes}) {}
+                    AppSpec::Input::kCodes,
+                    /*writes_output=*/true,
+                    /*reads_labels=*/true,
+                    /*shows_progress=*/true,
+                    /*chooses_weights=*/true}) {}
 
  private:
   void start() override {

@@ -51,9 +51,10 @@ class Eval : public AppCommand {
   }
   void start() override {
     if (iw_samples_ > 0 && !model().as_likelihood_bound())
-      throw UserError("eval: --iw-samples needs a " +
-                      kinds_with(&ModelTraits::has_likelihood_bound) + " checkpoint; " +
-                      checkpoint() + " holds model '" + model().kind() + "'");
+      throw UserError(
+          "eval: --iw-samples needs a vae checkpoint (a kind with a likelihood bound: " +
+          kinds_with(&ModelTraits::has_likelihood_bound) + "); " + checkpoint() + " holds model '" +
+          model().kind() + "'");
     if (model_kind(model().kind()).traits.needs_labels && !shard().has_labels())
       throw UserError("eval: " + input().path + " has no /" + input().labels_name + " dataset; " +
                       "model " + model().kind() + " is evaluated against labels " +

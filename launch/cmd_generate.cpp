@@ -46,14 +46,21 @@ class Generate : public AppCommand {
                     "Writes /images (N, ...) float32 in [0, 1]. Under mpirun each rank generates "
                     "a share; one file results.\n",
                     {Capability::kGenerate},
-                    AppSpec::Input::kNone}) {}
+                    AppSpec::Input::kNone,
+                    /*writes_output=*/true,
+                    /*reads_labels=*/false,
+                    /*shows_progress=*/true,
+                    /*chooses_weights=*/true}) {}
 
  private:
   void add_options(po::options_description& o) override {
     o.add_options()("n", po::value<int64_t>(), "samples to generate")(
         "png", po::value<std::string>(), "also a PNG grid of the first samples")(
         "png-count", po::value<int64_t>()->default_value(64), "samples in the PNG")(
-        "seed", po::value<uint64_t>()->default_value(1), "seed of the codes z");
+        "seed", po::value<uint64_t>()->default_value(1), "seed of the codes z")(
+        "class", po::value<int>(),
+        "a conditional model's class for every sample (default: balanced, sample i of class i "
+        "mod the class count)");
   }
   void check_options() override {
     if (!options().count("n")) throw UserError("generate: --n is required (see --help)");
@@ -62,16 +69,29 @@ class Generate : public AppCommand {
     seed_ = checked_seed(option<uint64_t>("seed"));
     set_rows_to_make(n_);
   }
-  void start() override { refuse_more_than_disk_holds(out_path(), n_, sample()); }
+  void start() override {
+    refuse_more_than_disk_holds(out_path(), n_, sample());
+    class_ = requested_class(options(), "generate", model());
+  }
   std::vector<TableColumn> output_columns() override { return {{"images", row_dims(sample())}}; }
+  // A conditional model's samples carry the classes they were made of.
+  bool output_has_labels() override { return model().as_conditioned() != nullptr; }
+  const int* classes_of(uint64_t first, int64_t rows) {
+    ClassConditioned* c = model().as_conditioned();
+    if (!c) return nullptr;
+    classes_ = requested_classes(first, rows, c->classes(), class_);
+    c->set_classes(classes_);
+    return classes_.data();
+  }
   // Rank r makes the contiguous rows [r·n/size, (r+1)·n/size).
   void after_input() override {
     const int64_t begin = n_ * comm().rank() / comm().size();
     const int64_t end = n_ * (comm().rank() + 1) / comm().size();
     for (int64_t at = begin; at < end; at += batch_rows()) {
       const int64_t rows = std::min(batch_rows(), end - at);
+      const int* classes = classes_of(static_cast<uint64_t>(at), rows);
       model().as_generator()->generate(rows, seed_, images_, static_cast<uint64_t>(at));
-      append(static_cast<uint64_t>(at), rows, {on_host(images_, host_images_).data()}, nullptr);
+      append(static_cast<uint64_t>(at), rows, {on_host(images_, host_images_).data()}, classes);
       progress().advance(rows);
     }
   }
@@ -80,6 +100,7 @@ class Generate : public AppCommand {
     // The PNG shows the file's first samples (made again: cheap, and any rank may hold them).
     if (options().count("png")) {
       const int64_t count = std::min(n_, option<int64_t>("png-count"));
+      classes_of(0, count);
       model().as_generator()->generate(count, seed_, images_);
       const auto columns = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(count))));
       write_comparison_grid(option<std::string>("png"), {&on_host(images_, host_images_)}, count,
@@ -92,6 +113,8 @@ class Generate : public AppCommand {
 
   int64_t n_ = 0;
   uint32_t seed_ = 1;
+  int class_ = -1;  // --class; -1: balanced
+  std::vector<int> classes_;
   Tensor images_, host_images_;  // host copy when the model is on a GPU
 };
 

@@ -29,7 +29,10 @@ class Interpolate : public latent::AppCommand {
                     "row and label.\n",
                     {latent::Capability::kEncode, latent::Capability::kDecode},
                     latent::AppSpec::Input::kImages,
-                    /*writes_output=*/false}) {}
+                    /*writes_output=*/false,
+                    /*reads_labels=*/true,
+                    /*shows_progress=*/true,
+                    /*chooses_weights=*/true}) {}
 
  private:
   void add_options(po::options_description& o) override {
@@ -38,7 +41,9 @@ class Interpolate : public latent::AppCommand {
         "steps", po::value<int64_t>()->default_value(10), "points along the walk, ends included")(
         "slerp", "spherical instead of linear interpolation")(
         "png", po::value<std::string>(), "PNG strip: sample I, the decoded points, sample J")(
-        "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)");
+        "out", po::value<std::string>(), "also /latent (S, K) and /images (S, ...)")(
+        "class", po::value<int>(),
+        "a conditional model's class along the walk (default: sample I's label)");
   }
   void check_options() override {
     latent::require_options("interpolate", options(), {"from", "to"});
@@ -66,6 +71,16 @@ void Interpolate::walk() {
   const int64_t rows[2] = {option<int64_t>("from"), option<int64_t>("to")};
   int labels[2];
   Tensor ends = read_two_rows(input(), rows[0], rows[1], labels);
+  // A conditional model encodes each end with its class and walks within one class.
+  ClassConditioned* conditioned = model().as_conditioned();
+  int walk_class = requested_class(options(), "interpolate", model());
+  if (conditioned) {
+    if (labels[0] < 0 || labels[1] < 0)
+      throw UserError("interpolate: " + input().path + " has no /" + input().labels_name +
+                      " dataset; model " + model().kind() + " takes each sample's class");
+    if (walk_class < 0) walk_class = labels[0];
+    conditioned->set_classes({labels[0], labels[1]});
+  }
   // The walk is computed on the host: codes come back from the model's device, the path and
   // the images cross over (no copies on the CPU).
   Tensor device_codes, device_images, staged_in, staged_codes, staged_images;
@@ -76,6 +91,8 @@ void Interpolate::walk() {
   for (int64_t s = 0; s < steps_; ++s)
     between(codes.data(), codes.data() + k, k, double(s) / double(steps_ - 1), slerp,
             path.data() + s * k);
+  if (conditioned)
+    conditioned->set_classes(std::vector<int>(static_cast<size_t>(steps_), walk_class));
   model().as_decoder()->decode(on_device(path, device(), staged_in), device_images);
   const Tensor& images = on_host(device_images, staged_images);
   if (png) {  // one strip: I, the walk, J
@@ -100,7 +117,9 @@ void Interpolate::walk() {
            (png ? std::string(", ") + colour + " frame" : std::string());
   };
   std::cout << "interpolate: " << steps_ << " steps from " << end(0, "blue") << " to "
-            << end(1, "orange") << (slerp ? " (slerp)" : "") << "\n";
+            << end(1, "orange") << (slerp ? " (slerp)" : "")
+            << (conditioned ? ", within class " + std::to_string(walk_class) : std::string())
+            << "\n";
 }
 
 }  // namespace

@@ -34,7 +34,10 @@ class Score : public AppCommand {
                     "\"class_evenness\", \"class_histogram\", ...}.\n",
                     {Capability::kGenerate},
                     AppSpec::Input::kImages,
-                    /*writes_output=*/false}) {}
+                    /*writes_output=*/false,
+                    /*reads_labels=*/true,
+                    /*shows_progress=*/true,
+                    /*chooses_weights=*/true}) {}
 
  private:
   void add_options(po::options_description& o) override {
@@ -58,10 +61,15 @@ class Score : public AppCommand {
       throw UserError("score: the generator " + checkpoint() + " makes samples of " +
                       model().config().sample_shape.str() + " but the judge " + judge_path +
                       " was trained on " + judge_model_->config().sample_shape.str());
+    if (ClassConditioned* c = model().as_conditioned(); c && c->classes() != judge_->classes())
+      throw UserError("score: the generator " + checkpoint() + " makes " +
+                      std::to_string(c->classes()) + " classes but the judge " + judge_path +
+                      " tells " + std::to_string(judge_->classes()));
     real_ = std::make_unique<FeatureMoments>(judge_->feature_size());
     fake_ = std::make_unique<FeatureMoments>(judge_->feature_size());
-    // The histogram of the generated samples' classes, then real correct and labelled.
-    sums().assign(judge_->classes() + 2, 0.0);
+    // The histogram of the generated samples' classes, then real correct and labelled, then
+    // the generated samples the judge gives the class they were asked for (conditional models).
+    sums().assign(judge_->classes() + 3, 0.0);
     set_rows_to_make(n_);
   }
   // Real data: this rank's shard, with the judge's accuracy where it has labels.
@@ -84,13 +92,23 @@ class Score : public AppCommand {
     const int64_t end = n_ * (comm().rank() + 1) / comm().size();
     for (int64_t at = begin; at < end; at += batch_rows()) {
       const int64_t rows = std::min(batch_rows(), end - at);
+      ClassConditioned* conditioned = model().as_conditioned();
+      std::vector<int> asked;  // a conditional generator makes every class in turn
+      if (conditioned) {
+        asked = requested_classes(static_cast<uint64_t>(at), rows, conditioned->classes(), -1);
+        conditioned->set_classes(asked);
+      }
       model().as_generator()->generate(rows, seed, generated_, static_cast<uint64_t>(at));
       judge_->features(generated_, feats_, &logits_);
       fake_->add(feats_);
       predicted_.resize(Shape{rows}, logits_.device());
       ops::argmax_rows(logits_, predicted_);
       const Tensor& p = on_host(predicted_, staged_);
-      for (int64_t i = 0; i < rows; ++i) sums()[static_cast<int64_t>(p.data()[i])] += 1;
+      for (int64_t i = 0; i < rows; ++i) {
+        const int64_t c = static_cast<int64_t>(p.data()[i]);
+        sums()[c] += 1;
+        if (conditioned && c == asked[i]) sums()[judge_->classes() + 2] += 1;
+      }
       progress().advance(rows);
     }
     real_->sum_across(comm());
@@ -106,6 +124,9 @@ class Score : public AppCommand {
                                {"real_samples", static_cast<int64_t>(real_->count())},
                                {"generated_samples", n_}};
     if (sums()[classes + 1] > 0) out["judge_accuracy"] = sums()[classes] / sums()[classes + 1];
+    // A conditional generator: how often the judge finds the class it was asked for.
+    if (model().as_conditioned())
+      out["judge_agrees_with_class"] = sums()[classes + 2] / static_cast<double>(n_);
     out.update(class_coverage(counts, n_));
     if (options().count("png")) draw_class_histogram(option<std::string>("png"), counts);
     std::cout << out.dump() << "\n";

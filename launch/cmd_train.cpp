@@ -14,6 +14,7 @@
 #include "launch/signals.hpp"
 #include "launch/subcommands.hpp"
 #include "launch/world.hpp"
+#include "models/architectures.hpp"
 #include "models/model_checkpoint.hpp"
 #include "models/model_kinds.hpp"
 #include "models/trainer.hpp"
@@ -40,6 +41,23 @@ const char* signal_name(int sig) {
   }
 }
 
+// --conv-widths auto: the widths chosen for the images' size, said once.
+void announce_conv_widths(latent::RunConfig& rc, bool print) {
+  const latent::Shape& s = rc.model.sample_shape;
+  const std::vector<int64_t> widths = latent::default_conv_widths(s);
+  latent::resolve_conv_widths(rc, widths);
+  if (!print) return;
+  std::string chosen, sides = std::to_string(s[1]) + "x" + std::to_string(s[2]);
+  int64_t h = s[1], w = s[2];
+  for (int64_t width : widths) {
+    chosen += (chosen.empty() ? "" : ",") + std::to_string(width);
+    h /= 2, w /= 2;
+    sides += " -> " + std::to_string(h) + "x" + std::to_string(w);
+  }
+  std::printf("conv widths: %s (auto for samples of %s: %zu stride-2 layers, %s)\n", chosen.c_str(),
+              s.str().c_str(), widths.size(), sides.c_str());
+}
+
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
@@ -57,6 +75,8 @@ int cmd_train(int argc, char** argv) {
   set_stall_timeout(rc.train.stall_timeout_s);
   use_threads(rc.threads, comm, /*announce=*/true);
   rc.model.sample_shape = dataset_sample_shape(rc.train.data);
+  if (rc.model.arch == "conv" && rc.model.conv_widths.empty() && rc.model.sample_shape.rank() == 3)
+    announce_conv_widths(rc, comm.rank() == 0);
   const ModelTraits& traits = model_kind(rc.model.kind).traits;
   if (traits.needs_labels && rc.model.num_classes == 0)
     resolve_num_classes(rc, count_label_classes(rc.train.data));

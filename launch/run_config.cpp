@@ -209,6 +209,20 @@ void take_model_options_from_checkpoint(const std::string& path, po::variables_m
     }
 }
 
+// --conditional: the conditional variant of --model's kind, as if it had been named.
+void choose_conditional_kind(po::variables_map& vm) {
+  const ModelKind& kind = kind_of(vm);
+  if (!kind.conditional_variant) {
+    std::string kinds;
+    for (const ModelKind& k : model_kinds())
+      if (k.conditional_variant) kinds += (kinds.empty() ? "" : ", ") + std::string(k.name);
+    throw UserError("--conditional: --model " + std::string(kind.name) +
+                    " has no conditional kind (" + kinds + " have)");
+  }
+  vm.erase("model");
+  vm.insert({"model", po::variable_value(std::string(kind.conditional_variant), false)});
+}
+
 }  // namespace
 
 RunConfig parse_train_args(int argc, char** argv) {
@@ -220,7 +234,10 @@ RunConfig parse_train_args(int argc, char** argv) {
       "continue this run from its checkpoint, on the same data (its settings hold)")(
       "init-from", po::value<std::string>(),
       "start a new run from this checkpoint's weights (fine-tuning): the model's options come "
-      "from it unless given, any data of the same sample shape");
+      "from it unless given, any data of the same sample shape")(
+      "conditional", po::value<std::string>()->implicit_value("true"),
+      "the model's conditional kind (--model vae --conditional is --model cvae): the class of "
+      "each sample joins its networks; trains on the data's labels");
   po::options_description cmdline = all_options();
   cmdline.add(general);
   RunConfig rc;
@@ -236,6 +253,8 @@ RunConfig parse_train_args(int argc, char** argv) {
     rc.help_text = help_text(general, vm);
     return rc;
   }
+  if (vm.count("conditional") && option_bool("conditional", vm["conditional"].as<std::string>()))
+    choose_conditional_kind(vm);
   if (vm.count("resume") && vm.count("init-from"))
     throw UserError(
         "--resume and --init-from: give one (--resume continues a run, --init-from "
@@ -243,7 +262,7 @@ RunConfig parse_train_args(int argc, char** argv) {
   std::map<std::string, std::string> given;
   for (const auto& [name, value] : vm)
     if (!value.defaulted() && name != "config" && name != "resume" && name != "init-from" &&
-        name != "device")
+        name != "device" && name != "conditional")
       given[name] = value.as<std::string>();
   if (vm.count("init-from"))
     take_model_options_from_checkpoint(vm["init-from"].as<std::string>(), vm);
@@ -311,6 +330,16 @@ void resolve_num_classes(RunConfig& rc, int64_t classes) {
   const size_t at = rc.resolved_text.find(line);
   if (at != std::string::npos)
     rc.resolved_text.replace(at, line.size(), "\nnum-classes = " + std::to_string(classes) + "\n");
+}
+
+void resolve_conv_widths(RunConfig& rc, const std::vector<int64_t>& widths) {
+  rc.model.conv_widths = widths;
+  std::string text;
+  for (int64_t w : widths) text += (text.empty() ? "" : ",") + std::to_string(w);
+  const std::string line = "\nconv-widths = auto\n";
+  const size_t at = rc.resolved_text.find(line);
+  if (at != std::string::npos)
+    rc.resolved_text.replace(at, line.size(), "\nconv-widths = " + text + "\n");
 }
 
 ModelConfig model_config_from_text(const std::string& text, const std::string& checkpoint) {

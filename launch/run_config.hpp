@@ -37,6 +37,9 @@ RunConfig resume_run_config(const RunConfig& given, const std::string& checkpoin
 // (so checkpoints, resumes and `latent eval` rebuild the same output layer).
 void resolve_num_classes(RunConfig& rc, int64_t classes);
 
+// Sets the conv widths chosen for --conv-widths auto, in the model and in the resolved text.
+void resolve_conv_widths(RunConfig& rc, const std::vector<int64_t>& widths);
+
 // The model part of a resolved config (from the /meta config of the checkpoint at `checkpoint`,
 // which errors name).
 ModelConfig model_config_from_text(const std::string& resolved_text, const std::string& checkpoint);

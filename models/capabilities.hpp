@@ -4,6 +4,7 @@
 // for the one they need (launch/app_driver.hpp) and refuse a model without it by name; the kinds
 // table (models/model_kinds.hpp) says which kinds offer which, and a test checks that they agree.
 #include <cstdint>
+#include <vector>
 
 #include "models/metrics.hpp"
 #include "runtime/tensor.hpp"
@@ -74,6 +75,17 @@ class Reconstructor {
  public:
   virtual ~Reconstructor() = default;
   virtual void reconstruct(const Tensor& batch, const BatchInfo& info, Tensor& out) = 0;
+};
+
+// A model that takes the class as an input of its networks (cvae, cgan): the classes of the rows
+// of the next encode, decode, generate or reconstruct calls (training and evaluation take them
+// from BatchInfo::labels).
+class ClassConditioned {
+ public:
+  virtual ~ClassConditioned() = default;
+  virtual int64_t classes() const = 0;
+  // UserError naming the row (first_index + i) of a label that is no class.
+  virtual void set_classes(const std::vector<int>& labels, uint64_t first_index = 0) = 0;
 };
 
 // A phase the trainer runs before the main training (a GAN's generator trained first as an

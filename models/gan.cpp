@@ -10,10 +10,18 @@
 namespace latent {
 namespace {
 
-std::unique_ptr<Sequential> generator_for(const ModelConfig& c) {
-  auto g = build_decoder(c, c.latent, c.arch == "conv");  // DCGAN: batch norm in G
-  g->emplace<Activation>(ops::Activation::kSigmoid);      // images in [0, 1] like the data
+std::unique_ptr<Sequential> generator_for(const ModelConfig& c, int64_t classes) {
+  auto g = build_decoder(c, c.latent + classes, c.arch == "conv");  // DCGAN: batch norm in G
+  g->emplace<Activation>(ops::Activation::kSigmoid);  // images in [0, 1] like the data
   return g;
+}
+
+// The discriminator reads images, with the classes joined when conditional.
+std::unique_ptr<Sequential> discriminator_for(const ModelConfig& c, int64_t classes) {
+  if (classes == 0) return build_encoder(c, 1, HiddenActivation::kDiscriminator);
+  ModelConfig joined = c;
+  joined.sample_shape = conditioned_shape(c.sample_shape, classes, c.arch == "conv");
+  return build_encoder(joined, 1, HiddenActivation::kDiscriminator);
 }
 
 // z of the g-th generator update of a round (g >= 1; the first reuses the D step's z), and of
@@ -49,6 +57,7 @@ const std::vector<ModelOption>& gan_options() {
        [](ModelConfig& c, const std::string& v) { c.gan.lr_d = option_float("lr-d", v); }},
       {"lr-g", "0.0002", "generator learning rate",
        [](ModelConfig& c, const std::string& v) { c.gan.lr_g = option_float("lr-g", v); }},
+      ema_option(),
   };
   return options;
 }
@@ -68,21 +77,28 @@ void validate_gan(const ModelConfig& c) {
                  ">= 0");
   require_option(g.lr_d > 0, "lr-d", std::to_string(g.lr_d), "> 0");
   require_option(g.lr_g > 0, "lr-g", std::to_string(g.lr_g), "> 0");
+  validate_ema(c);
 }
 
 std::unique_ptr<Model> make_gan(const ModelConfig& c, uint32_t seed) {
   return std::make_unique<Gan>(c, seed);
 }
 
-Gan::Gan(const ModelConfig& c, uint32_t seed)
+Gan::Gan(const ModelConfig& c, uint32_t seed) : Gan(c, seed, nullptr) {}
+
+Gan::Gan(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> conditioning)
     : Model(c),
-      generator_("generator", generator_for(c), c.optimizer, seed, c.device),
-      discriminator_("discriminator", build_encoder(c, 1, HiddenActivation::kDiscriminator),
+      conditioning_(std::move(conditioning)),
+      generator_("generator", generator_for(c, conditioning_ ? conditioning_->classes() : 0),
+                 c.optimizer, seed, c.device),
+      discriminator_("discriminator",
+                     discriminator_for(c, conditioning_ ? conditioning_->classes() : 0),
                      c.optimizer, seed, c.device) {
   if (c.gan.pretrain_epochs > 0)
     pretrain_encoder_.emplace("pretrain_encoder",
                               build_encoder(c, c.latent, HiddenActivation::kConfigured),
                               c.optimizer, seed, c.device);
+  if (c.ema_half_life > 0) generator_.enable_average(c.ema_half_life);
 }
 
 std::vector<StreamId> Gan::random_streams() {
@@ -99,16 +115,33 @@ std::vector<Network*> Gan::networks() {
   return n;
 }
 
+const Tensor& Gan::generator_input(const Tensor& z) {
+  return conditioning_ ? conditioning_->join_one_hot(z, generator_joint_) : z;
+}
+
+const Tensor& Gan::discriminator_input(const Tensor& x) {
+  if (!conditioning_) return x;
+  return conditioning_->join(x, config_.arch == "conv", discriminator_joint_);
+}
+
+const Tensor& Gan::own_part(const Tensor& djoint, const Shape& own, Tensor& part) {
+  if (!conditioning_) return djoint;
+  part.resize(own, djoint.device());
+  conditioning_->split_gradient(djoint, part);
+  return part;
+}
+
 const Tensor& Gan::generate_batch(int64_t n, uint32_t seed, StreamId stream, uint64_t first_index,
                                   bool train) {
   z_.resize(Shape{n, config_.latent}, config_.device);
   CounterRng(seed, stream).fill_normal(z_, first_index);
-  return generator_.forward(z_, PassContext{train, seed, first_index});
+  return generator_.forward(generator_input(z_), PassContext{train, seed, first_index});
 }
 
 Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_scale, bool train,
                         uint64_t first_index, Tensor* per_sample) {
-  const Tensor& logits = discriminator_.forward(x, PassContext{train, 0, first_index});
+  const Tensor& logits =
+      discriminator_.forward(discriminator_input(x), PassContext{train, 0, first_index});
   // Two numbers read back for the metrics: the mean verdict and the logits on the right side.
   Verdict v;
   v.mean_prob = ops::sum_sigmoid(logits) / static_cast<double>(logits.numel());
@@ -127,6 +160,8 @@ Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_sca
 
 Metrics Gan::train_step(const Tensor& batch, const BatchInfo& info) {
   int64_t n = batch.dim(0);
+  // The fakes of a conditional GAN take the classes of the real batch they are judged beside.
+  if (conditioning_ && info.labels) conditioning_->set_labels(*info.labels, info.first_index);
   float scale = 1.0f / static_cast<float>(info.global_batch);
   // Each sample's z is keyed by its global index, so the fakes do not depend on the split.
   discriminator_.zero_grad();
@@ -159,7 +194,8 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
   const Tensor& fake =
       d_step_fake ? *d_step_fake
                   : generate_batch(rows, info.seed, g_step_stream(g), info.first_index, true);
-  const Tensor& logits = discriminator_.forward(fake, PassContext{true, 0, info.first_index});
+  const Tensor& logits =
+      discriminator_.forward(discriminator_input(fake), PassContext{true, 0, info.first_index});
   loss_grad_.resize(logits.shape(), logits.device());
   double loss;
   if (config_.gan.loss == "hinge") {
@@ -171,7 +207,8 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
     loss_grad_.copy_from(bce_.grad());
   }
   generator_.zero_grad();
-  const Tensor& dfake = discriminator_.backward(loss_grad_, true, Network::Grads::kSkip);
+  const Tensor& dfake = own_part(discriminator_.backward(loss_grad_, true, Network::Grads::kSkip),
+                                 fake.shape(), dimages_);
   generator_.backward(dfake, false);
   generator_.step(config_.gan.lr_g * info.lr_scale);
   m.set("loss_g", loss / rows);
@@ -179,6 +216,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
 
 Metrics Gan::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sample) {
   int64_t n = batch.dim(0);
+  if (conditioning_ && info.labels) conditioning_->set_labels(*info.labels, info.first_index);
   // per_sample: D's loss on each real sample, how unreal D finds it.
   Verdict real = judge(batch, true, 1.0f, 0.0f, false, info.first_index, per_sample);
   const Tensor& fake = generate_batch(n, info.seed, kEvaluateStream, info.first_index, false);
@@ -193,7 +231,7 @@ Metrics Gan::evaluate(const Tensor& batch, const BatchInfo& info, Tensor* per_sa
 }
 
 void Gan::decode(const Tensor& codes, Tensor& images) {
-  const Tensor& g = generator_.forward(codes, PassContext{false, 0, 0});
+  const Tensor& g = generator_.forward(generator_input(codes), PassContext{false, 0, 0});
   images.resize(g.shape(), g.device());
   images.copy_from(g);
   images.reshape(batch_shape(codes.dim(0)));
@@ -203,12 +241,14 @@ void Gan::decode(const Tensor& codes, Tensor& images) {
 Metrics Gan::pretrain_step(const Tensor& batch, const BatchInfo& info) {
   PassContext ctx{true, info.seed, info.first_index};
   float scale = 1.0f / static_cast<float>(info.global_batch);
+  if (conditioning_ && info.labels) conditioning_->set_labels(*info.labels, info.first_index);
   const Tensor& code = pretrain_encoder_->forward(batch, ctx);
-  const Tensor& out = generator_.forward(code, ctx);
+  const Tensor& out = generator_.forward(generator_input(code), ctx);
   double loss = mse_.forward(out, batch, scale);
   pretrain_encoder_->zero_grad();
   generator_.zero_grad();
-  pretrain_encoder_->backward(generator_.backward(mse_.grad(), true), false);
+  pretrain_encoder_->backward(own_part(generator_.backward(mse_.grad(), true), code.shape(), dz_),
+                              false);
   generator_.step(config_.gan.lr_g * info.lr_scale);
   pretrain_encoder_->step(config_.gan.lr_g * info.lr_scale);
   Metrics m;

@@ -8,7 +8,10 @@
 // With --pretrain-epochs, G is first trained as the decoder of an autoencoder.
 #include <optional>
 
+#include <memory>
+
 #include "layers/losses.hpp"
+#include "models/conditioning.hpp"
 #include "models/model.hpp"
 
 namespace latent {
@@ -36,7 +39,19 @@ class Gan : public Model, public Decoder, public Generator, public Pretrainer {
   int pretrain_epochs() const override { return config_.gan.pretrain_epochs; }
   Metrics pretrain_step(const Tensor& batch, const BatchInfo& info) override;
 
+ protected:
+  // The conditional GAN (models/conditional_gan.cpp): `conditioning` joins the class to the
+  // generator's z and to the discriminator's image; null is the plain GAN.
+  Gan(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> conditioning);
+  std::unique_ptr<Conditioning> conditioning_;
+
  private:
+  // What each network reads: z or x, or either with the rows' classes joined.
+  const Tensor& generator_input(const Tensor& z);
+  const Tensor& discriminator_input(const Tensor& x);
+  // An input gradient of a conditional network, less its classes' part (into `part`).
+  const Tensor& own_part(const Tensor& djoint, const Shape& own, Tensor& part);
+
   struct Verdict {
     double loss = 0, mean_prob = 0, correct = 0;
   };
@@ -55,6 +70,7 @@ class Gan : public Model, public Decoder, public Generator, public Pretrainer {
   BceWithLogitsLoss bce_;
   MseLoss mse_;
   Tensor z_, target_, loss_grad_, dcode_;
+  Tensor generator_joint_, discriminator_joint_, dimages_, dz_;  // the conditional GAN's
 };
 
 }  // namespace latent

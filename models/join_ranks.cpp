@@ -28,6 +28,7 @@ void copy_rank0_state(Communicator& comm, Network& net) {
   broadcast_from_rank0(comm, net.store().values());
   for (auto& s : net.layers().state()) broadcast_from_rank0(comm, *s.tensor);
   for (auto& [name, t] : net.optimizer().state()) broadcast_from_rank0(comm, *t);
+  if (net.has_average()) broadcast_from_rank0(comm, net.average());
   int64_t steps = net.optimizer().steps();
   comm.broadcast(&steps, 1, 0);
   net.optimizer().set_steps(steps);

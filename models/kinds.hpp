@@ -28,10 +28,20 @@ const std::vector<ModelOption>& vae_options();
 void validate_vae(const ModelConfig& c);
 std::unique_ptr<Model> make_vae(const ModelConfig& c, uint32_t seed);
 
+// cvae (models/conditional_vae.cpp)
+const std::vector<ModelOption>& conditional_vae_options();
+void validate_conditional_vae(const ModelConfig& c);
+std::unique_ptr<Model> make_conditional_vae(const ModelConfig& c, uint32_t seed);
+
 // gan (models/gan.cpp)
 const std::vector<ModelOption>& gan_options();
 void validate_gan(const ModelConfig& c);
 std::unique_ptr<Model> make_gan(const ModelConfig& c, uint32_t seed);
+
+// cgan (models/conditional_gan.cpp)
+const std::vector<ModelOption>& conditional_gan_options();
+void validate_conditional_gan(const ModelConfig& c);
+std::unique_ptr<Model> make_conditional_gan(const ModelConfig& c, uint32_t seed);
 
 // classifier (models/classifier.cpp)
 const std::vector<ModelOption>& classifier_options();
@@ -43,6 +53,9 @@ std::unique_ptr<Model> make_classifier(const ModelConfig& c, uint32_t seed);
 ModelOption recon_option();
 ModelOption lr_option();
 void validate_recon_and_lr(const ModelConfig& c);
+// The EMA of the generating network's weights (models/model_kinds.cpp).
+ModelOption ema_option();
+void validate_ema(const ModelConfig& c);
 // The class count of the kinds that train on labels (models/model_kinds.cpp).
 ModelOption num_classes_option();
 void validate_num_classes(const ModelConfig& c);

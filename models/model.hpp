@@ -59,6 +59,7 @@ class Model {
   virtual LikelihoodBound* as_likelihood_bound() { return nullptr; }
   virtual Reconstructor* as_reconstructor() { return nullptr; }
   virtual Pretrainer* as_pretrainer() { return nullptr; }
+  virtual ClassConditioned* as_conditioned() { return nullptr; }
 
  protected:
   explicit Model(const ModelConfig& c) : config_(c) {}

@@ -33,8 +33,12 @@ int64_t read_step_count(const CheckpointReader& r, Network& net) {
   return static_cast<int64_t>(old.data()[0]);
 }
 
-// Visits every tensor a checkpoint holds for `model`, with its path (without the optimizer's
-// state when `weights_only`).
+std::string average_path(Network& net) {
+  return "/ema/" + net.name();
+}
+
+// Visits every tensor a checkpoint holds for `model`, with its path: the parameters and layer
+// state, then (unless `weights_only`) the optimizer's state and the weights' moving average.
 template <class F>
 void for_each_model_tensor(Model& model, F visit, bool weights_only = false) {
   for (Network* net : model.networks()) {
@@ -44,29 +48,33 @@ void for_each_model_tensor(Model& model, F visit, bool weights_only = false) {
     if (weights_only) continue;
     for (auto& [name, t] : net->optimizer().state())
       visit("/optim/" + net->name() + "/" + name, *t);
+    if (net->has_average()) visit(average_path(*net), net->average());
   }
 }
 
-// Reads every tensor `visit`ed into the model, checked finite; device tensors go through a
-// host copy.
+// Reads tensor `name` into `t`, checked finite; a device tensor goes through a host copy
+// (`staged`).
+void read_checked(const CheckpointReader& r, const std::string& path, const std::string& name,
+                  Tensor& t, Tensor& staged) {
+  Tensor* host = &t;
+  if (t.device() != Device::kCpu) {
+    staged.resize(t.shape(), Device::kCpu);
+    host = &staged;
+  }
+  r.read_tensor(name, *host);
+  if (!ops::all_finite(*host))
+    throw UserError("checkpoint " + path + ": " + name +
+                    " holds NaN or Inf; the run that wrote it had diverged (resume from an "
+                    "earlier checkpoint or train again with a lower --lr)");
+  if (host != &t) ops::copy_from_host(host->data(), t);
+}
+
+// Reads every tensor `visit`ed into the model.
 void read_model_tensors(Model& model, const CheckpointReader& r, const std::string& path,
                         bool weights_only) {
-  Tensor staged;  // a device tensor is read into host memory, checked there, then uploaded
+  Tensor staged;
   for_each_model_tensor(
-      model,
-      [&](const std::string& name, Tensor& t) {
-        Tensor* host = &t;
-        if (t.device() != Device::kCpu) {
-          staged.resize(t.shape(), Device::kCpu);
-          host = &staged;
-        }
-        r.read_tensor(name, *host);
-        if (!ops::all_finite(*host))
-          throw UserError("checkpoint " + path + ": " + name +
-                          " holds NaN or Inf; the run that wrote it had diverged (resume from an "
-                          "earlier checkpoint or train again with a lower --lr)");
-        if (host != &t) ops::copy_from_host(host->data(), t);
-      },
+      model, [&](const std::string& name, Tensor& t) { read_checked(r, path, name, t, staged); },
       weights_only);
 }
 
@@ -193,6 +201,15 @@ void load_weights(Model& model, const std::string& path) {
   check_format_version(r, path);
   expect_same_model(r, model);
   read_model_tensors(model, r, path, /*weights_only=*/true);
+  // The average starts from the checkpoint's (or from its weights, when it kept none).
+  for (Network* net : model.networks()) {
+    if (!net->has_average()) continue;
+    Tensor staged;
+    if (r.has(average_path(*net)))
+      read_checked(r, path, average_path(*net), net->average(), staged);
+    else
+      ops::copy(net->store().values(), net->average());
+  }
 }
 
 RunOrigin checkpoint_origin(const std::string& path) {

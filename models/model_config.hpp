@@ -42,9 +42,11 @@ struct ModelConfig {
   std::string kind = "vae";  // a row of models/model_kinds.hpp
 
   // Every kind: the networks and their optimizer.
-  std::string arch = "mlp";                      // mlp | conv
-  std::vector<int64_t> hidden = {400};           // mlp hidden widths (encoder order)
-  std::vector<int64_t> conv_widths = {64, 128};  // conv channels (encoder / discriminator order)
+  std::string arch = "mlp";             // mlp | conv
+  std::vector<int64_t> hidden = {400};  // mlp hidden widths (encoder order)
+  // conv channels, one stride-2 layer each (encoder / discriminator order); empty: chosen from
+  // the image size (models/architectures.hpp default_conv_widths: 64,128 for 28×28)
+  std::vector<int64_t> conv_widths;
   int64_t latent = 20;
   std::string activation = "relu";  // relu | leaky-relu | tanh | sigmoid | linear
   OptimizerConfig optimizer;        // for every network (a GAN's two take their own rates)
@@ -55,6 +57,9 @@ struct ModelConfig {
   // The kinds that train on labels: classes 0..num_classes-1 (0: resolved from the training
   // file's labels before the model is made).
   int64_t num_classes = 0;
+  // The kinds that generate: the half-life, in samples seen, of the exponential moving average
+  // of the generating network's weights (0: none). Generation uses the average by default.
+  double ema_half_life = 0;
   SparsityOptions sparsity;
   CorruptionOptions corruption;
   VaeOptions vae;

@@ -1,9 +1,12 @@
 #include "models/model_kinds.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
 #include "io/label_range.hpp"
+#include "models/architectures.hpp"
 #include "models/kinds.hpp"
 #include "models/option_values.hpp"
 #include "runtime/error.hpp"
@@ -26,10 +29,31 @@ const std::vector<ModelKind>& table() {
        ModelTraits().encodes().decodes().scores_anomalies()},
       {"vae", "variational autoencoder: generation from the prior, a smooth latent space",
        vae_options, validate_vae, make_vae,
-       ModelTraits().encodes().decodes().generates().scores_anomalies().bounds_likelihood()},
+       ModelTraits().encodes().decodes().generates().scores_anomalies().bounds_likelihood(),
+       "cvae"},
+      {"cvae", "conditional VAE: the class joins both networks; generates a requested class",
+       conditional_vae_options, validate_conditional_vae, make_conditional_vae,
+       ModelTraits()
+           .trains_on_labels()
+           .conditional()
+           .encodes()
+           .decodes()
+           .generates()
+           .scores_anomalies()
+           .bounds_likelihood()},
       {"gan", "generative adversarial network: a generator and a discriminator in alternation",
        gan_options, validate_gan, make_gan,
        ModelTraits()
+           .decodes()
+           .generates()
+           .data_in_unit_interval(UnitData::kAlways)
+           .adam_beta1_default(0.5f),
+       "cgan"},
+      {"cgan", "conditional GAN: G and D both take the class; generates a requested class",
+       conditional_gan_options, validate_conditional_gan, make_conditional_gan,
+       ModelTraits()
+           .trains_on_labels()
+           .conditional()
            .decodes()
            .generates()
            .data_in_unit_interval(UnitData::kAlways)
@@ -52,9 +76,11 @@ const std::vector<ModelOption> kShared = {
      [](ModelConfig& c, const std::string& v) { c.arch = v; }},
     {"hidden", "400", "mlp hidden widths, encoder order, e.g. 400,200",
      [](ModelConfig& c, const std::string& v) { c.hidden = option_int_list("hidden", v); }},
-    {"conv-widths", "64,128", "conv channels of the two strided layers",
+    {"conv-widths", "auto",
+     "conv channels, one stride-2 layer each, e.g. 64,128,256 (auto: from the image size; "
+     "64,128 for 28x28, 64,128,256 for 32x32, 4 layers for 64x64)",
      [](ModelConfig& c, const std::string& v) {
-       c.conv_widths = option_int_list("conv-widths", v);
+       c.conv_widths = v == "auto" ? std::vector<int64_t>{} : option_int_list("conv-widths", v);
      }},
     {"latent", "20", "code / latent size (classifier: its features)",
      [](ModelConfig& c, const std::string& v) { c.latent = option_int("latent", v); }},
@@ -99,9 +125,16 @@ void require_fits_in_memory(const ModelConfig& c) {
   if (s.rank() == 0) return;
   double params = 0;
   std::string options;
-  if (c.arch == "conv" && s.rank() == 3 && c.conv_widths.size() == 2) {
-    double w1 = static_cast<double>(c.conv_widths[0]), w2 = static_cast<double>(c.conv_widths[1]);
-    params = 2 * (s[0] * w1 * 16 + w1 * w2 * 16 + w2 * (s[1] / 4) * (s[2] / 4) * c.latent);
+  if (c.arch == "conv" && s.rank() == 3 && !c.conv_widths.empty()) {
+    // Encoder and decoder alike: the convolutions, and the linear layer at the bottom (taken
+    // at the decoder's rounded-up sides).
+    double channels = static_cast<double>(s[0]), h = static_cast<double>(s[1]),
+           w = static_cast<double>(s[2]);
+    for (int64_t width : c.conv_widths) {
+      params += 2 * channels * static_cast<double>(width) * 16;
+      channels = static_cast<double>(width), h = std::ceil(h / 2), w = std::ceil(w / 2);
+    }
+    params += 2 * channels * h * w * static_cast<double>(c.latent);
     options = "--conv-widths " + join(c.conv_widths) + " --latent " + std::to_string(c.latent);
   } else {
     std::vector<double> chain{static_cast<double>(s.numel())};
@@ -127,15 +160,29 @@ void require_fits_in_memory(const ModelConfig& c) {
   }
 }
 
+// A conv stack needs images, and sides that halve once per layer.
+void validate_conv_stack(const ModelConfig& c) {
+  const Shape& s = c.sample_shape;
+  if (s.rank() == 0) return;  // no data yet (a config checked on its own)
+  require_option(s.rank() == 3, "arch", "conv",
+                 "image data (N, C, H, W); the data has samples " + s.str() + " (use --arch mlp)");
+  const size_t most = most_conv_layers(s);
+  const size_t layers =
+      c.conv_widths.empty() ? default_conv_widths(s).size() : c.conv_widths.size();
+  require_option(layers >= 1 && layers <= most, "conv-widths", join(c.conv_widths),
+                 "at most " + std::to_string(most) + " stride-2 layers for images of " +
+                     std::to_string(s[1]) + "x" + std::to_string(s[2]) +
+                     " (each halves the sides; the smaller side, " +
+                     std::to_string(std::min(s[1], s[2])) + ", halves " + std::to_string(most) +
+                     " times before it reaches 1)");
+}
+
 void validate_shared(const ModelConfig& c) {
   require_option(one_of(c.arch, {"mlp", "conv"}), "arch", c.arch, "mlp or conv");
   require_option(c.latent > 0, "latent", std::to_string(c.latent), "a positive size");
   for (int64_t h : c.hidden) require_option(h > 0, "hidden", std::to_string(h), "positive widths");
   for (int64_t w : c.conv_widths)
     require_option(w > 0, "conv-widths", std::to_string(w), "positive channel counts");
-  require_option(c.conv_widths.size() == 2, "conv-widths",
-                 std::to_string(c.conv_widths.size()) + " values",
-                 "two channel counts (28×28 → 14×14 → 7×7)");
   require_option(one_of(c.activation, {"relu", "leaky-relu", "tanh", "sigmoid", "linear"}),
                  "activation", c.activation, "relu, leaky-relu, tanh, sigmoid or linear");
   require_option(one_of(c.optimizer.kind, {"adam", "sgd"}), "optimizer", c.optimizer.kind,
@@ -149,6 +196,20 @@ void validate_shared(const ModelConfig& c) {
 }
 
 }  // namespace
+
+ModelOption ema_option() {
+  return {"ema-half-life", "0",
+          "generate from an exponential moving average of the generator's weights whose "
+          "half-life is this many samples seen (e.g. 10000; 0: none)",
+          [](ModelConfig& c, const std::string& v) {
+            c.ema_half_life = option_number("ema-half-life", v);
+          }};
+}
+
+void validate_ema(const ModelConfig& c) {
+  require_option(c.ema_half_life >= 0 && std::isfinite(c.ema_half_life), "ema-half-life",
+                 std::to_string(c.ema_half_life), "samples >= 0 (0: no average)");
+}
 
 ModelOption num_classes_option() {
   return {"num-classes", "auto",
@@ -217,17 +278,16 @@ void validate(const ModelConfig& c) {
   validate_shared(c);
   kind.validate(c);
   require_fits_in_memory(c);
-  if (c.arch == "conv") {
-    const Shape& s = c.sample_shape;
-    require_option(
-        s.rank() == 3 && s[1] % 4 == 0 && s[2] % 4 == 0, "arch", "conv",
-        "image data (N, C, H, W) with H and W divisible by 4; the data has samples " + s.str());
-  }
+  if (c.arch == "conv") validate_conv_stack(c);
 }
 
 std::unique_ptr<Model> make_model(const ModelConfig& config, uint32_t seed) {
   validate(config);
-  return model_kind(config.kind).make(config, seed);
+  if (config.arch != "conv" || !config.conv_widths.empty())
+    return model_kind(config.kind).make(config, seed);
+  ModelConfig resolved = config;  // --conv-widths auto, decided by the image size
+  resolved.conv_widths = default_conv_widths(config.sample_shape);
+  return model_kind(config.kind).make(resolved, seed);
 }
 
 }  // namespace latent

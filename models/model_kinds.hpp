@@ -86,6 +86,8 @@ struct ModelKind {
   void (*validate)(const ModelConfig& config);
   std::unique_ptr<Model> (*make)(const ModelConfig& config, uint32_t seed);
   ModelTraits traits;
+  // The kind that `--model NAME --conditional` means (vae: cvae); null: none.
+  const char* conditional_variant = nullptr;
 };
 
 const std::vector<ModelKind>& model_kinds();

@@ -1,6 +1,7 @@
 #include "models/network.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "runtime/host_staging.hpp"
 
@@ -71,6 +72,30 @@ void Network::step_together(const std::vector<Network*>& networks, float lr) {
     net.optimizer_->step(net.store_.values(), net.store_.grads(), lr, net.sync_->owned_ranges());
     net.sync_->share_parameters(net.store_.values(), /*later_wait=*/i < last_synced);
   }
+}
+
+void Network::enable_average(double half_life_samples) {
+  half_life_ = half_life_samples;
+  average_.resize(store_.values().shape(), device());
+  ops::copy(store_.values(), average_);
+}
+
+void Network::update_average(int64_t samples) {
+  if (!has_average()) return;
+  const float beta = static_cast<float>(std::pow(0.5, static_cast<double>(samples) / half_life_));
+  ops::scale(average_, beta);
+  ops::axpy(1.0f - beta, store_.values(), average_);
+}
+
+void Network::reset_average() {
+  if (has_average()) ops::copy(store_.values(), average_);
+}
+
+void Network::swap_average() {
+  swap_.resize(average_.shape(), average_.device());
+  ops::copy(store_.values(), swap_);
+  ops::copy(average_, store_.values());
+  ops::copy(swap_, average_);
 }
 
 void Network::gather_optimizer_state() {

@@ -67,6 +67,20 @@ class Network {
   // Sharded: every rank's part of the optimizer state to every rank (before a checkpoint).
   // Collective; a no-op otherwise.
   void gather_optimizer_state();
+
+  // An exponential moving average of the parameters (the EMA generators sample from): after an
+  // update on `samples` samples (the global batch), average = β·average + (1-β)·values with
+  // β = 0.5^(samples / half_life), so a sample's weight halves every half_life samples seen.
+  // Starts equal to the parameters. Every rank holds the same parameters after a step, so every
+  // rank's average is the same.
+  void enable_average(double half_life_samples);
+  bool has_average() const { return !average_.empty(); }
+  Tensor& average() { return average_; }
+  void update_average(int64_t samples);
+  // values <-> average: a network that generates with its average, or back (inference only).
+  void swap_average();
+  // average = values (a GAN's pretrained generator starts the average).
+  void reset_average();
   GradientSync* gradient_sync() { return sync_.get(); }
 
  private:
@@ -77,6 +91,8 @@ class Network {
   std::unique_ptr<GradientSync> sync_;
   bool syncing_ = false;
   std::vector<int64_t> ready_offset_;  // grads[0, ready_offset_[i]) final once layer i is done
+  Tensor average_, swap_;              // the EMA of store_.values(); empty: none
+  double half_life_ = 0;
 };
 
 }  // namespace latent

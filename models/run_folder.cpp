@@ -70,13 +70,13 @@ void RunFolder::save_checkpoint(Model& model, const TrainingPosition& position,
 }
 
 void RunFolder::write_grid(const std::string& name, int64_t epoch,
-                           const std::vector<const Tensor*>& sets) {
+                           const std::vector<const Tensor*>& sets, int64_t columns) {
   if (!writer_) return;
   open_outputs();
   // Each grid is encoded once: the epoch's file, copied to the latest one's name.
   const std::filesystem::path epoch_file =
       path_ / (name + "_epoch" + std::to_string(epoch + 1) + ".png");
-  write_comparison_grid(epoch_file.string(), sets, sets.front()->dim(0));
+  write_comparison_grid(epoch_file.string(), sets, sets.front()->dim(0), columns);
   std::filesystem::copy_file(epoch_file, path_ / (name + ".png"),
                              std::filesystem::copy_options::overwrite_existing);
 }

@@ -35,8 +35,10 @@ class RunFolder {
 
   void write_row(const nlohmann::ordered_json& row);
   void save_checkpoint(Model& model, const TrainingPosition& position, const RunOrigin& origin);
-  // NAME_epochE.png comparing the image sets row against row, copied to NAME.png (the latest).
-  void write_grid(const std::string& name, int64_t epoch, const std::vector<const Tensor*>& sets);
+  // NAME_epochE.png comparing the image sets row against row, `columns` images a row, copied
+  // to NAME.png (the latest).
+  void write_grid(const std::string& name, int64_t epoch, const std::vector<const Tensor*>& sets,
+                  int64_t columns = 8);
 
  private:
   void open_outputs();

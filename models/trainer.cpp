@@ -217,14 +217,15 @@ struct Trainer::Impl {
       Tensor images;
       uint64_t first = 0;
       MetricsAccumulator pretrain_acc;
-      for (int64_t s = 0; data->next_batch(images, nullptr, &first); ++s)
-        pretrain_acc.add(
-            p->pretrain_step(on_model_device(images),
-                             BatchInfo{first, data->global_batch_rows(s), opt.seed, 1.0f, s}));
+      for (int64_t s = 0; data->next_batch(images, wanted_labels(), &first); ++s)
+        pretrain_acc.add(p->pretrain_step(
+            on_model_device(images),
+            BatchInfo{first, data->global_batch_rows(s), opt.seed, 1.0f, s, &labels}));
       nlohmann::ordered_json row{{"phase", "pretrain"}, {"epoch", e + 1}};
       row.update(row_of(pretrain_acc.reduce(comm)));
       folder.write_row(row);
     }
+    for (Network* net : model.networks()) net->reset_average();  // the average starts here
   }
 
   float lr_scale() const {
@@ -248,6 +249,7 @@ struct Trainer::Impl {
     const auto step_start = Clock::now();
     Metrics m = model.train_step(on_model_device(images),
                                  BatchInfo{first, global, opt.seed, lr_scale(), pos.step, &labels});
+    for (Network* net : model.networks()) net->update_average(global);  // the EMA, where kept
     expect_finite_metrics(m, pos.step, pos.epoch);
     m.set("step_s", seconds_since(step_start));
     m.set("comm_wait_s", comm_wait_seconds() - comm_before);
@@ -306,7 +308,7 @@ struct Trainer::Impl {
     while (pos.step < total_steps && data->next_batch(images, wanted_labels(), &first)) {
       const double data_wait = seconds_since(wait_start);
       if (pos.epoch == checked_epoch) unit_check.check(images, opt.data, first);  // same data
-      grids.remember(images);
+      grids.remember(images, wanted_labels());
       acc.add(train_one_step(images, first, data_wait));
       const bool end_of_epoch = pos.step_in_epoch == steps_per_epoch || pos.step == total_steps;
       if (pos.step % opt.log_every == 0 || end_of_epoch) log_step();

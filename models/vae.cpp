@@ -13,6 +13,7 @@ const std::vector<ModelOption>& vae_options() {
       lr_option(),
       {"beta", "1", "weight of the KL term (β-VAE)",
        [](ModelConfig& c, const std::string& v) { c.vae.beta = option_float("beta", v); }},
+      ema_option(),
   };
   return options;
 }
@@ -20,21 +21,65 @@ const std::vector<ModelOption>& vae_options() {
 void validate_vae(const ModelConfig& c) {
   validate_recon_and_lr(c);
   require_option(c.vae.beta >= 0, "beta", std::to_string(c.vae.beta), ">= 0");
+  validate_ema(c);
 }
 
 std::unique_ptr<Model> make_vae(const ModelConfig& c, uint32_t seed) {
   return std::make_unique<Vae>(c, seed);
 }
 
-Vae::Vae(const ModelConfig& c, uint32_t seed)
+Vae::Vae(const ModelConfig& c, uint32_t seed) : Vae(c, seed, nullptr) {}
+
+namespace {
+
+// The encoder reads the batch, with the classes joined when conditional (its input shape grows).
+ModelConfig encoder_config(const ModelConfig& c, const Conditioning* conditioning) {
+  if (!conditioning) return c;
+  ModelConfig joined = c;
+  joined.sample_shape =
+      conditioned_shape(c.sample_shape, conditioning->classes(), c.arch == "conv");
+  return joined;
+}
+
+int64_t classes_of(const Conditioning* conditioning) {
+  return conditioning ? conditioning->classes() : 0;
+}
+
+}  // namespace
+
+Vae::Vae(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> conditioning)
     : Model(c),
-      encoder_("encoder", build_encoder(c, 2 * c.latent, HiddenActivation::kConfigured),
+      conditioning_(std::move(conditioning)),
+      encoder_("encoder",
+               build_encoder(encoder_config(c, conditioning_.get()), 2 * c.latent,
+                             HiddenActivation::kConfigured),
                c.optimizer, seed, c.device),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, c.device),
-      recon_(c.recon) {}
+      decoder_("decoder", build_decoder(c, c.latent + classes_of(conditioning_.get()), false),
+               c.optimizer, seed, c.device),
+      recon_(c.recon) {
+  if (c.ema_half_life > 0) decoder_.enable_average(c.ema_half_life);
+}
+
+const Tensor& Vae::encoder_input(const Tensor& batch, const BatchInfo& info) {
+  if (!conditioning_) return batch;
+  if (info.labels) conditioning_->set_labels(*info.labels, info.first_index);
+  return conditioning_->join(batch, config_.arch == "conv", encoder_joint_);
+}
+
+const Tensor& Vae::decoder_input(const Tensor& z) {
+  return conditioning_ ? conditioning_->join_one_hot(z, decoder_joint_) : z;
+}
+
+const Tensor& Vae::code_gradient(const Tensor& dinput) {
+  if (!conditioning_) return dinput;
+  dz_.resize(mu_.shape(), mu_.device());
+  conditioning_->split_gradient(dinput, dz_);
+  return dz_;
+}
 
 void Vae::encode(const Tensor& batch, bool train, const BatchInfo& info) {
-  const Tensor& h = encoder_.forward(batch, PassContext{train, info.seed, info.first_index});
+  const Tensor& h =
+      encoder_.forward(encoder_input(batch, info), PassContext{train, info.seed, info.first_index});
   int64_t n = batch.dim(0), k = config_.latent;
   mu_.resize(Shape{n, k}, h.device());
   logvar_.resize(Shape{n, k}, h.device());
@@ -43,7 +88,7 @@ void Vae::encode(const Tensor& batch, bool train, const BatchInfo& info) {
 }
 
 const Tensor& Vae::decode(const Tensor& z) {
-  return decoder_.forward(z, PassContext{false, 0, 0});
+  return decoder_.forward(decoder_input(z), PassContext{false, 0, 0});
 }
 
 std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchInfo& info,
@@ -53,7 +98,8 @@ std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchIn
   ops::exp_half(logvar_, sigma_);
   CounterRng(info.seed, kStreamNoise).fill_normal(eps_, info.first_index);
   ops::fma(mu_, sigma_, eps_, z_);
-  const Tensor& out = decoder_.forward(z_, PassContext{train, info.seed, info.first_index});
+  const Tensor& out =
+      decoder_.forward(decoder_input(z_), PassContext{train, info.seed, info.first_index});
   double recon = recon_.loss(out, batch, grad_scale, per_sample);
   if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)}, batch.device());
   double kl = kl_.forward(mu_, logvar_, grad_scale * config_.vae.beta,
@@ -75,7 +121,7 @@ Metrics Vae::train_step(const Tensor& batch, const BatchInfo& info) {
 
   encoder_.zero_grad();
   decoder_.zero_grad();
-  const Tensor& dz = decoder_.backward(recon_.grad(), true);
+  const Tensor& dz = code_gradient(decoder_.backward(recon_.grad(), true));
   // dμ = dz + β·dKL/dμ;  d log σ² = dz ⊙ ε ⊙ σ / 2 + β·dKL/d log σ²
   for (Tensor* t : {&dmu_, &dlogvar_, &tmp_}) t->resize(mu_.shape(), mu_.device());
   ops::add(dz, kl_.grad_mu(), dmu_);

@@ -3,6 +3,9 @@
 // drawn from the counter-based RNG keyed by the global sample index (reparameterization: ε is
 // an input, so gradients reach μ and σ). Loss per sample, in nats:
 //   reconstruction (summed over pixels) + β · KL(N(μ, σ²) ‖ N(0, 1)).
+#include <memory>
+
+#include "models/conditioning.hpp"
 #include "models/model.hpp"
 #include "models/reconstruction.hpp"
 
@@ -54,7 +57,18 @@ class Vae : public Model,
   // The stream of the bound's draws (keyed by (sample index)·k + draw).
   static StreamId importance_stream();
 
+ protected:
+  // The conditional VAE (models/conditional_vae.cpp): `conditioning` joins the class to both
+  // networks' inputs; null is the plain VAE.
+  Vae(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> conditioning);
+  std::unique_ptr<Conditioning> conditioning_;
+
  private:
+  // What each network reads: the batch or z, or either with the rows' classes joined.
+  const Tensor& encoder_input(const Tensor& batch, const BatchInfo& info);
+  const Tensor& decoder_input(const Tensor& z);
+  // The decoder's input gradient, less its classes' part.
+  const Tensor& code_gradient(const Tensor& dinput);
   // Forward through encoder, sampling and decoder; returns Σ recon and Σ KL.
   std::pair<double, double> forward_losses(const Tensor& batch, const BatchInfo& info, bool train,
                                            float grad_scale, Tensor* per_sample);
@@ -65,6 +79,7 @@ class Vae : public Model,
   Tensor mu_, logvar_, sigma_, eps_, z_;
   Tensor dmu_, dlogvar_, dh_, tmp_, kl_per_sample_;
   Tensor iw_mu_, iw_logvar_, iw_sigma_, iw_eps_, iw_z_, iw_x_, iw_recon_;
+  Tensor encoder_joint_, decoder_joint_, dz_;  // the conditional VAE's
 };
 
 }  // namespace latent

@@ -36,6 +36,8 @@ double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info
   if (k < 1) throw UserError("--iw-samples " + std::to_string(k) + ": expected at least 1");
   encode(batch, false, info);
   const int64_t n = batch.dim(0), latent = config_.latent, rows = n * k;
+  // A conditional VAE decodes each draw with its sample's class.
+  const std::vector<int> classes = conditioning_ ? conditioning_->labels() : std::vector<int>{};
   Tensor log_w(Shape{rows}, mu_.device());  // row r = i·k + j: draw j of sample i
   for (int64_t r0 = 0; r0 < rows; r0 += kRowsPerPass) {
     const int64_t m = std::min(kRowsPerPass, rows - r0);
@@ -50,12 +52,18 @@ double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info
     ops::exp_half(iw_logvar_, iw_sigma_);
     ops::fma(iw_mu_, iw_sigma_, iw_eps_, iw_z_);
     iw_recon_.resize(Shape{m}, mu_.device());
+    if (conditioning_) {
+      std::vector<int> repeated(static_cast<size_t>(m));
+      for (int64_t r = r0; r < r0 + m; ++r) repeated[r - r0] = classes[r / k];
+      conditioning_->set_labels(repeated);
+    }
     recon_.loss(decode(iw_z_), iw_x_, 0.0f, &iw_recon_);
     // log w = log p(z) - log q(z|x) - reconstruction
     Tensor w = log_w.slice(r0, r0 + m);
     ops::gaussian_log_ratio(iw_z_, iw_eps_, iw_logvar_, w);
     ops::axpy(-1.0f, iw_recon_, w);
   }
+  if (conditioning_) conditioning_->set_labels(classes);
   log_w.reshape(Shape{n, k});
   Tensor bound(Shape{n}, mu_.device()), log_k(Shape{n}, mu_.device());
   ops::logsumexp_rows(log_w, bound);

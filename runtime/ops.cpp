@@ -215,6 +215,28 @@ void copy(const Tensor& src, Tensor& dst) {
   LATENT_ON_DEVICE(d, copy(src, dst));
 }
 
+// Both nchw; the window lies inside x (or dx).
+void expect_window(const char* op, const Tensor& big, int64_t top, int64_t left,
+                   const Tensor& small) {
+  const Shape& b = big.shape();
+  const Shape& s = small.shape();
+  expect(b.rank() == 4 && s.rank() == 4 && b[0] == s[0] && b[1] == s[1] && top >= 0 && left >= 0 &&
+             top + s[2] <= b[2] && left + s[3] <= b[3] && !big.channels_last() &&
+             !small.channels_last(),
+         op,
+         "window " + s.str() + " at (" + std::to_string(top) + ", " + std::to_string(left) +
+             ") of " + b.str());
+}
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y) {
+  const Device d = device_of("crop2d", {&x, &y});
+  expect_window("crop2d", x, top, left, y);
+  LATENT_ON_DEVICE(d, crop2d(x, top, left, y));
+}
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx) {
+  const Device d = device_of("crop2d_backward", {&dy, &dx});
+  expect_window("crop2d_backward", dx, top, left, dy);
+  LATENT_ON_DEVICE(d, crop2d_backward(dy, top, left, dx));
+}
 void copy_layout(const Tensor& src, Tensor& dst) {
   const Device d = device_of("copy_layout", {&src, &dst});
   expect(src.shape() == dst.shape(), "copy_layout", src.shape().str() + " to " + dst.shape().str());

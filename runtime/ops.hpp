@@ -89,6 +89,11 @@ void fill(Tensor& x, float value);          // x = value
 void copy(const Tensor& src, Tensor& dst);  // dst = src (same number of elements)
 // dst = src, both [N,C,H,W], each in its own layout (Tensor::channels_last): a relayout.
 void copy_layout(const Tensor& src, Tensor& dst);
+// y[n,c,i,j] = x[n,c,top+i,left+j]: the window of x[N,C,H,W] at (top, left), the size of
+// y[N,C,h,w] (both nchw). A decoder's output cut to the data's size.
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y);
+// dx = 0 outside the window at (top, left), dy inside it: crop2d's gradient (both nchw).
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx);
 // The explicit crossings between host memory and a tensor's device, numel() floats each way:
 // what the host makes for the device (class labels) and what it reads back (a count, moments).
 void copy_from_host(const float* src, Tensor& dst);

@@ -3,6 +3,7 @@
 #include "layers/activation.hpp"
 #include "layers/batchnorm.hpp"
 #include "layers/conv2d.hpp"
+#include "layers/crop.hpp"
 #include "layers/dropout.hpp"
 #include "layers/linear.hpp"
 #include "layers/reshape.hpp"
@@ -104,6 +105,11 @@ TEST(GradCheck, Flatten) {
 TEST(GradCheck, Reshape) {
   Reshape layer({2, 3, 3});
   expect_layer_gradients(layer, Shape{2, 18});
+}
+
+TEST(GradCheck, Crop2d) {
+  Crop2d layer(5, 4);  // from 8x7: rows 1..5, columns 1..4
+  expect_layer_gradients(layer, Shape{2, 3, 8, 7});
 }
 
 TEST(GradCheck, Dropout) {

@@ -27,7 +27,7 @@ ModelConfig small_config(const std::string& kind, const std::string& arch) {
   c.latent = 6;
   c.sample_shape = Shape{1, 28, 28};
   if (kind == "gan") c.gan.pretrain_epochs = 0;
-  if (kind == "classifier") c.num_classes = 10;
+  c.num_classes = 10;  // the kinds that train on labels (classifier, cvae, cgan)
   return c;
 }
 
@@ -73,7 +73,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::make_pair("ae", "mlp"), std::make_pair("sparse-ae", "mlp"),
                       std::make_pair("denoising-ae", "mlp"), std::make_pair("vae", "mlp"),
                       std::make_pair("vae", "conv"), std::make_pair("gan", "mlp"),
-                      std::make_pair("gan", "conv"), std::make_pair("classifier", "mlp"),
+                      std::make_pair("gan", "conv"), std::make_pair("cvae", "mlp"),
+                      std::make_pair("cvae", "conv"), std::make_pair("cgan", "mlp"),
+                      std::make_pair("cgan", "conv"), std::make_pair("classifier", "mlp"),
                       std::make_pair("classifier", "conv")),
     [](const auto& info) {
       std::string n = std::string(info.param.first) + "_" + info.param.second;

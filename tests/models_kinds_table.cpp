@@ -83,7 +83,7 @@ TEST(ModelKinds, AnUnknownKindIsRefusedListingTheKinds) {
       EXPECT_NE(std::string(e.what()).find(k.name), std::string::npos) << e.what();
     EXPECT_EQ(std::string(e.what()).rfind("--model vea: expected ", 0), 0u) << e.what();
   }
-  EXPECT_EQ(kinds_with(&ModelTraits::can_generate), "vae and gan");
+  EXPECT_EQ(kinds_with(&ModelTraits::can_generate), "vae, cvae, gan and cgan");
   EXPECT_EQ(model_kind("gan").traits.adam_beta1, 0.5f);
 }
 

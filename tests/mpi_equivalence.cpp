@@ -71,6 +71,7 @@ void take_step(Model& model, const Tensor& data, int step, int64_t offset, int64
     model.as_pretrainer()->pretrain_step(x, info);
   else
     model.train_step(x, info);
+  for (Network* net : model.networks()) net->update_average(global_batch());  // as the trainer
 }
 
 // Everything a step reads: parameters, batch-norm statistics, optimizer state and count.
@@ -83,6 +84,7 @@ void copy_state(Model& from, Model& to) {
     auto oa = a[n]->optimizer().state(), ob = b[n]->optimizer().state();
     for (auto& [name, t] : oa) ob.at(name)->copy_from(*t);
     b[n]->optimizer().set_steps(a[n]->optimizer().steps());
+    if (a[n]->has_average()) b[n]->average().copy_from(a[n]->average());
   }
 }
 
@@ -91,6 +93,8 @@ std::vector<float> all_params(Model& model) {
   for (Network* net : model.networks()) {
     const Tensor& p = net->store().values();
     v.insert(v.end(), p.data(), p.data() + p.numel());
+    if (net->has_average())  // the EMA generators sample from
+      v.insert(v.end(), net->average().data(), net->average().data() + net->average().numel());
   }
   return v;
 }
@@ -178,6 +182,13 @@ Case denoising(const std::string& noise) {
   return c;
 }
 
+// The generator's moving average (a half-life of 256 samples: it moves each step).
+Case with_average(const char* name, const std::string& kind) {
+  Case c{name, config_for(kind, "mlp")};
+  c.config.ema_half_life = 256;
+  return c;
+}
+
 Case gan_variant(const char* name) {
   Case c{name, config_for("gan", "mlp")};
   std::string n = name;
@@ -195,7 +206,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"vae-adam", config_for("vae", "mlp", "adam")}, sparse("l1"),
                       sparse("kl"), denoising("gaussian"), denoising("masking"),
                       denoising("salt-pepper"), gan_variant("gan-hinge"), gan_variant("gan-2d-2g"),
-                      gan_variant("gan-pretrain"),
+                      gan_variant("gan-pretrain"), with_average("vae-ema", "vae"),
+                      with_average("gan-ema", "gan"), Case{"cvae", config_for("cvae", "mlp")},
+                      Case{"cgan", config_for("cgan", "mlp")},
+                      Case{"cgan-conv", config_for("cgan", "conv"), true},
                       Case{"classifier", config_for("classifier", "mlp")},
                       Case{"classifier-conv", config_for("classifier", "conv")},
                       Case{"classifier-adam", config_for("classifier", "mlp", "adam")}),

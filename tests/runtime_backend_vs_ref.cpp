@@ -350,6 +350,10 @@ TEST_P(BackendVsRef, MovesAreExact) {
         expect_same(describe("copy_layout", s.str(), from_last, to_last),
                     tensors(random(s, from_last), random(s, to_last)),
                     BACKEND_AND_REF(copy_layout(t[0], t[1])), Match::kExact);
+  expect_same("crop2d", tensors(random(Shape{2, 3, 8, 9}), random(Shape{2, 3, 5, 7})),
+              BACKEND_AND_REF(crop2d(t[0], 2, 1, t[1])), Match::kExact);
+  expect_same("crop2d_backward", tensors(random(Shape{2, 3, 5, 7}), random(Shape{2, 3, 8, 9})),
+              BACKEND_AND_REF(crop2d_backward(t[0], 1, 2, t[1])), Match::kExact);
   expect_same("copy_columns", tensors(random(Shape{5, 9}), random(Shape{5, 7})),
               BACKEND_AND_REF(copy_columns(t[0], 2, t[1], 3, 4)), Match::kExact);
   expect_same("copy_columns, all", tensors(random(Shape{3, 4}), random(Shape{3, 4})),

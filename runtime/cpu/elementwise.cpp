@@ -109,6 +109,24 @@ void exp_half(const Tensor& logvar, Tensor& sigma) {
   for (int64_t i = 0; i < sigma.numel(); ++i) s[i] = std::exp(0.5f * p[i]);
 }
 
+// A row of the window is contiguous in both: one copy per (n, c, row).
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y) {
+  const Shape &b = x.shape(), &s = y.shape();
+  for (int64_t p = 0; p < s[0] * s[1]; ++p)
+    for (int64_t i = 0; i < s[2]; ++i)
+      std::copy_n(x.data() + (p * b[2] + top + i) * b[3] + left, s[3],
+                  y.data() + (p * s[2] + i) * s[3]);
+}
+
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx) {
+  const Shape &b = dx.shape(), &s = dy.shape();
+  std::fill_n(dx.data(), dx.numel(), 0.0f);
+  for (int64_t p = 0; p < s[0] * s[1]; ++p)
+    for (int64_t i = 0; i < s[2]; ++i)
+      std::copy_n(dy.data() + (p * s[2] + i) * s[3], s[3],
+                  dx.data() + (p * b[2] + top + i) * b[3] + left);
+}
+
 void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
   int64_t rows = src.dim(0), sw = src.shape().per_sample(), dw = dst.shape().per_sample();
   for (int64_t n = 0; n < rows; ++n)

@@ -105,6 +105,34 @@ void exp_half(const Tensor& logvar, Tensor& sigma) {
       sigma.numel(), [=] __device__(int64_t i) { s[i] = expf(0.5f * lv[i]); }, "exp_half");
 }
 
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y) {
+  const int64_t bh = x.dim(2), bw = x.dim(3), h = y.dim(2), w = y.dim(3);
+  const float* s = x.data();
+  float* d = y.data();
+  for_each_index(
+      y.numel(),
+      [=] __device__(int64_t i) {
+        const int64_t j = i % w, row = (i / w) % h, plane = i / (w * h);
+        d[i] = s[(plane * bh + top + row) * bw + left + j];
+      },
+      "crop2d");
+}
+
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx) {
+  const int64_t bh = dx.dim(2), bw = dx.dim(3), h = dy.dim(2), w = dy.dim(3);
+  const float* s = dy.data();
+  float* d = dx.data();
+  // Each element of dx is written once: inside the window from dy, outside zero.
+  for_each_index(
+      dx.numel(),
+      [=] __device__(int64_t i) {
+        const int64_t j = i % bw, row = (i / bw) % bh, plane = i / (bw * bh);
+        const bool inside = row >= top && row < top + h && j >= left && j < left + w;
+        d[i] = inside ? s[(plane * h + row - top) * w + j - left] : 0.0f;
+      },
+      "crop2d_backward");
+}
+
 void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
   const int64_t rows = src.dim(0), src_w = src.shape().per_sample(),
                 dst_w = dst.shape().per_sample();

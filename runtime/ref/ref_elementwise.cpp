@@ -108,6 +108,27 @@ void exp_half(const Tensor& logvar, Tensor& sigma) {
     sigma.data()[i] = static_cast<float>(std::exp(0.5 * logvar.data()[i]));
 }
 
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y) {
+  const Shape &b = x.shape(), &s = y.shape();
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t i = 0; i < s[2]; ++i)
+        for (int64_t j = 0; j < s[3]; ++j)
+          y.data()[((n * s[1] + c) * s[2] + i) * s[3] + j] =
+              x.data()[((n * b[1] + c) * b[2] + top + i) * b[3] + left + j];
+}
+
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx) {
+  const Shape &b = dx.shape(), &s = dy.shape();
+  for (int64_t i = 0; i < dx.numel(); ++i) dx.data()[i] = 0.0f;
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t i = 0; i < s[2]; ++i)
+        for (int64_t j = 0; j < s[3]; ++j)
+          dx.data()[((n * b[1] + c) * b[2] + top + i) * b[3] + left + j] =
+              dy.data()[((n * s[1] + c) * s[2] + i) * s[3] + j];
+}
+
 void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols) {
   const int64_t src_width = src.shape().per_sample(), dst_width = dst.shape().per_sample();
   for (int64_t n = 0; n < src.dim(0); ++n)

@@ -65,6 +65,8 @@ void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& 
 void fill(Tensor& x, float value);
 void copy(const Tensor& src, Tensor& dst);
 void copy_layout(const Tensor& src, Tensor& dst);
+void crop2d(const Tensor& x, int64_t top, int64_t left, Tensor& y);
+void crop2d_backward(const Tensor& dy, int64_t top, int64_t left, Tensor& dx);
 void copy_from_host(const float* src, Tensor& dst);
 void copy_to_host(const Tensor& src, float* dst);
 void add(const Tensor& a, const Tensor& b, Tensor& y);
