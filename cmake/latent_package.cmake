@@ -24,10 +24,11 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(latent_deb_libraries
     libc6 libstdc++6 libgcc-s1 libgomp1  # C and C++ runtimes, OpenMP
     libdnnl2                             # oneDNN 2.x (built against 2.6)
+    ocl-icd-libopencl1                   # OpenCL's loader: oneDNN's CMake package links it
     libopenmpi3                          # Open MPI 4.1: libmpi.so.40, libmpi_cxx.so.40
     libhdf5-103-1                        # HDF5 1.10, serial: libhdf5_serial.so.103
     libboost-program-options1.74.0
-    libpng16-16 zlib1g)
+    libpng16-16 libjpeg62-turbo zlib1g)
 # openmpi-bin: mpirun for data-parallel runs; a single process starts MPI too, and Open MPI 4
 # starts its orted helper for it.
 list(APPEND latent_deb_libraries openmpi-bin)
@@ -47,7 +48,7 @@ script are in /usr/share/latent, an Lmod module file in /usr/share/modulefiles."
 # The -dev package's CMake package finds these (cmake/latentConfig.cmake.in); dnnl's own CMake
 # package needs OpenCL's headers.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "latent (= ${PROJECT_VERSION}), libdnnl-dev, ocl-icd-opencl-dev, libopenmpi-dev, libhdf5-dev, libboost-program-options-dev, libpng-dev, zlib1g-dev, libeigen3-dev")
+    "latent (= ${PROJECT_VERSION}), libdnnl-dev, ocl-icd-opencl-dev, libopenmpi-dev, libhdf5-dev, libboost-program-options-dev, libpng-dev, libjpeg-dev, zlib1g-dev, libeigen3-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
     "${latent_summary} (C++ libraries)
 Headers, static libraries and the CMake package of latent:

@@ -5,6 +5,7 @@
 // problem is a UserError naming the input file and, where it applies, the line or sample. The
 // output appears only when complete.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct ConvertSummary {
   bool labels = false;
   std::vector<std::string> label_names;  // png-dir with named sub-folders
   char delimiter = 0;                    // csv: the column separator used
+  int64_t skipped = 0;                   // image-dir: unreadable files skipped (--skip-bad)
 };
 
 // IDX files (MNIST, Fashion-MNIST), gzipped or not: images ubyte (stored as uint8, shape
@@ -55,11 +57,30 @@ struct CsvOptions {
 ConvertSummary convert_csv(const std::string& csv, const CsvOptions& options,
                            const std::string& out, const StorageOptions& storage = {});
 
-// A folder of PNG files (no labels), or of sub-folders of PNG files, one per label: integer
-// folder names are the labels, other names are numbered in sorted order (their names are
-// kept in the /labels attribute "names"). All images must have one size; grey images give
-// (N, 1, H, W), colour ones (N, 3, H, W), uint8.
-ConvertSummary convert_png_dir(const std::string& dir, const std::string& out,
-                               const StorageOptions& storage = {});
+struct ImageDirOptions {
+  // --size HxW: every image centre-cropped to this aspect and resized with an area filter
+  // (io/image_resize.hpp); 0: all images must have one size (mixed sizes refused, naming two).
+  int64_t height = 0, width = 0;
+  // --channels: 1 (grey) or 3 (RGB), converting those that differ; 0: 3 when any image is
+  // colour, else 1.
+  int channels = 0;
+  // --skip-bad: an unreadable or damaged file is named in a note and skipped (counted in
+  // ConvertSummary::skipped) instead of stopping the conversion.
+  bool skip_bad = false;
+  // What the user should know: skipped files, grey stored as colour, alpha dropped, ignored
+  // entries.
+  std::function<void(const std::string&)> note;
+  // After each file of each pass ("reading headers", then "converting").
+  std::function<void(const char* phase, int64_t done, int64_t total)> progress;
+};
+
+// A folder of PNG and JPEG files (no labels), or of sub-folders of them, one per label: integer
+// folder names are the labels, other names are numbered in sorted order (their names are kept
+// in the /labels attribute "names"). Files are told apart by their content; hidden entries and
+// other files are ignored (with a note). Stored uint8 (N, C, H, W), files in sorted order. Two
+// passes over the files (headers, then pixels), one image in memory at a time.
+ConvertSummary convert_image_dir(const std::string& dir, const std::string& out,
+                                 const ImageDirOptions& options = {},
+                                 const StorageOptions& storage = {});
 
 }  // namespace latent

@@ -41,7 +41,8 @@ int cmd_version(int argc, char** argv) {
 const Subcommand kSubcommands[] = {
     {"train", cmd_train, "train a model on an HDF5 dataset (--model: the kinds below)"},
     {"eval", cmd_eval, "evaluate a checkpoint on a dataset; prints one JSON object"},
-    {"convert", cmd_convert, "convert idx, mnist-json, npy, csv or png-dir data to HDF5"},
+    {"convert", cmd_convert,
+     "convert idx, mnist-json, npy, csv or image-dir (PNG, JPEG) data to HDF5"},
     {"info", cmd_info, "describe an HDF5 dataset or checkpoint"},
     {"encode", cmd_encode, "the code of every sample (features, compression): /latent"},
     {"decode", cmd_decode, "codes back to images (the receiving side of compression)"},

@@ -4,7 +4,7 @@
 # target crashes, leaks, times out or runs out of memory; the input that did it is left in
 # build-fuzz/artifacts/<target>/ (replay: build-fuzz/fuzz/fuzz_<target> FILE). Crashes inside
 # libhdf5 itself (not latent code) are reported and kept, but do not fail the run.
-#   scripts/fuzz.sh SECONDS [TARGET...]     (targets: idx npy csv mnist_json ini checkpoint)
+#   scripts/fuzz.sh SECONDS [TARGET...]     (targets: idx npy csv mnist_json ini checkpoint image)
 # Environment: FUZZ_JOBS (build parallelism, default 1), FUZZ_RSS_MB (default 2048),
 # FUZZ_TIMEOUT (seconds per input, default 10), FUZZ_SEED (libFuzzer's -seed: CI fixes it, so a
 # pass explores the same inputs each time and a finding reproduces).
@@ -18,7 +18,7 @@ fi
 seconds="$1"
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx npy csv mnist_json ini checkpoint)
+[ ${#targets[@]} -gt 0 ] || targets=(idx npy csv mnist_json ini checkpoint image)
 
 build="$root/build-fuzz"
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

