@@ -3,14 +3,19 @@
 #
 #   bench/compare.sh                         # VAE and DCGAN, 1 and 2 threads, 3 pairs each
 #   REPEATS=5 THREADS="1" MODELS=vae bench/compare.sh
+#   MODELS="dcgan64 convvae32" bench/compare.sh   # the image models of issue 23
 #
 # - Alternating: for each pair latent and the peer run back to back, the order flipping from
 #   one pair to the next, so that a neighbour's load falls on both sides.
 # - Pinned: with T threads both sides run under `taskset -c 0-(T-1)`; latent's prefetch thread
 #   shares those cores, it gets no core the peer lacks.
-# - The peer's OpenBLAS: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on these machines, they
-#   force a slower kernel) are unset for the peer only; its JSON records, via threadpoolctl, the
-#   kernel OpenBLAS then chose and each pool's thread count.
+# - The peer's OpenBLAS: OPENBLAS_L2_SIZE (set on some of these machines) is unset for the peer
+#   only, and OPENBLAS_CORETYPE is set to the best kernel the CPU's flags allow (Cooperlake with
+#   avx512_bf16, SkylakeX with avx512f, Haswell with avx2; PEER_CORETYPE overrides): left to
+#   itself OpenBLAS 0.3.21 falls back to Prescott (SSE3) on a CPU model it does not know (the
+#   Sapphire Rapids VMs: the DCGAN-64 peer 21 samples/s instead of 37), and the machines' own
+#   setting forces Haswell. Its JSON records, via threadpoolctl, the kernel OpenBLAS then used
+#   and each pool's thread count.
 # - The peer's best thread split: Debian's torch has an OpenMP pool (convolutions, elementwise)
 #   beside OpenBLAS's pthread pool (matmuls); with both at T on T cores they spin against each
 #   other (VAE at 2 threads: 0.39x its 1-thread rate). So with T > 1 the MLP VAE peer runs
@@ -27,6 +32,10 @@
 #   THREADS ["1 2"]          thread counts to compare
 #   MODELS ["vae dcgan"]     which models
 #   VAE_EPOCHS [10], GAN_EPOCHS [2]
+#   dcgan64: the conv DCGAN of launch/configs/dcgan-images.ini on 3x64x64 (4 layers, widths
+#   64..512), convvae32: the conv VAE of conv-vae.ini on 3x32x32 (3 layers); both on colour
+#   pictures of the first IMAGE_SAMPLES [1536] digits (bench/make_colour_digits.py, then
+#   convert --from image-dir --size), IMAGE_EPOCHS [3]; the peer is bench/peer/conv_images.py
 #   PEER_SPLIT [best]        best | same (see above)
 #   BUILD_DIR [build], SKIP_BUILD [0] as in bench/train/run.sh
 # Needs: Debian's /usr/bin/python3 with python3-torch, libopenblas0-pthread and
@@ -40,6 +49,8 @@ threads_list="${THREADS:-1 2}"
 models="${MODELS:-vae dcgan}"
 vae_epochs="${VAE_EPOCHS:-10}"
 gan_epochs="${GAN_EPOCHS:-2}"
+image_epochs="${IMAGE_EPOCHS:-3}"
+image_samples="${IMAGE_SAMPLES:-1536}"
 py=/usr/bin/python3
 build="${BUILD_DIR:-$root/build}"
 latent="$build/latent"
@@ -57,6 +68,27 @@ results="$out/results.jsonl"
 "$latent" convert --from mnist-json data/mnist-json --out "$out/mnist.h5" --compression none
 "$build/bench/make_mnist_split" "$out/mnist.h5" "$out/train.h5" "$out/test.h5" none \
   > "$out/split.txt"
+case " $models " in
+  *" dcgan64 "* | *" convvae32 "*)
+    rm -rf "$out/colour"
+    "$py" bench/make_colour_digits.py "$out/mnist.h5" "$out/colour" "$image_samples"
+    for size in 64 32; do
+      "$latent" convert --from image-dir "$out/colour" --size "${size}x$size" \
+        --out "$out/colour$size.h5" --compression none > /dev/null
+    done
+    ;;
+esac
+# Each model's latent config, training data and epochs.
+config_of() {
+  case $1 in dcgan64) echo dcgan-images ;; convvae32) echo conv-vae ;; *) echo "$1" ;; esac
+}
+data_of() {
+  case $1 in dcgan64) echo "$out/colour64.h5" ;; convvae32) echo "$out/colour32.h5" ;;
+    *) echo "$out/train.h5" ;; esac
+}
+epochs_of() {
+  case $1 in vae) echo "$vae_epochs" ;; dcgan) echo "$gan_epochs" ;; *) echo "$image_epochs" ;; esac
+}
 
 {
   echo "date: $(date -u +%FT%TZ)"
@@ -66,6 +98,18 @@ results="$out/results.jsonl"
     /proc/cpuinfo | tr '\n' ' ')"
 } > "$out/machine.txt"
 cat "$out/machine.txt" >&2
+
+peer_coretype="${PEER_CORETYPE:-}"
+if [ -z "$peer_coretype" ]; then
+  flags=$(grep -m1 '^flags' /proc/cpuinfo)
+  case " $flags " in
+    *" avx512_bf16 "*) peer_coretype=Cooperlake ;;
+    *" avx512f "*) peer_coretype=SkylakeX ;;
+    *" avx2 "*) peer_coretype=Haswell ;;
+    *) peer_coretype=Prescott ;;
+  esac
+fi
+echo "peer OpenBLAS kernel: $peer_coretype" >> "$out/machine.txt"
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' ','; }
 cores_for() { if [ "$1" -le 1 ]; then echo 0; else echo "0-$(($1 - 1))"; fi; }
@@ -86,11 +130,11 @@ latent_run() {  # model threads pair epochs
   local model=$1 t=$2 pair=$3 epochs=$4
   local dir="$out/runs/${model}_t${t}_latent_$pair"
   rm -rf "$dir"
-  cat "$out/train.h5" > /dev/null  # in the page cache, as the peer's tensor is in memory
+  cat "$(data_of "$model")" > /dev/null  # in the page cache, as the peer's tensor is in memory
   local before; before=$(loadavg)
   local t0; t0=$(date +%s.%N)
-  taskset -c "$(cores_for "$t")" "$latent" train --config "launch/configs/$model.ini" \
-    --data "$out/train.h5" --threads "$t" --seed "$pair" --epochs "$epochs" --log-every 1000 \
+  taskset -c "$(cores_for "$t")" "$latent" train --config "launch/configs/$(config_of "$model").ini" \
+    --data "$(data_of "$model")" --threads "$t" --seed "$pair" --epochs "$epochs" --log-every 1000 \
     --out "$dir" > "$dir.stdout"
   local t1; t1=$(date +%s.%N)
   "$py" "$summarize" latent-row --kind "$model" --seed "$pair" --dir "$dir" \
@@ -101,12 +145,17 @@ latent_run() {  # model threads pair epochs
 peer_run() {  # model threads pair epochs
   local model=$1 t=$2 pair=$3 epochs=$4
   local script=vae_mnist.py extra=() torch_t=$t blas_t=$t
-  [ "$model" = dcgan ] && script=dcgan_mnist.py extra=(--log-every 0)
+  case $model in
+    dcgan) script=dcgan_mnist.py extra=(--log-every 0) ;;
+    dcgan64) script=conv_images.py extra=(--model dcgan --data "$(data_of "$model")") ;;
+    convvae32) script=conv_images.py extra=(--model vae --data "$(data_of "$model")") ;;
+  esac
+  # Convolutions run in torch's OpenMP pool: the conv models' best split is that of DCGAN.
   if [ "${PEER_SPLIT:-best}" = best ] && [ "$t" -gt 1 ]; then
     if [ "$model" = vae ]; then torch_t=1; else blas_t=1; fi
   fi
   local before; before=$(loadavg)
-  taskset -c "$(cores_for "$t")" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+  taskset -c "$(cores_for "$t")" env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$peer_coretype" \
     "$py" "$root/bench/peer/$script" --threads "$torch_t" --blas-threads "$blas_t" \
     --seed "$pair" --drop-last \
     --epochs "$epochs" "${extra[@]}" 2> "$out/runs/${model}_t${t}_pytorch_$pair.stderr" |
@@ -118,8 +167,7 @@ peer_run() {  # model threads pair epochs
 # minutes apart, not between one block of 1-thread runs and a later block of 2-thread runs (this
 # VM has spells in which 2 threads run 30-50 % slower).
 for model in $models; do
-  epochs=$vae_epochs
-  [ "$model" = dcgan ] && epochs=$gan_epochs
+  epochs=$(epochs_of "$model")
   echo "== $model: $repeats rounds of threads ($threads_list), $epochs epochs ==" >&2
   for ((i = 0; i < repeats; ++i)); do
     for t in $threads_list; do

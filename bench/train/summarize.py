@@ -55,7 +55,7 @@ def latent_row(a):
                 trained = {"steps": int(m.group(1)), "seconds": float(m.group(2)),
                            "samples_per_s": float(m.group(3))}
     last = rows[-1]
-    keys = ("loss", "recon", "kl") if a.kind == "vae" else ("loss_d", "loss_g", "d_real", "d_fake", "d_acc")
+    keys = ("loss", "recon", "kl") if "vae" in a.kind else ("loss_d", "loss_g", "d_real", "d_fake", "d_acc")
     out = {
         "bench": a.kind, "impl": "latent", "seed": a.seed, "run": a.dir,
         "steps": last["step"], "batch": batch,
@@ -78,7 +78,7 @@ def peer_row(a):
     if not line:
         sys.exit("summarize.py: the peer printed nothing (see its .stderr file)")
     p = json.loads(line[-1])
-    if a.kind == "vae":
+    if a.kind == "vae":  # vae_mnist.py; dcgan_mnist.py and peer/conv_images.py report alike
         rate, med = p["train_samples_per_s"], p["train_samples_per_s_median_epoch"]
         rates = [round(p["train_samples"] / p["epochs"] / t, 1) for t in p["epoch_seconds"]]
     else:
