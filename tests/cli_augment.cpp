@@ -97,20 +97,27 @@ TEST_F(CliTest, ClassifyWritesPredictedLabelsThatEvalAgreesWith) {
       << bad.output;
 }
 
-TEST_F(CliTest, AugmentScriptRunsEndToEndOnATinySubset) {
+// scripts/augment.sh on a tiny subset (ENV: extra variables); its output, or a failure.
+std::string run_augment(const fs::path& dir, const std::string& env) {
   const fs::path script = fs::path(__FILE__).parent_path().parent_path() / "scripts/augment.sh";
-  const std::string env = std::string("LATENT=") + LATENT_BIN +
+  const std::string cmd = "cd '" + dir.string() + "' && LATENT=" + LATENT_BIN +
                           " AUG_DATA=mnist.h5 AUG_REAL=300 AUG_N=200 AUG_CLS_EPOCHS=4 "
-                          "AUG_VAE_EPOCHS=4 AUG_THREADS=1 ";
-  const std::string cmd = "cd '" + dir_.string() + "' && " + env + script.string() + " aug 2>&1";
+                          "AUG_VAE_EPOCHS=4 AUG_THREADS=1 " +
+                          env + " " + script.string() + " aug 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << out;
+  EXPECT_EQ(pclose(p), 0) << out;
+  return out;
+}
+
+TEST_F(CliTest, AugmentScriptRunsEndToEndOnATinySubset) {
+  const std::string out = run_augment(dir_, "");
   auto j = last_json(out);
   EXPECT_EQ(j["generated"], 200);
+  EXPECT_EQ(j["generator"], "vae");
   EXPECT_EQ(j["real"].get<int64_t>() + j["held_out"].get<int64_t>(), 10000);
   EXPECT_NEAR(j["real"].get<double>(), 300, 60);
   // Tiny runs, but both classifiers learned something on the held-out digits.
@@ -118,6 +125,17 @@ TEST_F(CliTest, AugmentScriptRunsEndToEndOnATinySubset) {
   EXPECT_GT(j["accuracy_augmented"].get<double>(), 0.4) << out;
   EXPECT_EQ(rows_in(path("aug/augmented.h5")), j["real"].get<int64_t>() + 200);
   EXPECT_TRUE(fs::exists(path("aug/generated.png")));
+}
+
+// With a conditional VAE the samples keep the classes they were generated for.
+TEST_F(CliTest, AugmentScriptWithAConditionalGenerator) {
+  const std::string out = run_augment(dir_, "AUG_CONDITIONAL=1");
+  auto j = last_json(out);
+  EXPECT_EQ(j["generator"], "cvae");
+  EXPECT_EQ(rows_in(path("aug/augmented.h5")), j["real"].get<int64_t>() + 200);
+  EXPECT_NE(out.find("the judge agrees with the requested class on 0."), std::string::npos) << out;
+  EXPECT_NE(out.find("generated (requested classes)"), std::string::npos) << out;
+  EXPECT_GT(j["accuracy_augmented"].get<double>(), 0.4) << out;
 }
 
 }  // namespace
