@@ -58,8 +58,10 @@ const std::vector<TrainOptionSpec>& training_option_specs() {
        "before the first step, room for two checkpoints on --out's file system: refuse | warn",
        OnResume::kMayChange},
       {"comm", "nccl",
-       "how GPU ranks sum gradients: nccl (on the GPUs, overlapping backward) or mpi (through "
-       "host copies); CPU ranks always use MPI",
+       "how GPU ranks sum gradients: nccl (on the GPUs, overlapping backward; needs a GPU per "
+       "rank: by default MPI replaces it, with a note, on a node with more ranks than GPUs, and "
+       "given explicitly it is refused there) or mpi (through host copies); CPU ranks always "
+       "use MPI",
        OnResume::kMayChange},
   };
   return specs;

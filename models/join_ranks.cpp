@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "runtime/device.hpp"
 #include "runtime/error.hpp"
+#include "runtime/gpu_choice.hpp"
 #include "runtime/host_staging.hpp"
 
 namespace latent {
@@ -34,13 +36,31 @@ void copy_rank0_state(Communicator& comm, Network& net) {
   net.optimizer().set_steps(steps);
 }
 
-void sum_gradients_over_ranks(Communicator& comm, Network& net, const TrainOptions& opt) {
+// Whether GPU ranks sum gradients with NCCL. Its communicator spans every rank and refuses two
+// ranks on one GPU, so the node with more ranks than GPUs (if any) decides for all: every rank
+// reaches the same choice from the same figures. Collective.
+bool sum_with_nccl(Communicator& comm, const TrainOptions& opt) {
+  if (!opt.nccl) return false;
+  const int gpus = visible_gpu_count();
+  const int crowded = comm.allreduce_max(comm.local_size() > gpus ? comm.rank() : -1);
+  int64_t figures[2] = {comm.local_size(), gpus};
+  if (crowded >= 0) comm.broadcast(figures, 2, crowded);
+  const TransportChoice choice =
+      choose_gradient_transport(GradientTransport::kNccl, opt.comm_given,
+                                static_cast<int>(figures[0]), static_cast<int>(figures[1]));
+  if (!choice.note.empty() && comm.rank() == 0)
+    std::fprintf(stderr, "latent: note: %s\n", choice.note.c_str());
+  return choice.transport == GradientTransport::kNccl;
+}
+
+void sum_gradients_over_ranks(Communicator& comm, Network& net, const TrainOptions& opt,
+                              bool nccl) {
   Network::SyncOptions sync;
   sync.bucket_bytes = static_cast<int64_t>(opt.bucket_mb * 1024 * 1024);
   sync.overlap = opt.overlap;
   sync.sharded = opt.shard_optimizer;
   sync.node_shared = opt.node_shared;
-  sync.nccl = opt.nccl;
+  sync.nccl = nccl;
   net.enable_gradient_sync(comm, sync);
   if (opt.sync_bn)
     net.layers().sync_batch_statistics(
@@ -54,15 +74,16 @@ void join_ranks(Model& model, Communicator& comm, const TrainOptions& opt,
   if (comm.size() == 1) return;
   expect_same_config(comm, config_text);
   const Device device = model.config().device;
+  const bool nccl = device == Device::kCuda && sum_with_nccl(comm, opt);
   if (device != Device::kCpu && opt.node_shared && comm.rank() == 0)
     std::fprintf(stderr,
                  "latent: note: --node-shared shares host memory between CPU ranks; with "
                  "--device %s gradients are summed by %s instead\n",
                  device_name(device),
-                 opt.nccl ? "NCCL (--comm nccl)" : "the MPI collectives (--comm mpi)");
+                 nccl ? "NCCL (--comm nccl)" : "the MPI collectives (--comm mpi)");
   for (Network* net : model.networks()) {
     copy_rank0_state(comm, *net);
-    sum_gradients_over_ranks(comm, *net, opt);
+    sum_gradients_over_ranks(comm, *net, opt, nccl);
   }
   // Global-batch statistics of the losses (KL sparsity's ρ̂) are always summed over ranks.
   model.set_rank_sum([&comm](float* data, size_t n) { comm.allreduce_sum(data, n); });

@@ -35,6 +35,7 @@ struct TrainOptions {
   bool node_shared = true;          // one copy of parameters per node, in shared memory
   bool sync_bn = false;             // batch-norm statistics over all ranks' samples
   bool nccl = true;                 // GPU ranks sum gradients with NCCL (false: MPI, host copies)
+  bool comm_given = false;          // --comm given: NCCL that cannot work is refused, not replaced
   double stall_timeout_s = 600;     // a rank waiting longer for its peers ends the job (0: never)
   bool space_check_refuses = true;  // too little room for checkpoints: refuse (false: warn)
   int64_t grid_images = 64;

@@ -26,4 +26,20 @@ std::string device_unavailable_reason(Device device) {
 #endif
 }
 
+int visible_gpu_count() {
+#ifdef LATENT_WITH_CUDA
+  return cuda::visible_gpu_count();
+#else
+  return 0;
+#endif
+}
+
+void use_gpu_of_local_rank(int local_rank) {
+#ifdef LATENT_WITH_CUDA
+  cuda::set_local_rank(local_rank);
+#else
+  (void)local_rank;
+#endif
+}
+
 }  // namespace latent
