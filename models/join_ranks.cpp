@@ -53,9 +53,10 @@ bool sum_with_nccl(Communicator& comm, const TrainOptions& opt) {
   return choice.transport == GradientTransport::kNccl;
 }
 
-void sum_gradients_over_ranks(Communicator& comm, Network& net, const TrainOptions& opt,
-                              bool nccl) {
+void sum_gradients_over_ranks(Communicator& comm, Network& net, const TrainOptions& opt, bool nccl,
+                              std::shared_ptr<NcclChannel>& nccl_channel) {
   Network::SyncOptions sync;
+  sync.nccl_channel = &nccl_channel;
   sync.bucket_bytes = static_cast<int64_t>(opt.bucket_mb * 1024 * 1024);
   sync.overlap = opt.overlap;
   sync.sharded = opt.shard_optimizer;
@@ -81,9 +82,10 @@ void join_ranks(Model& model, Communicator& comm, const TrainOptions& opt,
                  "--device %s gradients are summed by %s instead\n",
                  device_name(device),
                  nccl ? "NCCL (--comm nccl)" : "the MPI collectives (--comm mpi)");
+  std::shared_ptr<NcclChannel> nccl_channel;  // one for all of the model's networks
   for (Network* net : model.networks()) {
     copy_rank0_state(comm, *net);
-    sum_gradients_over_ranks(comm, *net, opt, nccl);
+    sum_gradients_over_ranks(comm, *net, opt, nccl, nccl_channel);
   }
   // Global-batch statistics of the losses (KL sparsity's ρ̂) are always summed over ranks.
   model.set_rank_sum([&comm](float* data, size_t n) { comm.allreduce_sum(data, n); });

@@ -39,8 +39,11 @@ void Network::enable_gradient_sync(Communicator& comm, const SyncOptions& o) {
   }
 #ifdef LATENT_WITH_CUDA
   // NCCL's kernels cost a launch each: buckets of at least 4 MB (0.25 MB suits MPI's progress).
-  if (!sync_ && o.nccl && device() == Device::kCuda && comm.size() > 1)
-    sync_ = make_nccl_sync(comm, store_.grads(), std::max<int64_t>(o.bucket_bytes, 4 << 20));
+  if (!sync_ && o.nccl && device() == Device::kCuda && comm.size() > 1) {
+    std::shared_ptr<NcclChannel> own;
+    sync_ = make_nccl_sync(comm, store_.grads(), std::max<int64_t>(o.bucket_bytes, 4 << 20),
+                           o.nccl_channel ? *o.nccl_channel : own);
+  }
 #endif
   if (!sync_)
     sync_ = make_bucketed_sync(comm, store_.grads(), o.bucket_bytes, o.overlap, o.sharded);

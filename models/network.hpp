@@ -62,6 +62,9 @@ class Network {
     bool sharded = true;
     bool node_shared = true;
     bool nccl = true;  // GPU ranks: NCCL on the GPUs (else MPI through host copies)
+    // The model's one NCCL communicator and stream (null: the first NCCL sync makes it here and
+    // the model's other networks reuse it); without a slot a network makes its own.
+    std::shared_ptr<NcclChannel>* nccl_channel = nullptr;
   };
   void enable_gradient_sync(Communicator& comm, const SyncOptions& options);
   // Sharded: every rank's part of the optimizer state to every rank (before a checkpoint).

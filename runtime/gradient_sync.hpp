@@ -68,10 +68,16 @@ std::unique_ptr<GradientSync> make_bucketed_sync(Communicator& comm, Tensor& gra
 std::unique_ptr<GradientSync> make_node_shared_sync(Communicator& comm, ParamStore& store,
                                                     const std::vector<Tensor*>& optimizer_state);
 
+// The NCCL communicator and stream that a model's NCCL syncs share (runtime/cuda/): several
+// communicators whose collectives overlap may deadlock.
+struct NcclChannel;
+
 // NCCL over GPU gradients (`grads` on Device::kCuda), buckets of about `bucket_bytes` allreduced
-// on NCCL's own stream as backward makes them final (runtime/cuda/nccl_gradient_sync.cpp; CUDA
-// builds only). `comm` carries rank 0's NCCL id. Collective.
+// on the channel's stream as backward makes them final (runtime/cuda/nccl_gradient_sync.cpp;
+// CUDA builds only). A null `channel` is made here (collective: `comm` carries rank 0's NCCL id)
+// and kept for the model's next syncs; every rank must make its syncs in the same order.
 std::unique_ptr<GradientSync> make_nccl_sync(Communicator& comm, Tensor& grads,
-                                             int64_t bucket_bytes);
+                                             int64_t bucket_bytes,
+                                             std::shared_ptr<NcclChannel>& channel);
 
 }  // namespace latent

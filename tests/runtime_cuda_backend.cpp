@@ -138,7 +138,9 @@ TEST(CudaBackend, NcclAtOneRankLeavesTheGradientsAsTheyAre) {
   auto comm = make_single_process_communicator();
   Tensor host = testing::random_tensor(Shape{10007}, 5);
   Tensor grads = on_cuda(host);
-  auto sync = make_nccl_sync(*comm, grads, 4096);
+  std::shared_ptr<NcclChannel> channel;
+  auto sync = make_nccl_sync(*comm, grads, 4096, channel);
+  EXPECT_TRUE(channel);
   for (int step = 0; step < 2; ++step) {
     sync->ready_up_to(3000);
     sync->ready_up_to(9000);
@@ -147,6 +149,31 @@ TEST(CudaBackend, NcclAtOneRankLeavesTheGradientsAsTheyAre) {
   EXPECT_EQ(std::memcmp(to_host(grads).data(), host.data(), host.numel() * sizeof(float)), 0);
   ASSERT_EQ(sync->owned_ranges().size(), 1u);
   EXPECT_EQ(sync->owned_ranges()[0].second, host.numel());
+  EXPECT_GE(sync->exposed_seconds(), 0.0);
+}
+
+// Two networks' syncs (an encoder's and a decoder's) share the first one's communicator and
+// stream, their allreduces interleave as backward reports them, and each gradient comes back.
+TEST(CudaBackend, NcclSyncsOfOneModelShareOneCommunicator) {
+  SKIP_WITHOUT_GPU();
+  auto comm = make_single_process_communicator();
+  Tensor host_a = testing::random_tensor(Shape{5003}, 6),
+         host_b = testing::random_tensor(Shape{701}, 7);
+  Tensor a = on_cuda(host_a), b = on_cuda(host_b);
+  std::shared_ptr<NcclChannel> channel;
+  auto sync_a = make_nccl_sync(*comm, a, 4096, channel);
+  const NcclChannel* first = channel.get();
+  auto sync_b = make_nccl_sync(*comm, b, 1024, channel);
+  EXPECT_EQ(channel.get(), first);
+  EXPECT_EQ(channel.use_count(), 3);  // the slot and both syncs
+  for (int step = 0; step < 3; ++step) {
+    sync_b->ready_up_to(701);
+    sync_a->ready_up_to(2000);
+    sync_b->finish(false);
+    sync_a->finish(true);
+  }
+  EXPECT_EQ(std::memcmp(to_host(a).data(), host_a.data(), host_a.numel() * sizeof(float)), 0);
+  EXPECT_EQ(std::memcmp(to_host(b).data(), host_b.data(), host_b.numel() * sizeof(float)), 0);
 }
 #endif
 

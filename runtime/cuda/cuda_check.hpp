@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +14,13 @@ inline void check(cudaError_t status, const char* call) {
   if (status != cudaSuccess)
     throw std::runtime_error(std::string("CUDA: ") + call +
                              " failed: " + cudaGetErrorString(status));
+}
+
+// For destructors and clean-up, which must not throw: a failure is said on stderr and passed over.
+inline void warn(cudaError_t status, const char* call) {
+  if (status != cudaSuccess)
+    std::fprintf(stderr, "latent: warning: CUDA: %s failed: %s\n", call,
+                 cudaGetErrorString(status));
 }
 
 inline void check(cublasStatus_t status, const char* call) {

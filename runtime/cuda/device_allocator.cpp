@@ -28,7 +28,7 @@ struct Cache {
 
   void release_locked() {
     for (auto& [size, block] : free_blocks) {
-      cudaFree(block);
+      warn(cudaFree(block), "cudaFree");  // the block is forgotten either way
       stats.cached_bytes -= size;
     }
     free_blocks.clear();
@@ -99,6 +99,7 @@ AllocatorStats allocator_stats() {
 }
 
 void release_cached() {
+  context();  // cudaFree on this thread's device, not on a GPU 0 it never chose
   Cache& c = cache();
   std::lock_guard<std::mutex> hold(c.lock);
   c.release_locked();
