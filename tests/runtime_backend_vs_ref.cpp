@@ -295,8 +295,15 @@ TEST_P(BackendVsRef, BatchNorm) {
                 BACKEND_AND_REF(batchnorm_forward_train(t[0], t[1], t[2], t[3], t[4], t[5], eps)));
     expect_same(what + " infer", list(),
                 BACKEND_AND_REF(batchnorm_forward_infer(t[0], t[1], t[2], t[4], t[5], t[3], eps)));
+    // Backward takes the statistics forward saved for the same x (cuDNN's assumes them): the
+    // reference forward's mean and variance, not unrelated ones.
+    auto with_forward_statistics = [&] {
+      Tensors t = list();
+      ref::batchnorm_forward_train(t[0], t[1], t[2], t[3], t[4], t[5], eps);
+      return t;
+    };
     expect_same(
-        what + " backward", list(),
+        what + " backward", with_forward_statistics(),
         BACKEND_AND_REF(batchnorm_backward(t[0], t[6], t[1], t[4], t[5], t[7], t[8], t[9], eps)));
     expect_same(what + " channel sums", list(), BACKEND_AND_REF(channel_sums(t[0], nullptr, t[8])));
     expect_same(what + " channel sums of squares", list(),

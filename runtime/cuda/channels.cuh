@@ -25,7 +25,8 @@ struct ChannelLayout {
 inline ChannelLayout channel_layout(const Tensor& x) {
   ChannelLayout l;
   l.channels = x.dim(1);
-  l.plane = x.numel() / (x.dim(0) * x.dim(1));
+  const int64_t rows = x.dim(0) * x.dim(1);
+  l.plane = rows > 0 ? x.numel() / rows : 1;  // an empty batch has no elements, and no planes
   l.count = x.dim(0) * l.plane;
   l.last = x.channels_last();
   return l;
