@@ -1,80 +1,176 @@
 #!/usr/bin/env bash
-# The whole GPU check of issue 10 as one script, for a lent GPU host that has CUDA, cuBLAS,
-# cuDNN, NCCL, mpirun and PyTorch but none of this project's Debian libraries.
+# The whole GPU check (issues 10, 11, 13 and 27) as one script, for a lent GPU host that has
+# CUDA, cuBLAS, cuDNN, NCCL and PyTorch but none of this project's Debian libraries.
 #
 # Here (the development machine, CUDA toolkit installed):
-#   bench/gpu/pack.sh                      builds with CUDA and packs into gpu-pack/ (ignored by git)
-# There (from the repository root; the device tool carries gpu-pack/):
-#   bench/gpu/device_check.sh gpu-pack "$OUT"
-# It runs, each step logged to OUT and never stopping the next:
-#   1. nvidia-smi, the library versions;
-#   2. the CUDA tests: every op against the reference (backend-vs-ref, strict FP32), the CUDA
-#      backend's own tests, then the model tests;
-#   3. parity: the MLP VAE trained for a few steps with --device cuda and --device cpu from one
-#      seed (losses side by side), a GPU checkpoint evaluated on the CPU, 2 ranks sharing the GPU;
-#   4. speed: latent --device cuda and the PyTorch peers (eager, CUDA graph) on the MLP VAE and the
-#      DCGAN at batch 128 and 1024, samples/s after warm-up, one JSON line each in speed.jsonl;
-#   5. the host's CPU cores (host_cpu_scaling.sh, about 2 minutes on 16 cores): 1, 4 and all
-#      threads in one process, and 1-16 ranks of one thread (the weak-scaling table of issue 11).
+#   bench/gpu/pack.sh                  builds with CUDA, packs into gpu-pack/ (ignored by git)
+# There (from the repository root; the device tool carries gpu-pack/), one call:
+#   bench/gpu/device_check.sh gpu-pack "$OUT"           (timeout_s 560; DEADLINE_S 500)
+#   ONLY=host bench/gpu/device_check.sh gpu-pack "$OUT" (a second call: the CPU table alone)
+#
+# Sized to the device tool: at most 8 files come back from $OUT, at most 600 s a command. So the
+# logs go to a work folder and come back as one logs.tar.gz; $OUT holds only summary.txt,
+# logs.tar.gz, speed.jsonl and host_scaling.md. Every step runs under its own short limit and
+# under the deadline (DEADLINE_S seconds from the start, RESERVE_S kept for packing the logs): a
+# step that would pass it is skipped and says so. The GPU steps come first:
+#   0. the programs load: ldd on each; the CUDA runtime, cuBLAS, cuDNN and NCCL found in the
+#      system's folders, CUDA's, or a Python venv's nvidia/*/lib (pip wheels), which is said;
+#      mpirun looked for (without it the 2-rank steps are skipped, saying so);
+#   1. the machine: nvidia-smi, latent --version;
+#   2. the CUDA op tests (every op against the reference, strict FP32; the CUDA backend's own
+#      tests; host staging), with CUDA_LAUNCH_BLOCKING=1 so a kernel fault is named where it
+#      happens;
+#   3. parity: the MLP VAE 50 steps on cuda and cpu from one seed, the GPU checkpoint evaluated
+#      on the CPU, 1 rank with --comm nccl, 2 ranks on one GPU with --comm mpi and with the
+#      default (NCCL, which must fall back to MPI when ranks outnumber GPUs);
+#   4. speed: latent --device cuda and the PyTorch peers (eager, CUDA graph) on the MLP VAE and
+#      the DCGAN at batch 128 and 1024, one JSON line each in speed.jsonl;
+#   5. the op tests once more under compute-sanitizer (memcheck), if time is left;
+#   6. the host's CPU cores (host_cpu_scaling.sh: threads for issue 13, 1-16 ranks for issue 11),
+#      last, with what time is left (ONLY=host gives it a call of its own).
 # Where no GPU is usable (a dry run here), the tests skip saying why and latent refuses
-# --device cuda with its reason; the peers then run nothing (DRY_PEER=cpu runs them on the CPU,
-# SPEED_STEPS=3 shortens every speed run; PYTHON names the interpreter that has PyTorch).
+# --device cuda with its reason; DRY_PEER=cpu runs the peers on the CPU, SPEED_STEPS=3 shortens
+# every speed run, MAX_CPUS bounds step 6; PYTHON names the interpreter that has PyTorch.
 set -uo pipefail
 pack=${1:?usage: device_check.sh PACK_DIR OUT_DIR}
 out=${2:?usage: device_check.sh PACK_DIR OUT_DIR}
+here="$(cd "$(dirname "$0")" && pwd)"
+deadline=${DEADLINE_S:-500}
+reserve=${RESERVE_S:-15}
 mkdir -p "$out"
-lib=$(mktemp -d)
+work=$(mktemp -d /tmp/latent-device-check.XXXXXX)
+logs="$work/logs"
+mkdir -p "$logs"
+summary="$out/summary.txt"
+: > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
+step() { say "== $(date +%T) +${SECONDS}s $*"; }
+# t LIMIT COMMAND...: under LIMIT seconds, or what is left before the deadline; status 124 when
+# it ran out, 125 (and a line in the summary) when too little time was left to start it.
+t() {
+  local limit=$1 left=$((deadline - reserve - SECONDS))
+  shift
+  [ "$left" -lt "$limit" ] && limit=$left
+  if [ "$limit" -lt 5 ]; then
+    say "skipped (deadline): $*"
+    return 125
+  fi
+  timeout -k 5 "$limit" "$@"
+}
+finish() {
+  tar czf "$out/logs.tar.gz" -C "$work" logs
+  say "== done after ${SECONDS}s (deadline ${deadline}s); every log in logs.tar.gz"
+}
+trap finish EXIT
+# gtest's verdict lines: the counts and each failed test.
+verdicts() { grep -E '^\[  (PASSED|SKIPPED|FAILED) +\] [0-9]+ tests?|^\[  FAILED  \] [^0-9]' "$1" | sort -u | head -n 20; }
+# A run's outcome: its last metrics row, or else latent's first message (its refusal), or else
+# the last line it printed.
+outcome() {
+  tail -n 1 "$1" 2>/dev/null || grep -m 1 '^latent: ' "$2" || tail -n 1 "$2"
+}
+
+step "0. programs, libraries, launcher"
+lib="$work/lib"
+mkdir -p "$lib"
 tar xJf "$pack/lib.tar.xz" -C "$lib"
 export LD_LIBRARY_PATH="$lib:${LD_LIBRARY_PATH:-}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 bin=$(cd "$pack/bin" && pwd)
 L="$bin/latent"
-work=$(mktemp -d)
-step() { echo "== $(date +%T) $*" | tee -a "$out/summary.txt"; }
-# Every command under a time limit: a hang (a GPU kernel, NCCL's set-up) must not take the whole
-# device session (LIMIT_S seconds each, 150 by default; 124 in the logs means it ran out).
-t() { timeout "${LIMIT_S:-150}" "$@"; }
-
-step "1. the machine"
-{ nvidia-smi; ls /usr/lib/x86_64-linux-gnu | grep -E 'libcudnn\.so|libnccl\.so'; } > "$out/machine.txt" 2>&1
-head -20 "$out/machine.txt" >> "$out/summary.txt"
-
-step "2. CUDA tests"
-OMP_NUM_THREADS=4 t "$bin/runtime_tests" --gtest_filter='*cuda*:*Cuda*' > "$out/runtime_tests_cuda.txt" 2>&1
-tail -n 30 "$out/runtime_tests_cuda.txt" >> "$out/summary.txt"
-OMP_NUM_THREADS=4 LATENT_DATA_DIR="$bin/data" t "$bin/model_tests" > "$out/model_tests.txt" 2>&1
-tail -n 5 "$out/model_tests.txt" >> "$out/summary.txt"
-
-step "3. parity"
-t "$L" convert --from mnist-json "$bin/data/mnist-json" --out "$work/mnist.h5" > /dev/null 2>&1
-for device in cpu cuda; do
-  t "$L" train --device "$device" --data "$work/mnist.h5" --model vae --max-steps 50 --seed 7 \
-    --threads 4 --out "$work/vae-$device" > "$out/parity-train-$device.txt" 2>&1
-  echo "$device: exit $? $(tail -n 1 "$work/vae-$device/metrics.jsonl" 2>/dev/null)" >> "$out/summary.txt"
+data="$bin/mnist.h5"
+programs=("$L" "$bin/runtime_tests")
+py=${PYTHON:-python3}
+not_found() { for p in "${programs[@]}"; do ldd "$p" 2>/dev/null | awk '/not found/ {print $1}'; done | sort -u; }
+# Where the host may keep NVIDIA's libraries: the system, the CUDA toolkit, pip's wheels.
+folders=(/usr/lib/x86_64-linux-gnu /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib
+  /usr/local/cuda-*/lib64 /usr/local/cuda-*/targets/x86_64-linux/lib)
+for site in $("$py" -c 'import site; print(" ".join(site.getsitepackages() + [site.getusersitepackages()]))' 2>/dev/null); do
+  folders+=("$site"/nvidia/*/lib)
 done
-t "$L" eval --device cpu --checkpoint "$work/vae-cuda/checkpoint.h5" --data "$work/mnist.h5" \
-  > "$out/parity-eval-cuda-ckpt-on-cpu.txt" 2>&1
-t "$L" eval --device cpu --checkpoint "$work/vae-cpu/checkpoint.h5" --data "$work/mnist.h5" \
-  > "$out/parity-eval-cpu-ckpt-on-cpu.txt" 2>&1
-echo "eval on cpu of the cuda / cpu checkpoints: $(tail -n 1 "$out/parity-eval-cuda-ckpt-on-cpu.txt") / $(tail -n 1 "$out/parity-eval-cpu-ckpt-on-cpu.txt")" >> "$out/summary.txt"
-t mpirun -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda --comm mpi --data "$work/mnist.h5" --model vae \
-  --max-steps 50 --seed 7 --batch 64 --threads 4 --out "$work/vae-cuda-2ranks" > "$out/parity-2ranks.txt" 2>&1
-echo "2 ranks on one GPU: exit $? $(tail -n 1 "$work/vae-cuda-2ranks/metrics.jsonl" 2>/dev/null)" >> "$out/summary.txt"
+for name in $(not_found); do
+  where=""
+  for d in "${folders[@]}"; do
+    [ -e "$d/$name" ] && { where=$d; break; }
+  done
+  if [ -n "$where" ]; then
+    export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$where"
+    say "library $name: taken from $where"
+  fi
+done
+ldd "$L" | grep -E 'libcuda|libcublas|libcudnn|libnccl' | sed 's/^\s*/  /' | tee -a "$summary"
+missing=$(not_found | tr '\n' ' ')
+gpu_ok=1
+if [ -n "$missing" ]; then
+  gpu_ok=0
+  say "NOT FOUND: $missing(looked in ${folders[*]}); the steps that run latent are skipped"
+fi
+mpirun=$(command -v mpirun || true)
+if [ -n "$mpirun" ]; then
+  say "mpirun: $mpirun ($("$mpirun" --version 2>/dev/null | head -n 1))"
+else
+  say "mpirun: none on this host; the 2-rank steps are skipped"
+fi
+two_ranks() { [ -n "$mpirun" ] && [ "$gpu_ok" = 1 ]; }
 
-step "4. speed"
-peer_device=cuda
-[ -n "${DRY_PEER:-}" ] && peer_device=$DRY_PEER
-for model in vae dcgan; do
-  arch=mlp; [ "$model" = dcgan ] && arch=conv
-  kind=$model; [ "$model" = dcgan ] && kind=gan
-  for batch in 128 1024; do
-    steps=400; [ "$batch" = 1024 ] && steps=150
-    steps=${SPEED_STEPS:-$steps}
-    t "$L" train --device cuda --data "$work/mnist.h5" --model "$kind" --arch "$arch" --batch "$batch" \
-      --max-steps "$steps" --threads 4 --checkpoint-every 0 --out "$work/speed-$model-$batch" \
-      > "$out/speed-latent-$model-$batch.txt" 2>&1
-    # samples/s over the second half of the steps (after warm-up), from the metrics log
-    python3 - "$work/speed-$model-$batch/metrics.jsonl" "$model" "$batch" >> "$out/speed.jsonl" <<'PY'
+if [ "${ONLY:-}" != host ]; then
+  step "1. the machine"
+  t 20 nvidia-smi > "$logs/nvidia-smi.txt" 2>&1
+  t 20 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 |
+    sed 's/^/  gpu: /' | tee -a "$summary"
+  [ "$gpu_ok" = 1 ] && t 20 "$L" --version 2>&1 | sed 's/^/  /' | tee -a "$summary"
+
+  step "2. CUDA op tests (CUDA_LAUNCH_BLOCKING=1)"
+  if [ "$gpu_ok" = 1 ]; then
+    CUDA_LAUNCH_BLOCKING=1 OMP_NUM_THREADS=4 t 150 "$bin/runtime_tests" \
+      --gtest_filter='*cuda*:*Cuda*:HostStaging.*' > "$logs/runtime_tests_cuda.txt" 2>&1
+    say "  exit $?"
+    verdicts "$logs/runtime_tests_cuda.txt" | sed 's/^/  /' | tee -a "$summary"
+  fi
+
+  step "3. parity"
+  if [ "$gpu_ok" = 1 ]; then
+    for device in cpu cuda; do
+      t 60 "$L" train --device "$device" --data "$data" --model vae --max-steps 50 --seed 7 \
+        --threads 4 --out "$work/vae-$device" > "$logs/parity-train-$device.txt" 2>&1
+      say "  $device: exit $? $(outcome "$work/vae-$device/metrics.jsonl" "$logs/parity-train-$device.txt")"
+    done
+    for which in cuda cpu; do
+      t 30 "$L" eval --device cpu --checkpoint "$work/vae-$which/checkpoint.h5" --data "$data" \
+        > "$logs/parity-eval-$which-checkpoint-on-cpu.txt" 2>&1
+      say "  the $which checkpoint evaluated on the cpu: exit $? $(tail -n 1 "$logs/parity-eval-$which-checkpoint-on-cpu.txt")"
+    done
+    t 60 "$L" train --device cuda --comm nccl --data "$data" --model vae --max-steps 50 --seed 7 \
+      --threads 4 --out "$work/vae-nccl-1rank" > "$logs/parity-nccl-1rank.txt" 2>&1
+    say "  1 rank, --comm nccl: exit $? $(outcome "$work/vae-nccl-1rank/metrics.jsonl" "$logs/parity-nccl-1rank.txt")"
+  fi
+  if two_ranks; then
+    for comm in mpi default; do
+      flag=(--comm "$comm")
+      [ "$comm" = default ] && flag=()
+      t 60 "$mpirun" -np 2 -x LD_LIBRARY_PATH "$L" train --device cuda "${flag[@]}" \
+        --data "$data" --model vae --max-steps 50 --seed 7 --batch 64 --threads 4 \
+        --out "$work/vae-2ranks-$comm" > "$logs/parity-2ranks-$comm.txt" 2>&1
+      say "  2 ranks on the GPU(s), comm $comm: exit $? $(outcome "$work/vae-2ranks-$comm/metrics.jsonl" "$logs/parity-2ranks-$comm.txt")"
+      grep -m 2 -E 'note|falls back|error' "$logs/parity-2ranks-$comm.txt" | sed 's/^/    /' | tee -a "$summary"
+    done
+  fi
+
+  step "4. speed"
+  peer_device=${DRY_PEER:-cuda}
+  for model in vae dcgan; do
+    arch=mlp kind=vae
+    [ "$model" = dcgan ] && arch=conv kind=gan
+    for batch in 128 1024; do
+      steps=400
+      [ "$batch" = 1024 ] && steps=150
+      steps=${SPEED_STEPS:-$steps}
+      if [ "$gpu_ok" = 1 ]; then
+        t 60 "$L" train --device cuda --data "$data" --model "$kind" --arch "$arch" --batch "$batch" \
+          --max-steps "$steps" --threads 4 --checkpoint-every 0 --out "$work/speed-$model-$batch" \
+          > "$logs/speed-latent-$model-$batch.txt" 2>&1
+        # samples/s over the second half of the steps (after warm-up), from the metrics log
+        "$py" - "$work/speed-$model-$batch/metrics.jsonl" "$model" "$batch" >> "$out/speed.jsonl" <<'PY'
 import json, sys
 path, model, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 try:
@@ -84,19 +180,35 @@ except OSError:
 late = rows[len(rows) // 2:]
 step_s = sum(r["step_s"] for r in late) / max(len(late), 1)
 print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "batch": batch,
-                  "samples_per_s": batch / step_s if late else None, "ms_per_step": 1000 * step_s if late else None,
-                  "rows": len(rows)}))
+                  "samples_per_s": batch / step_s if late else None,
+                  "ms_per_step": 1000 * step_s if late else None, "rows": len(rows)}))
 PY
-    for mode in eager graph; do
-      [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
-      t "${PYTHON:-python3}" "$(dirname "$0")/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
-        --device "$peer_device" --steps "$steps" >> "$out/speed.jsonl" 2>> "$out/speed-peer-errors.txt"
+      fi
+      for mode in eager graph; do
+        [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
+        t 60 "$py" "$here/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
+          --device "$peer_device" --steps "$steps" >> "$out/speed.jsonl" 2>> "$logs/speed-peer-errors.txt"
+      done
     done
   done
-done
-cat "$out/speed.jsonl" >> "$out/summary.txt"
+  sed 's/^/  /' "$out/speed.jsonl" 2>/dev/null | tee -a "$summary"
 
-step "5. the host's CPU cores: threads (issue 13) and ranks (issue 11)"
-"$(dirname "$0")/host_cpu_scaling.sh" "$L" "$work/mnist.h5" "$out/host-cpu" > /dev/null 2>&1
-cat "$out/host-cpu/host_scaling.md" >> "$out/summary.txt" 2>/dev/null
-step "done"
+  step "5. compute-sanitizer (memcheck) over the CUDA op tests"
+  sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -n 1)
+  if [ "$gpu_ok" = 1 ] && [ -n "$sanitizer" ]; then
+    OMP_NUM_THREADS=4 t 150 "$sanitizer" --tool memcheck --error-exitcode 9 "$bin/runtime_tests" \
+      --gtest_filter='*cuda*:*Cuda*' > "$logs/memcheck.txt" 2>&1
+    say "  exit $? (9: memcheck found errors); $(grep -m 1 'ERROR SUMMARY' "$logs/memcheck.txt")"
+  else
+    say "  not run: ${sanitizer:-no compute-sanitizer on this host}"
+  fi
+fi
+
+step "6. the host's CPU cores: threads (issue 13) and ranks (issue 11)"
+if [ "$gpu_ok" = 1 ]; then
+  t $((deadline - reserve - SECONDS)) "$here/host_cpu_scaling.sh" "$L" "$data" "$logs/host-cpu" \
+    > "$logs/host-cpu.txt" 2>&1
+  say "  exit $?"
+  cp "$logs/host-cpu/host_scaling.md" "$out/" 2>/dev/null && cat "$out/host_scaling.md" >> "$summary" ||
+    say "  no table (cut by the deadline?): the runs made are in logs/host-cpu/host_scaling.jsonl"
+fi
