@@ -16,21 +16,14 @@
 namespace latent {
 namespace {
 
+using test::error_of;
+
 using test::TempDir;
 
 Tensor filled(const Shape& s, float start) {
   Tensor t(s);
   for (int64_t i = 0; i < t.numel(); ++i) t.data()[i] = start + 0.001f * i;
   return t;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "<no UserError>";
 }
 
 void write_example(const std::string& path, float start, int64_t step) {

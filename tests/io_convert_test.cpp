@@ -20,17 +20,10 @@
 namespace latent {
 namespace {
 
+using test::error_of;
+
 using test::file_spec;
 using test::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "<no UserError>";
-}
 
 void put_be32(std::string& s, uint32_t v) {
   for (int k = 3; k >= 0; --k) s.push_back(static_cast<char>((v >> (8 * k)) & 0xff));

@@ -20,20 +20,13 @@
 namespace latent {
 namespace {
 
+using test::error_of;
+
 using testing::pattern_image;
 using testing::write_jpeg;
 using testing::write_jpeg_pixels;
 using testing::write_rgba_png;
 namespace fs = std::filesystem;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "<no UserError>";
-}
 
 // Sample i's value at (channel, y, x), in 0..255, of a (N, C, H, W) dataset read back.
 struct Stored {

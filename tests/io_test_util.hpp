@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "io/array_file.hpp"
 #include "io/dataset_spec.hpp"
+#include "runtime/error.hpp"
 
 namespace latent::test {
 
@@ -30,6 +32,16 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The message of the UserError that f throws, or "<no UserError>".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "<no UserError>";
+}
 
 inline DatasetSpec file_spec(const std::string& path) {
   DatasetSpec spec;
