@@ -29,12 +29,7 @@ ImageFormat format_of(const std::string& path) {
 }  // namespace
 
 ImageHeader read_image_header(const std::string& path) {
-  if (format_of(path) == ImageFormat::kPng) {
-    PngHeader h = read_png_header(path);
-    return ImageHeader{h.width, h.height, h.channels, h.alpha};
-  }
-  JpegHeader h = read_jpeg_header(path);
-  return ImageHeader{h.width, h.height, h.channels, false};
+  return format_of(path) == ImageFormat::kPng ? read_png_header(path) : read_jpeg_header(path);
 }
 
 PngImage read_image(const std::string& path) {

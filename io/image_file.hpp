@@ -7,13 +7,6 @@
 
 namespace latent {
 
-// Size, grey (1) or colour (3), and alpha, from the header alone.
-struct ImageHeader {
-  int64_t width = 0, height = 0;
-  int channels = 1;
-  bool alpha = false;
-};
-
 // UserError naming the file when it is neither a PNG nor a JPEG, or is damaged.
 ImageHeader read_image_header(const std::string& path);
 PngImage read_image(const std::string& path);

@@ -56,14 +56,14 @@ File open_jpeg(const std::string& path) {
 }
 
 // One decompression of `path`: the header always, the pixels when `pixels` is given.
-JpegHeader decode(const std::string& path, PngImage* pixels) {
+ImageHeader decode(const std::string& path, PngImage* pixels) {
   File f = open_jpeg(path);
   jpeg_decompress_struct cinfo;
   ErrorManager err;
   cinfo.err = jpeg_std_error(&err.base);
   err.base.error_exit = on_error;
   err.base.emit_message = on_message;
-  JpegHeader header;
+  ImageHeader header;
   // What setjmp's second return sees was made before it (a longjmp skips no destructor) or is
   // volatile.
   std::vector<uint8_t> row;
@@ -116,7 +116,7 @@ JpegHeader decode(const std::string& path, PngImage* pixels) {
 
 }  // namespace
 
-JpegHeader read_jpeg_header(const std::string& path) {
+ImageHeader read_jpeg_header(const std::string& path) {
   return decode(path, nullptr);
 }
 

@@ -7,14 +7,9 @@
 
 namespace latent {
 
-// What a JPEG holds, from its header alone: size and whether it is grey (1) or colour (3).
-struct JpegHeader {
-  int64_t width = 0, height = 0;
-  int channels = 3;
-};
-
-// UserError naming the file when it is missing, not a JPEG or its header is damaged.
-JpegHeader read_jpeg_header(const std::string& path);
+// Size and grey (1) or colour (3), from the header alone. UserError naming the file when it is
+// missing, not a JPEG or its header is damaged.
+ImageHeader read_jpeg_header(const std::string& path);
 // The whole image as 8-bit grey (1 channel) or RGB (3). A file that ends before its last row
 // ("Premature end of JPEG file", which libjpeg only warns about and fills with grey) is an
 // error like any other damage: a training set should not hold half-grey pictures.

@@ -93,7 +93,7 @@ File open_png(const std::string& path) {
 
 // One read of `path`: the header always, the pixels when `image` is given (8-bit grey or RGB:
 // palettes expanded, 16 bits reduced, alpha dropped).
-PngHeader decode(const std::string& path, PngImage* image) {
+ImageHeader decode(const std::string& path, PngImage* image) {
   File f = open_png(path);
   std::string error;
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error, on_error, on_warning);
@@ -102,7 +102,7 @@ PngHeader decode(const std::string& path, PngImage* image) {
     png_destroy_read_struct(&png, &info, nullptr);
     throw std::bad_alloc();
   }
-  PngHeader header;
+  ImageHeader header;
   std::vector<png_bytep> rows;
   volatile bool ok = false;
   volatile bool too_large = false;
@@ -152,7 +152,7 @@ PngHeader decode(const std::string& path, PngImage* image) {
 
 }  // namespace
 
-PngHeader read_png_header(const std::string& path) {
+ImageHeader read_png_header(const std::string& path) {
   return decode(path, nullptr);
 }
 

@@ -23,13 +23,14 @@ inline constexpr int64_t kMaxImagePixels = int64_t{1} << 28;
 // UserError naming `path`, its size and the limit when width * height exceeds it.
 void check_image_size(const std::string& path, int64_t width, int64_t height);
 
-// What a PNG holds, from its header alone: size, grey (1) or colour (3) once read, alpha.
-struct PngHeader {
+// What an image file holds, from its header alone: size, grey (1) or colour (3) once read, and
+// alpha (a PNG's channel or transparency; a JPEG has none).
+struct ImageHeader {
   int64_t width = 0, height = 0;
   int channels = 1;
   bool alpha = false;
 };
-PngHeader read_png_header(const std::string& path);
+ImageHeader read_png_header(const std::string& path);
 
 // Written under a temporary name and renamed into place. UserError on failure.
 void write_png(const std::string& path, const PngImage& image);
