@@ -2,24 +2,11 @@
 // z and whose discriminator judges an image together with its class (models/conditioning.hpp),
 // so it learns to tell a sample of the wrong class from a real one. The fakes of a step take the
 // classes of the real batch beside them. Its options are the GAN's and the class count.
+#include "models/class_conditioned_model.hpp"
 #include "models/gan.hpp"
 #include "models/kinds.hpp"
 
 namespace latent {
-namespace {
-
-class ConditionalGan : public Gan, public ClassConditioned {
- public:
-  ConditionalGan(const ModelConfig& c, uint32_t seed)
-      : Gan(c, seed, std::make_unique<Conditioning>(c.num_classes, c.device)) {}
-  ClassConditioned* as_conditioned() override { return this; }
-  int64_t classes() const override { return conditioning_->classes(); }
-  void set_classes(const std::vector<int>& labels, uint64_t first_index) override {
-    conditioning_->set_labels(labels, first_index);
-  }
-};
-
-}  // namespace
 
 const std::vector<ModelOption>& conditional_gan_options() {
   static const std::vector<ModelOption> options = [] {
@@ -36,7 +23,7 @@ void validate_conditional_gan(const ModelConfig& c) {
 }
 
 std::unique_ptr<Model> make_conditional_gan(const ModelConfig& c, uint32_t seed) {
-  return std::make_unique<ConditionalGan>(c, seed);
+  return std::make_unique<ClassConditionedModel<Gan>>(c, seed);
 }
 
 }  // namespace latent

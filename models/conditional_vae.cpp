@@ -2,25 +2,12 @@
 // the class (models/conditioning.hpp), q(z | x, y) and p(x | z, y). Generation asks for a class:
 // the decoder draws a sample of it from z ~ N(0, I). Its options are the VAE's and the class
 // count; it trains on the data's labels.
+#include "models/class_conditioned_model.hpp"
 #include "models/kinds.hpp"
 #include "models/option_values.hpp"
 #include "models/vae.hpp"
 
 namespace latent {
-namespace {
-
-class ConditionalVae : public Vae, public ClassConditioned {
- public:
-  ConditionalVae(const ModelConfig& c, uint32_t seed)
-      : Vae(c, seed, std::make_unique<Conditioning>(c.num_classes, c.device)) {}
-  ClassConditioned* as_conditioned() override { return this; }
-  int64_t classes() const override { return conditioning_->classes(); }
-  void set_classes(const std::vector<int>& labels, uint64_t first_index) override {
-    conditioning_->set_labels(labels, first_index);
-  }
-};
-
-}  // namespace
 
 const std::vector<ModelOption>& conditional_vae_options() {
   static const std::vector<ModelOption> options = [] {
@@ -37,7 +24,7 @@ void validate_conditional_vae(const ModelConfig& c) {
 }
 
 std::unique_ptr<Model> make_conditional_vae(const ModelConfig& c, uint32_t seed) {
-  return std::make_unique<ConditionalVae>(c, seed);
+  return std::make_unique<ClassConditionedModel<Vae>>(c, seed);
 }
 
 }  // namespace latent
