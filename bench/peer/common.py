@@ -87,3 +87,25 @@ def environment(torch, threads):
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def dcgan_step(G, D, opt_g, opt_d, x, z):
+    """One DCGAN round as latent's gan kind runs it: a discriminator step (BCE on the real batch
+    and on G(z)), then a generator step (non-saturating) on the same fakes. Returns loss_d,
+    loss_g and D's logits on the real and the fake batch (for the peers' statistics)."""
+    import torch
+    import torch.nn.functional as F
+    fake = G(z)
+    lr_ = D(x)
+    lf_ = D(fake.detach())
+    loss_d = (F.binary_cross_entropy_with_logits(lr_, torch.ones_like(lr_))
+              + F.binary_cross_entropy_with_logits(lf_, torch.zeros_like(lf_)))
+    opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    opt_d.step()
+    lg_ = D(fake)
+    loss_g = F.binary_cross_entropy_with_logits(lg_, torch.ones_like(lg_))
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    opt_g.step()
+    return loss_d, loss_g, lr_, lf_

@@ -122,18 +122,8 @@ def main():
                 break
             x = x_all[idx]
             if gan:
-                fake = G(torch.randn(b, latent))
-                lr_, lf_ = D(x), D(fake.detach())
-                loss_d = (F.binary_cross_entropy_with_logits(lr_, torch.ones_like(lr_))
-                          + F.binary_cross_entropy_with_logits(lf_, torch.zeros_like(lf_)))
-                opt_d.zero_grad(set_to_none=True)
-                loss_d.backward()
-                opt_d.step()
-                lg_ = D(fake)
-                loss_g = F.binary_cross_entropy_with_logits(lg_, torch.ones_like(lg_))
-                opt_g.zero_grad(set_to_none=True)
-                loss_g.backward()
-                opt_g.step()
+                loss_d, loss_g, _, _ = common.dcgan_step(G, D, opt_g, opt_d, x,
+                                                         torch.randn(b, latent))
                 last = {"loss_d": loss_d.item(), "loss_g": loss_g.item()}
             else:
                 h = E(x)

@@ -63,7 +63,6 @@ def main():
     torch = common.start_torch(a.threads, a.seed, a.blas_threads or a.threads)
     import numpy as np  # noqa: F401
     import torch.nn as nn
-    import torch.nn.functional as F
     import mnist_split
 
     xtr_np, _, _, _ = mnist_split.load_split(a.data_dir)
@@ -102,21 +101,8 @@ def main():
             if a.drop_last and b < a.batch:
                 break
             x = xtr[idx]
-            fake = G(torch.randn(b, a.latent))
-
-            lr_ = D(x)
-            lf_ = D(fake.detach())
-            loss_d = (F.binary_cross_entropy_with_logits(lr_, torch.ones_like(lr_))
-                      + F.binary_cross_entropy_with_logits(lf_, torch.zeros_like(lf_)))
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
-
-            lg_ = D(fake)
-            loss_g = F.binary_cross_entropy_with_logits(lg_, torch.ones_like(lg_))
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
+            loss_d, loss_g, lr_, lf_ = common.dcgan_step(G, D, opt_g, opt_d, x,
+                                                         torch.randn(b, a.latent))
 
             with torch.no_grad():
                 last = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
