@@ -9,6 +9,7 @@
 #include "launch/option_parsing.hpp"
 #include "launch/run_config.hpp"
 #include "models/model_checkpoint.hpp"
+#include "runtime/build_info.hpp"
 #include "runtime/error.hpp"
 #include "runtime/threads.hpp"
 
@@ -73,6 +74,20 @@ int use_threads(int requested, Communicator& comm, bool announce) {
 void expect_usable(Device device) {
   const std::string why = device_unavailable_reason(device);
   if (!why.empty()) throw UserError(std::string("--device ") + device_name(device) + ": " + why);
+}
+
+void expect_math_usable(ops::Math math, Device device, bool announce) {
+  if (device == Device::kCpu && math == ops::Math::kBf16) {
+    const std::string why = onednn_bf16_missing();
+    if (!why.empty()) throw UserError("--precision bf16: " + why + "; use --precision fp32");
+  }
+  if (!announce) return;
+  if (device == Device::kCpu && math == ops::Math::kTf32)
+    std::printf("note: --tf32 has no effect on a CPU (oneDNN has no TF32): fp32 arithmetic\n");
+  if (device == Device::kCuda && math == ops::Math::kBf16)
+    std::printf(
+        "note: --precision bf16 on a GPU: matmuls in bf16 (cuBLAS), convolutions in TF32 "
+        "(cuDNN), both accumulating in fp32\n");
 }
 
 std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device) {

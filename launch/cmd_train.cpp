@@ -72,6 +72,7 @@ int cmd_train(int argc, char** argv) {
   if (!rc.train.resume.empty())
     rc = resume_run_config(rc, checkpoint_config_text(rc.train.resume),
                            checkpoint_world_size(rc.train.resume), comm.size());
+  expect_math_usable(rc.model.math, rc.model.device, comm.rank() == 0);
   rc.train.comm_given = rc.given.count("comm") > 0;  // refused, not replaced, where it can't work
   set_stall_timeout(rc.train.stall_timeout_s);
   use_threads(rc.threads, comm, /*announce=*/true);

@@ -138,11 +138,21 @@ po::variables_map variables_from_text(const std::string& text, const std::string
 
 // A value error ("--latent 'x': expected a number") of an option that came from a config file
 // names the file and line first.
+// --precision and --tf32 as the layers' arithmetic.
+ops::Math math_from(const std::string& precision, const std::string& tf32) {
+  const bool allow_tf32 = option_bool("tf32", tf32);
+  if (precision == "bf16") return ops::Math::kBf16;
+  if (precision != "fp32")
+    throw UserError("--precision " + precision + ": expected fp32 or bf16");
+  return allow_tf32 ? ops::Math::kTf32 : ops::Math::kFp32;
+}
+
 RunConfig run_config_from(const po::variables_map& vm,
                           const std::map<std::string, std::string>& origins = {}) {
   try {
     RunConfig rc;
     rc.model = model_from(vm);
+    rc.model.math = math_from(get(vm, "precision"), get(vm, "tf32"));
     rc.train = training_options_from([&](const char* name) { return get(vm, name); });
     rc.threads = static_cast<int>(option_int("threads", get(vm, "threads")));
     rc.resolved_text = resolved_text(vm);

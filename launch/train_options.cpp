@@ -57,6 +57,16 @@ const std::vector<TrainOptionSpec>& training_option_specs() {
       {"space-check", "refuse",
        "before the first step, room for two checkpoints on --out's file system: refuse | warn",
        OnResume::kMayChange},
+      // Rounding only: a run may resume in another precision.
+      {"precision", "fp32",
+       "arithmetic of matmuls and convolutions: fp32, or bf16 (bf16 inputs, fp32 accumulation; "
+       "weights, gradients, optimizer state, batch-norm statistics and losses stay fp32; needs "
+       "avx512_bf16 or AMX on a CPU)",
+       OnResume::kMayChange},
+      {"tf32", "false",
+       "GPU: let fp32 matmuls and convolutions round their inputs to TF32 on tensor cores "
+       "(no effect on a CPU)",
+       OnResume::kMayChange},
       {"comm", "nccl",
        "how GPU ranks sum gradients: nccl (on the GPUs, overlapping backward; needs a GPU per "
        "rank: by default MPI replaces it, with a note, on a node with more ranks than GPUs, and "

@@ -19,6 +19,7 @@ class ConvLayerBase : public Layer {
   // Outputs stored channels-last (NHWC): the CPU's convolution kernels then run with no reorders
   // around them, and batch norm and activations keep the layout. Off by default.
   void set_channels_last(bool on) { channels_last_ = on; }
+  void set_math(ops::Math math) override { g_.math = math; }
 
  protected:
   ConvLayerBase(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride,

@@ -56,6 +56,10 @@ class Layer {
   // gradients nobody reads): layers then skip computing their parameter gradients, which are
   // left untouched. Containers pass it on.
   virtual void set_param_grads(bool on) { param_grads_ = on; }
+  // The arithmetic of this layer's matrix products (runtime/ops.hpp ops::Math): part of its plan,
+  // so model code is the same in every precision. Layers without any ignore it; containers pass
+  // it on.
+  virtual void set_math(ops::Math math) { (void)math; }
   // Whether forward takes channels-last [N,C,H,W] input as its flattened samples would be, in
   // C, H, W order (and returns dx channels-last too). Then a flatten before it leaves
   // channels-last data as it is (Sequential tells it with set_next_reads_channels_last).

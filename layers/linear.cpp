@@ -71,19 +71,20 @@ const Tensor& Linear::forward(const Tensor& x, const PassContext&) {
   y_.resize(out, x.device());
   const Tensor* bias = has_bias_ ? &bias_.value : nullptr;
   if (activation_ != ops::Activation::kLinear)
-    ops::matmul_activated(x_, false, weight_for_input(), true, y_, bias, activation_, alpha_);
+    ops::matmul_activated(x_, false, weight_for_input(), true, y_, bias, activation_, alpha_,
+                          math_);
   else
-    ops::matmul(x_, false, weight_for_input(), true, y_, false, bias);
+    ops::matmul(x_, false, weight_for_input(), true, y_, false, bias, math_);
   return y_;
 }
 
 const Tensor& Linear::backward(const Tensor& dy, bool need_dx) {
   if (param_grads_) {
     if (!x_channels_last_) {
-      ops::matmul(dy, true, x_, false, weight_.grad, true);  // dW += dyᵀ · x
+      ops::matmul(dy, true, x_, false, weight_.grad, true, nullptr, math_);  // dW += dyᵀ · x
     } else {  // the same in the input's column order, then added back in W's
       dw_hwc_.resize(Shape{out_, in_}, dy.device());
-      ops::matmul(dy, true, x_, false, dw_hwc_, false);
+      ops::matmul(dy, true, x_, false, dw_hwc_, false, nullptr, math_);
       dw_chw_.resize(Shape{out_, in_}, dy.device());
       Tensor chw = as_image_rows(dw_chw_, x_shape_, false);
       ops::copy_layout(as_image_rows(dw_hwc_, x_shape_, true), chw);
@@ -96,7 +97,8 @@ const Tensor& Linear::backward(const Tensor& dy, bool need_dx) {
     dx_.resize(x_shape_, x_.device());
     // dx = dy · W (in the input's column order: channels-last when it was)
     Tensor dx_rows = as_matrix(dx_, x_shape_[0], in_);
-    ops::matmul(dy, false, x_channels_last_ ? w_hwc_ : weight_.value, false, dx_rows);
+    ops::matmul(dy, false, x_channels_last_ ? w_hwc_ : weight_.value, false, dx_rows, false,
+                nullptr, math_);
     dx_.set_channels_last(x_channels_last_);
   }
   return dx_;

@@ -25,6 +25,8 @@ class Linear : public Layer {
     return true;
   }
 
+  void set_math(ops::Math math) override { math_ = math; }
+
   Param& weight() { return weight_; }
   Param& bias() { return bias_; }
 
@@ -34,6 +36,7 @@ class Linear : public Layer {
   // The ReLU applied to y as it is written (kLinear: none).
   ops::Activation activation_ = ops::Activation::kLinear;
   float alpha_ = 0.0f;
+  ops::Math math_ = ops::Math::kFp32;
   Param weight_, bias_;
   Tensor x_;       // view of the input (as [N,I]), kept for backward
   Shape x_shape_;  // the input's own shape, which dx takes

@@ -40,6 +40,10 @@ void Sequential::set_param_grads(bool on) {
   for (auto& l : layers_) l->set_param_grads(on);
 }
 
+void Sequential::set_math(ops::Math math) {
+  for (auto& layer : layers_) layer->set_math(math);
+}
+
 void Sequential::init_params(const CounterRng& rng) {
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i]->init_params(CounterRng(rng.seed(), derive_stream(rng.stream(), layer_name(i))));

@@ -27,6 +27,7 @@ class Sequential : public Layer {
   Shape output_shape(const Shape& in) const override;
   void sync_batch_statistics(const SumAcrossRanks& sum) override;
   void set_param_grads(bool on) override;
+  void set_math(ops::Math math) override;
 
   size_t size() const { return layers_.size(); }
   Layer& layer(size_t i) { return *layers_[i]; }

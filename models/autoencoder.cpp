@@ -58,8 +58,8 @@ void validate_recon_and_lr(const ModelConfig& c) {
 Autoencoder::Autoencoder(const ModelConfig& c, uint32_t seed, AutoencoderVariant variant)
     : Model(c),
       variant_(variant),
-      encoder_("encoder", encoder_for(c, variant.penalty), c.optimizer, seed, c.device),
-      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, c.device),
+      encoder_("encoder", encoder_for(c, variant.penalty), c.optimizer, seed, c.device, c.math),
+      decoder_("decoder", build_decoder(c, c.latent, false), c.optimizer, seed, c.device, c.math),
       recon_(c.recon) {}
 
 const Tensor& Autoencoder::model_input(const Tensor& batch, const BatchInfo& info) {

@@ -27,7 +27,7 @@ std::unique_ptr<Model> make_classifier(const ModelConfig& c, uint32_t seed) {
 }
 
 Classifier::Classifier(const ModelConfig& c, uint32_t seed)
-    : Model(c), net_("classifier", build_classifier(c), c.optimizer, seed, c.device) {}
+    : Model(c), net_("classifier", build_classifier(c), c.optimizer, seed, c.device, c.math) {}
 
 const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
   if (!info.labels || static_cast<int64_t>(info.labels->size()) != rows)

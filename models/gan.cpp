@@ -90,14 +90,14 @@ Gan::Gan(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> cond
     : Model(c),
       conditioning_(std::move(conditioning)),
       generator_("generator", generator_for(c, conditioning_ ? conditioning_->classes() : 0),
-                 c.optimizer, seed, c.device),
+                 c.optimizer, seed, c.device, c.math),
       discriminator_("discriminator",
                      discriminator_for(c, conditioning_ ? conditioning_->classes() : 0),
-                     c.optimizer, seed, c.device) {
+                     c.optimizer, seed, c.device, c.math) {
   if (c.gan.pretrain_epochs > 0)
     pretrain_encoder_.emplace("pretrain_encoder",
                               build_encoder(c, c.latent, HiddenActivation::kConfigured),
-                              c.optimizer, seed, c.device);
+                              c.optimizer, seed, c.device, c.math);
   if (c.ema_half_life > 0) generator_.enable_average(c.ema_half_life);
 }
 

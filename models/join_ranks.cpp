@@ -24,6 +24,7 @@ void expect_same_config(Communicator& comm, const std::string& config_text) {
 // (device-aware collectives come with NCCL).
 void broadcast_from_rank0(Communicator& comm, Tensor& t) {
   in_host_memory(t, [&](float* values) { comm.broadcast(values, t.numel(), 0); });
+  t.note_written();
 }
 
 void copy_rank0_state(Communicator& comm, Network& net) {

@@ -67,6 +67,7 @@ void read_checked(const CheckpointReader& r, const std::string& path, const std:
                     " holds NaN or Inf; the run that wrote it had diverged (resume from an "
                     "earlier checkpoint or train again with a lower --lr)");
   if (host != &t) ops::copy_from_host(host->data(), t);
+  t.note_written();
 }
 
 // Reads every tensor `visit`ed into the model.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/device.hpp"
+#include "runtime/ops.hpp"
 #include "runtime/optimizer.hpp"
 #include "runtime/shape.hpp"
 
@@ -70,6 +71,9 @@ struct ModelConfig {
   // Where it runs (--device): an option of the run, like --threads, and never part of the
   // saved config text, so a checkpoint loads on any device.
   Device device = Device::kCpu;
+  // How the networks multiply (--precision, --tf32): a training option of the run, saved with
+  // its config and free to change on resume (it changes rounding only).
+  ops::Math math = ops::Math::kFp32;
 };
 
 }  // namespace latent

@@ -8,8 +8,9 @@
 namespace latent {
 
 Network::Network(std::string name, std::unique_ptr<Sequential> layers,
-                 const OptimizerConfig& optimizer, uint32_t seed, Device device)
+                 const OptimizerConfig& optimizer, uint32_t seed, Device device, ops::Math math)
     : name_(std::move(name)), layers_(std::move(layers)) {
+  layers_->set_math(math);
   layers_->init_params(CounterRng(seed, init_stream()));
   // Reverse layer order in the store: what backward finishes first sits at the front.
   ready_offset_.assign(layers_->size(), 0);
@@ -98,6 +99,7 @@ void Network::swap_average() {
   swap_.resize(average_.shape(), average_.device());
   ops::copy(store_.values(), swap_);
   ops::copy(average_, store_.values());
+  store_.values().note_written();
   ops::copy(swap_, average_);
 }
 

@@ -19,8 +19,9 @@ class Network {
   // Initialises parameters from (seed, stream "init"/name: every network its own) on the host
   // and adopts them into the store on `device`, where its layers' state (batch norm's running
   // statistics), the optimizer state and, following its input, every buffer of its layers live.
+  // Its layers multiply in `math` (--precision; parameters and their updates stay float32).
   Network(std::string name, std::unique_ptr<Sequential> layers, const OptimizerConfig& optimizer,
-          uint32_t seed, Device device = Device::kCpu);
+          uint32_t seed, Device device = Device::kCpu, ops::Math math = ops::Math::kFp32);
 
   const std::string& name() const { return name_; }
   // The parent of its layers' initialisation streams.

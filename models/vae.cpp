@@ -53,9 +53,9 @@ Vae::Vae(const ModelConfig& c, uint32_t seed, std::unique_ptr<Conditioning> cond
       encoder_("encoder",
                build_encoder(encoder_config(c, conditioning_.get()), 2 * c.latent,
                              HiddenActivation::kConfigured),
-               c.optimizer, seed, c.device),
+               c.optimizer, seed, c.device, c.math),
       decoder_("decoder", build_decoder(c, c.latent + classes_of(conditioning_.get()), false),
-               c.optimizer, seed, c.device),
+               c.optimizer, seed, c.device, c.math),
       recon_(c.recon) {
   if (c.ema_half_life > 0) decoder_.enable_average(c.ema_half_life);
 }

@@ -20,6 +20,9 @@ std::string latent_commit();
 // runtime/cpu/onednn_info.cpp: "oneDNN 2.6.3 (avx2)": the library's version and the instruction
 // set its kernels dispatch to on this machine (DNNL_MAX_CPU_ISA lowers it).
 std::string onednn_info();
+// Why oneDNN has no native bf16 kernels here ("" when it has: the effective instruction set is
+// avx512_core_bf16 or AMX; DNNL_MAX_CPU_ISA below them counts as missing).
+std::string onednn_bf16_missing();
 // runtime/mpi_library_version.cpp: "Open MPI v4.1.4 (MPI 3.1)": the MPI library the program
 // runs with. Callable before MPI_Init.
 std::string mpi_library_info();

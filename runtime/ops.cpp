@@ -64,11 +64,20 @@ void check_matmul(const char* op, const Tensor& a, const Tensor& b, const Tensor
 }
 }  // namespace
 
+const char* math_name(Math m) {
+  switch (m) {
+    case Math::kFp32: return "fp32";
+    case Math::kTf32: return "tf32";
+    case Math::kBf16: return "bf16";
+  }
+  return "?";
+}
+
 void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-            bool accumulate, const Tensor* bias) {
+            bool accumulate, const Tensor* bias, Math math) {
   const Device d = device_of("matmul", {&a, &b, &c, bias});
   check_matmul("matmul", a, b, c, bias);
-  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, accumulate, bias));
+  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, accumulate, bias, math));
 }
 
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
@@ -180,14 +189,15 @@ void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b,
 }
 
 void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-                      const Tensor* bias, Activation f, float alpha) {
+                      const Tensor* bias, Activation f, float alpha, Math math) {
   const Device d = device_of("matmul_activated", {&a, &b, &c, bias});
   check_matmul("matmul_activated", a, b, c, bias);
   expect(activation_fuses(f, alpha), "matmul_activated",
          "takes ReLU and leaky ReLU with alpha >= 0 only");
-  if (d == Device::kCpu) return cpu::matmul_activated(a, trans_a, b, trans_b, c, bias, f, alpha);
+  if (d == Device::kCpu)
+    return cpu::matmul_activated(a, trans_a, b, trans_b, c, bias, f, alpha, math);
   // Other backends: the two ops, the activation in place.
-  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, false, bias));
+  LATENT_ON_DEVICE(d, matmul(a, trans_a, b, trans_b, c, false, bias, math));
   LATENT_ON_DEVICE(d, eltwise_forward(f, alpha, c, c));
 }
 

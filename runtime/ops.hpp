@@ -10,10 +10,21 @@
 
 namespace latent::ops {
 
+// ---- arithmetic of the matrix products --------------------------------------------------------
+// How matmul and the convolutions multiply (a layer's plan holds it; --precision, --tf32). Their
+// inputs and outputs stay float32 tensors in every mode, and products always accumulate in fp32:
+//   kFp32  strict float32 multiplies.
+//   kTf32  (GPU) the inputs rounded to TF32 (10-bit mantissa) on tensor cores; on the CPU, fp32.
+//   kBf16  the inputs rounded to bfloat16 (8-bit mantissa): oneDNN's bf16 primitives on the CPU,
+//          cuBLAS's and cuDNN's bf16 tensor-core math on the GPU. Parameters are converted once
+//          per update (Tensor::write_count), activations at each call.
+enum class Math { kFp32, kTf32, kBf16 };
+const char* math_name(Math m);  // "fp32", "tf32", "bf16"
+
 // ---- matrix multiply ---------------------------------------------------------------------
 // c[M,N] = op(a)[M,K] · op(b)[K,N] (+ bias[N]) (+ c if accumulate); op = transpose when asked.
 void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-            bool accumulate = false, const Tensor* bias = nullptr);
+            bool accumulate = false, const Tensor* bias = nullptr, Math math = Math::kFp32);
 // y[D] (+)= Σ_n x[n, D...]: sum over the first dimension (bias gradients).
 void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
 
@@ -21,6 +32,7 @@ void sum_rows(const Tensor& x, Tensor& y, bool accumulate);
 struct ConvGeometry {
   int64_t stride = 1;
   int64_t pad = 0;
+  Math math = Math::kFp32;  // the arithmetic of every op of this convolution
 };
 int64_t conv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g);
 int64_t deconv_out_size(int64_t in, int64_t kernel, const ConvGeometry& g);
@@ -78,7 +90,7 @@ bool activation_fuses(Activation f, float alpha);
 // c = f(op(a) · op(b) + bias): matmul and eltwise_forward in one; on the CPU oneDNN applies f as
 // the matmul writes c (a post-op), sparing a pass over c.
 void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-                      const Tensor* bias, Activation f, float alpha);
+                      const Tensor* bias, Activation f, float alpha, Math math = Math::kFp32);
 // y = f(conv(x, w) + b): conv2d_forward and eltwise_forward in one; on the CPU oneDNN applies f
 // as the convolution writes y (a post-op), sparing a pass over y.
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,

@@ -49,6 +49,7 @@ void Optimizer::step(Tensor& values, const Tensor& grads, float lr,
     Tensor v = values.slice(begin, end), g = grads.slice(begin, end);
     update(v, g, lr, begin);
   }
+  values.note_written();  // converted copies of the parameters (bf16 weights) are stale
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, int64_t numel,

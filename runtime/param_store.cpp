@@ -16,6 +16,7 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
     total += params[i]->value.numel();
   }
   values_ = Tensor(Shape{total}, device);
+  values_.track_writes();
   grads_ = Tensor(Shape{total}, device);
   for (auto& e : entries_) {
     Tensor v = values_.slice(e.offset, e.offset + e.numel);
@@ -30,6 +31,7 @@ void ParamStore::adopt(const std::vector<Param*>& params, const std::vector<std:
                                   device_name(value.device()) + ", the store on " +
                                   device_name(device));
     value.rebind(v.data(), device);
+    value.share_write_count(values_);
     e.param->grad.rebind(grads_.data() + e.offset, device);
   }
 }
@@ -45,6 +47,7 @@ void ParamStore::relocate(float* values, float* grads, bool copy_values) {
     e.param->value.rebind(values + e.offset);
     e.param->grad.rebind(grads + e.offset);
   }
+  values_.note_written();
 }
 
 }  // namespace latent

@@ -60,9 +60,20 @@ Tensor Tensor::wrap(float* data, const Shape& shape, Device device) {
   return t;
 }
 
+namespace {
+std::atomic<uint64_t> last_write_count{0};
+}
+
+void Tensor::track_writes() { writes_ = std::make_shared<uint64_t>(++last_write_count); }
+
+void Tensor::note_written() {
+  if (writes_) *writes_ = ++last_write_count;
+}
+
 Tensor Tensor::view() const {
   Tensor t = wrap(data_, shape_, device_);
   t.channels_last_ = channels_last_;
+  t.writes_ = writes_;
   return t;
 }
 
@@ -74,6 +85,7 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
   s[0] = end - begin;
   Tensor t = wrap(data_ + begin * shape_.per_sample(), s, device_);
   t.channels_last_ = channels_last_;
+  t.writes_ = writes_;
   return t;
 }
 

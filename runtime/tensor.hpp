@@ -59,6 +59,17 @@ class Tensor {
   bool channels_last() const { return channels_last_; }
   void set_channels_last(bool on) { channels_last_ = on && shape_.rank() == 4 && shape_[1] > 1; }
 
+  // A count of the writes to values that several tensors view (a parameter store's, which
+  // shares it with each parameter's view): a backend may keep a converted copy of a parameter
+  // (bf16 weights) for as long as the count stays put. The store's writers (an optimizer
+  // update, a checkpoint load, a broadcast) call note_written(); views and slices share the
+  // count. Tensors without one (0 from write_count()) are converted at every use. Counts are
+  // unique in the process (a new store at a freed one's address never repeats its count).
+  void track_writes();
+  void share_write_count(const Tensor& from) { writes_ = from.writes_; }
+  uint64_t write_count() const { return writes_ ? *writes_ : 0; }
+  void note_written();
+
   void copy_from(const Tensor& src);  // same numel, explicit copy
   // Storage allocations made by all tensors so far (tests check steady-state steps make none).
   static int64_t allocation_count();
@@ -75,6 +86,7 @@ class Tensor {
   std::shared_ptr<float> owner_;
   int64_t capacity_ = 0;
   bool channels_last_ = false;
+  std::shared_ptr<uint64_t> writes_;
 };
 
 }  // namespace latent

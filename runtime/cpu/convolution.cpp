@@ -9,6 +9,11 @@
 // oneDNN 2.6's transposed-convolution forward adds its bias in a slow pass of its own (10.2 ms
 // instead of 7.4 for the DCGAN's 128→64 layer, 5.7 instead of 3.5 for 64→1), so for that
 // family the bias is added afterwards by a binary primitive on the plain output (0.1 ms).
+//
+// In bf16 (ops::Math::kBf16) the primitives read bf16 activations and weights (the input
+// reorders convert them; a parameter once per update, runtime/cpu/layout.hpp) and write float32
+// outputs and gradients, accumulating in fp32. The 1-channel paths (matmuls of their own) then
+// give way to the general primitives.
 #include <map>
 #include <memory>
 #include <tuple>
@@ -37,9 +42,15 @@ struct DeconvFamily {
   static constexpr bool bias_in_forward = false;  // see the top of the file
 };
 
-// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last, and
-// the negative slope of a ReLU the forward applies as it writes y (kNoRelu: none).
-using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool, float>;
+using dt = dnnl::memory::data_type;
+
+// x [N,C,H,W], w [O,C,K,K], y [N,O,H',W'], stride, pad, has bias, x and y channels-last, the
+// negative slope of a ReLU the forward applies as it writes y (kNoRelu: none), and bf16.
+using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool, float, bool>;
+
+dnnl::memory::desc typed(const dnnl::memory::desc& d, dt type) {
+  return dnnl::memory::desc(d.dims(), type, tag::any);
+}
 
 // Channels-last activations (and 1-channel ones beside them: the same memory) are given to the
 // primitive as they are, so it runs its nhwc kernel with no reorders (oneDNN's brgconv: 5.6 ms
@@ -53,8 +64,8 @@ struct ActivationLayout {
   // With one side channels-last the other is reordered to it (a plain [N,128,7,7] coming out of
   // a reshape): oneDNN 2.6 has no fast kernel for mixed layouts (its transposed convolution
   // falls back to the reference one, 1000x slower).
-  dnnl::memory::desc primitive(const dims& d) const {
-    return mode ? plain_desc(d, tag::nhwc) : any_desc(d);
+  dnnl::memory::desc primitive(const dims& d, dt type = dt::f32) const {
+    return dnnl::memory::desc(d, type, mode ? tag::nhwc : tag::any);
   }
 };
 
@@ -63,6 +74,7 @@ struct ConvPrimitives {
   dims x_dims, w_dims, y_dims, strides, pads;
   bool has_bias;
   ActivationLayout xl, yl;
+  dt in_type;  // what the primitives read: activations and weights (f32, or bf16)
   typename F::fwd::primitive_desc fwd_pd;
   // forward
   bool fwd_ready = false;
@@ -86,7 +98,8 @@ struct ConvPrimitives {
   std::unordered_map<int, dnnl::memory> bw_args;
 
   ConvPrimitives(const dims& x, const dims& w, const dims& y, int64_t stride, int64_t pad,
-                 bool bias, bool x_channels_last, bool y_channels_last, float relu_alpha)
+                 bool bias, bool x_channels_last, bool y_channels_last, float relu_alpha,
+                 bool bf16)
       : x_dims(x),
         w_dims(w),
         y_dims(y),
@@ -94,10 +107,12 @@ struct ConvPrimitives {
         pads{pad, pad},
         has_bias(bias),
         xl{x_channels_last, x_channels_last || y_channels_last},
-        yl{y_channels_last, x_channels_last || y_channels_last} {
+        yl{y_channels_last, x_channels_last || y_channels_last},
+        in_type(bf16 ? dt::bf16 : dt::f32) {
     auto b_md = bias && F::bias_in_forward ? plain_desc({w[0]}, tag::x) : dnnl::memory::desc();
-    typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, xl.primitive(x),
-                            any_desc(w), b_md, yl.primitive(y), strides, pads, pads);
+    typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, xl.primitive(x, in_type),
+                            typed(any_desc(w), in_type), b_md, yl.primitive(y), strides, pads,
+                            pads);
     fwd_pd = typename F::fwd::primitive_desc(d, relu_post_op(relu_alpha), engine());
   }
 
@@ -124,8 +139,8 @@ struct ConvPrimitives {
   }
 
   void make_backward_data() {
-    typename F::bwd_data::desc d(F::algo, xl.primitive(x_dims), any_desc(w_dims),
-                                 yl.primitive(y_dims), strides, pads, pads);
+    typename F::bwd_data::desc d(F::algo, xl.primitive(x_dims), typed(any_desc(w_dims), in_type),
+                                 yl.primitive(y_dims, in_type), strides, pads, pads);
     typename F::bwd_data::primitive_desc pd(d, engine(), fwd_pd);
     bwd_data = typename F::bwd_data(pd);
     bd_dy = Relayout(yl.user(y_dims), pd.diff_dst_desc(), true);
@@ -142,8 +157,8 @@ struct ConvPrimitives {
     // Backward-weights picks its own layouts even for channels-last data: oneDNN 2.6's nhwc
     // kernel for it is 1 ms slower than the blocked one plus both reorders (8.3 against 7.3 +
     // 0.6 ms for the DCGAN's 64→128 layer).
-    typename F::bwd_weights::desc d(F::algo, any_desc(x_dims), any_desc(w_dims), db_md,
-                                    any_desc(y_dims), strides, pads, pads);
+    typename F::bwd_weights::desc d(F::algo, typed(any_desc(x_dims), in_type), any_desc(w_dims),
+                                    db_md, typed(any_desc(y_dims), in_type), strides, pads, pads);
     typename F::bwd_weights::primitive_desc pd(d, engine(), fwd_pd);
     bwd_weights = typename F::bwd_weights(pd);
     bw_x = Relayout(xl.user(x_dims), pd.src_desc(), true);
@@ -173,12 +188,13 @@ ConvPrimitives<F>& primitives_for(const Tensor& x, const Shape& w, const Tensor&
           has_bias,
           x.channels_last(),
           y.channels_last(),
-          relu_alpha};
+          relu_alpha,
+          g.math == ops::Math::kBf16};
   auto& slot = cache[key];
   if (!slot)
     slot = std::make_unique<ConvPrimitives<F>>(std::get<0>(key), std::get<1>(key), std::get<2>(key),
                                                g.stride, g.pad, has_bias, std::get<6>(key),
-                                               std::get<7>(key), relu_alpha);
+                                               std::get<7>(key), relu_alpha, std::get<9>(key));
   return *slot;
 }
 
@@ -222,33 +238,36 @@ void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
   stream().wait();
 }
 
+// The 1-channel paths multiply in float32 only.
+bool fp32(const ops::ConvGeometry& g) { return g.math != ops::Math::kBf16; }
+
 }  // namespace
 
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                     const ops::ConvGeometry& g) {
-  if (one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g);
+  if (fp32(g) && one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g);
   forward<ConvFamily>(x, w, b, y, g);
 }
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                               const ops::ConvGeometry& g, ops::Activation f, float alpha) {
   const float slope = f == ops::Activation::kLeakyRelu ? alpha : 0.0f;
-  if (one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g, slope);
+  if (fp32(g) && one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g, slope);
   forward<ConvFamily>(x, w, b, y, g, slope);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
                           const ops::ConvGeometry& g) {
-  if (one_channel_image_applies(dy.shape(), dx.shape()))
+  if (fp32(g) && one_channel_image_applies(dy.shape(), dx.shape()))
     return one_channel_image(dy, w, nullptr, dx, g);
   backward_data<ConvFamily>(dy, w, dx, g);
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ops::ConvGeometry& g) {
-  if (one_channel_source_applies(x, dy)) return one_channel_source_weights(x, dy, dw, db, g);
+  if (fp32(g) && one_channel_source_applies(x, dy)) return one_channel_source_weights(x, dy, dw, db, g);
   backward_weights<ConvFamily>(x, dy, dw, db, g);
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ops::ConvGeometry& g) {
-  if (one_channel_image_applies(x.shape(), y.shape())) return one_channel_image(x, w, b, y, g);
+  if (fp32(g) && one_channel_image_applies(x.shape(), y.shape())) return one_channel_image(x, w, b, y, g);
   forward<DeconvFamily>(x, w, b, y, g);
 }
 void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
@@ -260,7 +279,7 @@ void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Te
   // C→1 with channels-last x: ∂/∂w[0,c,kh,kw] = Σ x[n,c,h,w]·dy[n,0,h·s−p+kh,w·s−p+kw] is the
   // weight gradient of the Conv2d 1→C that maps the 1-channel dy to x ([C,1,K,K] and [1,C,K,K]
   // weights hold the same values in the same order), so its matmul serves; db = Σ dy.
-  if (one_channel_source_applies(dy, x)) {
+  if (fp32(g) && one_channel_source_applies(dy, x)) {
     one_channel_source_weights(dy, x, dw, nullptr, g);
     if (db) {
       Tensor pixels = dy.view();

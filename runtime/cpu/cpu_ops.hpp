@@ -14,5 +14,5 @@ namespace latent::cpu {
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                               const ops::ConvGeometry& g, ops::Activation f, float alpha);
 void matmul_activated(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor& c,
-                      const Tensor* bias, ops::Activation f, float alpha);
+                      const Tensor* bias, ops::Activation f, float alpha, ops::Math math);
 }  // namespace latent::cpu

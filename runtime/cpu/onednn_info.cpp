@@ -51,4 +51,12 @@ std::string onednn_info() {
   return text + " (" + isa_name(dnnl_get_effective_cpu_isa()) + ")";
 }
 
+std::string onednn_bf16_missing() {
+  const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+  if (isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx) return "";
+  return "oneDNN's kernels on this CPU run " + isa_name(isa) +
+         ", which lacks avx512_bf16 and AMX (the native bf16 instructions); oneDNN would emulate "
+         "bf16 in fp32 arithmetic, slower than --precision fp32";
+}
+
 }  // namespace latent

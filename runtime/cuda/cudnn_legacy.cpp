@@ -122,8 +122,10 @@ struct ConvPlan {
     check(cudnnSetConvolution2dDescriptor(conv, p.pad, p.pad, p.stride, p.stride, 1, 1,
                                           CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
           "cudnnSetConvolution2dDescriptor");
-    // FMA only: CUDNN_DEFAULT_MATH lets Ampere and Hopper round FP32 inputs to TF32.
-    check(cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+    // FMA only unless TF32 is allowed: CUDNN_DEFAULT_MATH lets Ampere and Hopper round FP32
+    // inputs to TF32.
+    check(cudnnSetConvolutionMathType(conv, p.tensor_cores ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH),
+          "cudnnSetConvolutionMathType");
   }
   ~ConvPlan() {
     cudnnDestroyConvolutionDescriptor(conv);
@@ -135,9 +137,10 @@ struct ConvPlan {
 
 ConvPlan& plan_for(const ConvProblem& p) {
   using Key = std::tuple<std::tuple<int, int, int, int, bool>, std::tuple<int, int, int, int, bool>,
-                         int, int, int, int, int>;
+                         int, int, int, int, int, bool>;
   static std::map<Key, std::unique_ptr<ConvPlan>> cache;
-  auto& slot = cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad}];
+  auto& slot =
+      cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad, p.tensor_cores}];
   if (!slot) slot = std::make_unique<ConvPlan>(p);
   return *slot;
 }

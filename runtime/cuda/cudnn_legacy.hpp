@@ -3,8 +3,9 @@
 // legacy, deprecated API): convolutions in cuDNN's own terms, and batch norm. Callers describe
 // tensors by their [N,C,H,W] sizes and layout; descriptors and algorithms are made once per shape.
 //
-// Arithmetic is strict FP32 (CUDNN_FMA_MATH: no TF32 tensor cores), with deterministic
-// algorithms wherever cuDNN offers one for the shape.
+// Arithmetic is strict FP32 (CUDNN_FMA_MATH: no TF32 tensor cores) unless a problem allows
+// TF32 (`tensor_cores`: CUDNN_DEFAULT_MATH), with deterministic algorithms wherever cuDNN offers
+// one for the shape.
 #include <cstdint>
 
 #include "runtime/tensor.hpp"
@@ -24,6 +25,7 @@ struct ConvProblem {
   Dims4 x, y;
   int k = 0, c = 0, r = 0;  // filter [k, c, r, r]
   int stride = 1, pad = 0;
+  bool tensor_cores = false;  // TF32 tensor-core math allowed (--tf32, and bf16 runs' convolutions)
 };
 
 // y = x ⋆ f (overwrites y).
