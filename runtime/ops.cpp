@@ -218,11 +218,13 @@ void eltwise_backward(Activation f, float alpha, const Tensor& x, const Tensor& 
 void fill(Tensor& x, float value) {
   const Device d = device_of("fill", {&x});
   LATENT_ON_DEVICE(d, fill(x, value));
+  x.note_written();
 }
 void copy(const Tensor& src, Tensor& dst) {
   const Device d = device_of("copy", {&src, &dst});
   same_numel("copy", src, dst);
   LATENT_ON_DEVICE(d, copy(src, dst));
+  dst.note_written();
 }
 
 // Both nchw; the window lies inside x (or dx).
@@ -257,6 +259,7 @@ void copy_from_host(const float* src, Tensor& dst) {
   const Device d = device_of("copy_from_host", {&dst});
   expect(src != nullptr || dst.empty(), "copy_from_host", "no host memory to copy from");
   LATENT_ON_DEVICE(d, copy_from_host(src, dst));
+  dst.note_written();
 }
 void copy_to_host(const Tensor& src, float* dst) {
   const Device d = device_of("copy_to_host", {&src});
@@ -273,10 +276,12 @@ void axpy(float alpha, const Tensor& x, Tensor& y) {
   const Device d = device_of("axpy", {&x, &y});
   same_numel("axpy", x, y);
   LATENT_ON_DEVICE(d, axpy(alpha, x, y));
+  y.note_written();
 }
 void scale(Tensor& x, float alpha) {
   const Device d = device_of("scale", {&x});
   LATENT_ON_DEVICE(d, scale(x, alpha));
+  x.note_written();
 }
 void mul(const Tensor& a, const Tensor& b, Tensor& y) {
   const Device d = device_of("mul", {&a, &b, &y});

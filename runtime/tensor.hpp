@@ -61,9 +61,10 @@ class Tensor {
 
   // A count of the writes to values that several tensors view (a parameter store's, which
   // shares it with each parameter's view): a backend may keep a converted copy of a parameter
-  // (bf16 weights) for as long as the count stays put. The store's writers (an optimizer
-  // update, a checkpoint load, a broadcast) call note_written(); views and slices share the
-  // count. Tensors without one (0 from write_count()) are converted at every use. Counts are
+  // (bf16 weights) for as long as the count stays put. Whole-tensor writes through ops (fill,
+  // copy, copy_from_host, axpy, scale) note themselves; the store's other writers (an optimizer
+  // update, a checkpoint read, a broadcast through host memory) call note_written(); views and
+  // slices share the count. Tensors without one (0 from write_count()) are converted at every use. Counts are
   // unique in the process (a new store at a freed one's address never repeats its count).
   void track_writes();
   void share_write_count(const Tensor& from) { writes_ = from.writes_; }

@@ -11,6 +11,7 @@
 #include "mnist_data.hpp"
 #include "model_training.hpp"
 #include "models/model_checkpoint.hpp"
+#include "runtime/build_info.hpp"
 #include "runtime/error.hpp"
 
 namespace latent {
@@ -36,11 +37,25 @@ std::string temp_path(const std::string& name) {
       .string();
 }
 
-class CheckpointRoundTrip : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+class CheckpointRoundTrip : public ::testing::TestWithParam<std::pair<const char*, const char*>> {
+ protected:
+  void round_trip(ops::Math math);
+};
 
 TEST_P(CheckpointRoundTrip, ReloadGivesIdenticalEvalAndResumeContinuesExactly) {
+  round_trip(ops::Math::kFp32);
+}
+
+// In bf16 too: the reloaded model's parameters are converted afresh, never a stale copy.
+TEST_P(CheckpointRoundTrip, InBf16Too) {
+  if (!onednn_bf16_missing().empty()) GTEST_SKIP() << onednn_bf16_missing();
+  round_trip(ops::Math::kBf16);
+}
+
+void CheckpointRoundTrip::round_trip(ops::Math math) {
   auto [kind, arch] = GetParam();
   ModelConfig c = small_config(kind, arch);
+  c.math = math;
   Tensor data = testing::mnist_subset(128, false);
   const std::vector<int>* labels = &testing::mnist().labels;  // the subset's are its prefix
   auto trained = make_model(c, 1);
