@@ -142,8 +142,7 @@ po::variables_map variables_from_text(const std::string& text, const std::string
 ops::Math math_from(const std::string& precision, const std::string& tf32) {
   const bool allow_tf32 = option_bool("tf32", tf32);
   if (precision == "bf16") return ops::Math::kBf16;
-  if (precision != "fp32")
-    throw UserError("--precision " + precision + ": expected fp32 or bf16");
+  if (precision != "fp32") throw UserError("--precision " + precision + ": expected fp32 or bf16");
   return allow_tf32 ? ops::Math::kTf32 : ops::Math::kFp32;
 }
 

@@ -66,9 +66,12 @@ void check_matmul(const char* op, const Tensor& a, const Tensor& b, const Tensor
 
 const char* math_name(Math m) {
   switch (m) {
-    case Math::kFp32: return "fp32";
-    case Math::kTf32: return "tf32";
-    case Math::kBf16: return "bf16";
+    case Math::kFp32:
+      return "fp32";
+    case Math::kTf32:
+      return "tf32";
+    case Math::kBf16:
+      return "bf16";
   }
   return "?";
 }

@@ -64,7 +64,9 @@ namespace {
 std::atomic<uint64_t> last_write_count{0};
 }
 
-void Tensor::track_writes() { writes_ = std::make_shared<uint64_t>(++last_write_count); }
+void Tensor::track_writes() {
+  writes_ = std::make_shared<uint64_t>(++last_write_count);
+}
 
 void Tensor::note_written() {
   if (writes_) *writes_ = ++last_write_count;

@@ -64,8 +64,9 @@ class Tensor {
   // (bf16 weights) for as long as the count stays put. Whole-tensor writes through ops (fill,
   // copy, copy_from_host, axpy, scale) note themselves; the store's other writers (an optimizer
   // update, a checkpoint read, a broadcast through host memory) call note_written(); views and
-  // slices share the count. Tensors without one (0 from write_count()) are converted at every use. Counts are
-  // unique in the process (a new store at a freed one's address never repeats its count).
+  // slices share the count. Tensors without one (0 from write_count()) are converted at every use.
+  // Counts are unique in the process (a new store at a freed one's address never repeats its
+  // count).
   void track_writes();
   void share_write_count(const Tensor& from) { writes_ = from.writes_; }
   uint64_t write_count() const { return writes_ ? *writes_ : 0; }

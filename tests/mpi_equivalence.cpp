@@ -25,7 +25,7 @@ struct Case {
   const char* name;
   ModelConfig config;
   bool sync_bn = false;
-  int pretrain_steps = 0;  // GAN: G trained as a decoder first
+  int pretrain_steps = 0;   // GAN: G trained as a decoder first
   double tolerance = 1e-5;  // largest relative parameter difference after a step
 };
 

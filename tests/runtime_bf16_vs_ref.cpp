@@ -53,9 +53,9 @@ class Bf16VsRef : public BackendVsRef {
     backend(got), reference(want);
     for (size_t k = 0; k < got.size(); ++k) {
       if (std::find(rounded.begin(), rounded.end(), k) != rounded.end()) continue;
-      expect_tensor(got[k], want[k], Match::kClose, 0,
-                    what + " (bf16 vs the reference on bf16-rounded inputs): tensor " +
-                        std::to_string(k));
+      expect_tensor(
+          got[k], want[k], Match::kClose, 0,
+          what + " (bf16 vs the reference on bf16-rounded inputs): tensor " + std::to_string(k));
     }
   }
 };
@@ -90,7 +90,10 @@ TEST_P(Bf16VsRef, Matmul) {
 }
 
 TEST_P(Bf16VsRef, MatmulWithReluAsItWrites) {
-  auto list = [&] { return tensors(random(Shape{64, 100}), random(Shape{30, 100}), random(Shape{64, 30}), random(Shape{30})); };
+  auto list = [&] {
+    return tensors(random(Shape{64, 100}), random(Shape{30, 100}), random(Shape{64, 30}),
+                   random(Shape{30}));
+  };
   expect_bf16(
       "matmul_activated relu", list,
       [&](Tensors& t) {
@@ -128,9 +131,9 @@ class Bf16ConvVsRef : public Bf16VsRef {
     };
     const Shape xs{cc.n, cc.c, cc.h, cc.w}, ws{cc.o, cc.c, cc.k, cc.k},
         ys{cc.n, cc.o, out(cc.h), out(cc.w)};
-    const std::string what = describe(transposed ? "deconv" : "conv", xs.str(), ws.str(), "stride",
-                                      cc.stride, "pad", cc.pad, "x channels-last", x_last,
-                                      "y channels-last", y_last);
+    const std::string what =
+        describe(transposed ? "deconv" : "conv", xs.str(), ws.str(), "stride", cc.stride, "pad",
+                 cc.pad, "x channels-last", x_last, "y channels-last", y_last);
     // x, w, b, y (or dy), dx, dw, db
     auto list = [&] {
       return tensors(random(xs, x_last), random(ws), random(Shape{cc.o}), random(ys, y_last),
@@ -176,18 +179,18 @@ class Bf16ConvVsRef : public Bf16VsRef {
 };
 
 TEST_P(Bf16ConvVsRef, Convolution) {
-  check({{2, 3, 4, 4, 2, 1, 8, 8},      // [2,3,8,8] → [2,4,4,4]
-         {3, 1, 16, 4, 2, 1, 14, 14},   // one input channel (fp32 takes matmuls of its own)
-         {1, 5, 3, 3, 2, 0, 7, 9},      // odd, not square, unpadded
-         {4, 16, 32, 4, 2, 1, 8, 8}},   // channels the primitives block by 16
+  check({{2, 3, 4, 4, 2, 1, 8, 8},     // [2,3,8,8] → [2,4,4,4]
+         {3, 1, 16, 4, 2, 1, 14, 14},  // one input channel (fp32 takes matmuls of its own)
+         {1, 5, 3, 3, 2, 0, 7, 9},     // odd, not square, unpadded
+         {4, 16, 32, 4, 2, 1, 8, 8}},  // channels the primitives block by 16
         false);
 }
 
 TEST_P(Bf16ConvVsRef, TransposedConvolution) {
-  check({{2, 4, 3, 4, 2, 1, 4, 4},      // [2,4,4,4] → [2,3,8,8]
-         {3, 16, 1, 4, 2, 1, 7, 7},     // one output channel (fp32 takes a matmul and a scatter)
-         {1, 3, 5, 3, 2, 1, 3, 5},      // odd, not square
-         {4, 32, 16, 4, 2, 1, 4, 4}},   // channels the primitives block by 16
+  check({{2, 4, 3, 4, 2, 1, 4, 4},     // [2,4,4,4] → [2,3,8,8]
+         {3, 16, 1, 4, 2, 1, 7, 7},    // one output channel (fp32 takes a matmul and a scatter)
+         {1, 3, 5, 3, 2, 1, 3, 5},     // odd, not square
+         {4, 32, 16, 4, 2, 1, 4, 4}},  // channels the primitives block by 16
         true);
 }
 

@@ -98,8 +98,7 @@ struct ConvPrimitives {
   std::unordered_map<int, dnnl::memory> bw_args;
 
   ConvPrimitives(const dims& x, const dims& w, const dims& y, int64_t stride, int64_t pad,
-                 bool bias, bool x_channels_last, bool y_channels_last, float relu_alpha,
-                 bool bf16)
+                 bool bias, bool x_channels_last, bool y_channels_last, float relu_alpha, bool bf16)
       : x_dims(x),
         w_dims(w),
         y_dims(y),
@@ -239,7 +238,9 @@ void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
 }
 
 // The 1-channel paths multiply in float32 only.
-bool fp32(const ops::ConvGeometry& g) { return g.math != ops::Math::kBf16; }
+bool fp32(const ops::ConvGeometry& g) {
+  return g.math != ops::Math::kBf16;
+}
 
 }  // namespace
 
@@ -251,7 +252,8 @@ void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                               const ops::ConvGeometry& g, ops::Activation f, float alpha) {
   const float slope = f == ops::Activation::kLeakyRelu ? alpha : 0.0f;
-  if (fp32(g) && one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g, slope);
+  if (fp32(g) && one_channel_source_applies(x, y))
+    return one_channel_source_forward(x, w, b, y, g, slope);
   forward<ConvFamily>(x, w, b, y, g, slope);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
@@ -262,12 +264,14 @@ void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_source_applies(x, dy)) return one_channel_source_weights(x, dy, dw, db, g);
+  if (fp32(g) && one_channel_source_applies(x, dy))
+    return one_channel_source_weights(x, dy, dw, db, g);
   backward_weights<ConvFamily>(x, dy, dw, db, g);
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_image_applies(x.shape(), y.shape())) return one_channel_image(x, w, b, y, g);
+  if (fp32(g) && one_channel_image_applies(x.shape(), y.shape()))
+    return one_channel_image(x, w, b, y, g);
   forward<DeconvFamily>(x, w, b, y, g);
 }
 void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,

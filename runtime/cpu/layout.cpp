@@ -20,8 +20,7 @@ std::shared_ptr<void> storage_for(const dnnl::memory::desc& desc) {
 
 Relayout::Relayout(const dnnl::memory::desc& user, const dnnl::memory::desc& internal,
                    bool to_internal, bool accumulate)
-    : needed_(user != internal || accumulate),
-      converts_(user.data_type() != internal.data_type()) {
+    : needed_(user != internal || accumulate), converts_(user.data_type() != internal.data_type()) {
   user_ = dnnl::memory(user, engine(), DNNL_MEMORY_NONE);
   if (!needed_) return;
   own_storage_ = storage_for(internal);  // allocated once, reused every step

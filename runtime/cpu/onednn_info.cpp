@@ -2,6 +2,7 @@
 #include <oneapi/dnnl/dnnl.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "runtime/build_info.hpp"
@@ -54,7 +55,10 @@ std::string onednn_info() {
 std::string onednn_bf16_missing() {
   const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
   if (isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx) return "";
-  return "oneDNN's kernels on this CPU run " + isa_name(isa) +
+  std::string limit;
+  for (const char* name : {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
+    if (const char* value = std::getenv(name)) limit = std::string(" (") + name + "=" + value + ")";
+  return "oneDNN's kernels on this CPU run " + isa_name(isa) + limit +
          ", which lacks avx512_bf16 and AMX (the native bf16 instructions); oneDNN would emulate "
          "bf16 in fp32 arithmetic, slower than --precision fp32";
 }

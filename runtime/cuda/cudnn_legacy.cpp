@@ -139,8 +139,7 @@ ConvPlan& plan_for(const ConvProblem& p) {
   using Key = std::tuple<std::tuple<int, int, int, int, bool>, std::tuple<int, int, int, int, bool>,
                          int, int, int, int, int, bool>;
   static std::map<Key, std::unique_ptr<ConvPlan>> cache;
-  auto& slot =
-      cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad, p.tensor_cores}];
+  auto& slot = cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad, p.tensor_cores}];
   if (!slot) slot = std::make_unique<ConvPlan>(p);
   return *slot;
 }

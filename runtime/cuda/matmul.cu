@@ -30,8 +30,8 @@ void matmul(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b, Tensor
                       static_cast<int>(lda), &beta, c.data(), static_cast<int>(n)),
           "cublasSgemm");
   } else {
-    const cublasComputeType_t compute = math == ops::Math::kBf16 ? CUBLAS_COMPUTE_32F_FAST_16BF
-                                                                 : CUBLAS_COMPUTE_32F_FAST_TF32;
+    const cublasComputeType_t compute =
+        math == ops::Math::kBf16 ? CUBLAS_COMPUTE_32F_FAST_16BF : CUBLAS_COMPUTE_32F_FAST_TF32;
     check(cublasGemmEx(context().blas, op_b, op_a, static_cast<int>(n), static_cast<int>(m),
                        static_cast<int>(k), &one, b.data(), CUDA_R_32F, static_cast<int>(ldb),
                        a.data(), CUDA_R_32F, static_cast<int>(lda), &beta, c.data(), CUDA_R_32F,
