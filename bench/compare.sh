@@ -4,6 +4,7 @@
 #   bench/compare.sh                         # VAE and DCGAN, 1 and 2 threads, 3 pairs each
 #   REPEATS=5 THREADS="1" MODELS=vae bench/compare.sh
 #   MODELS="dcgan64 convvae32" bench/compare.sh   # the image models of issue 23
+#   PRECISIONS="fp32 bf16" THREADS=1 MODELS="vae dcgan" bench/compare.sh   # issue 24
 #
 # - Alternating: for each pair latent and the peer run back to back, the order flipping from
 #   one pair to the next, so that a neighbour's load falls on both sides.
@@ -36,6 +37,9 @@
 #   64..512), convvae32: the conv VAE of conv-vae.ini on 3x32x32 (3 layers); both on colour
 #   pictures of the first IMAGE_SAMPLES [1536] digits (bench/make_colour_digits.py, then
 #   convert --from image-dir --size), IMAGE_EPOCHS [3]; the peer is bench/peer/conv_images.py
+#   PRECISIONS [fp32]        latent's --precision for each pair; with bf16 the peer runs its
+#                            forward passes under torch.autocast to bf16 (--amp). Every
+#                            precision runs in each round, so bf16 / fp32 is taken within a round
 #   PEER_SPLIT [best]        best | same (see above)
 #   BUILD_DIR [build], SKIP_BUILD [0] as in bench/train/run.sh
 # Needs: Debian's /usr/bin/python3 with python3-torch, libopenblas0-pthread and
@@ -47,6 +51,7 @@ out="${OUT:-$root/bench/out/compare}"
 repeats="${REPEATS:-3}"
 threads_list="${THREADS:-1 2}"
 models="${MODELS:-vae dcgan}"
+precisions="${PRECISIONS:-fp32}"
 vae_epochs="${VAE_EPOCHS:-10}"
 gan_epochs="${GAN_EPOCHS:-2}"
 image_epochs="${IMAGE_EPOCHS:-3}"
@@ -113,42 +118,43 @@ echo "peer OpenBLAS kernel: $peer_coretype" >> "$out/machine.txt"
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' ','; }
 cores_for() { if [ "$1" -le 1 ]; then echo 0; else echo "0-$(($1 - 1))"; fi; }
-# Adds the thread count and pair index to the last line of results.jsonl.
+# Adds the thread count, pair index and precision to the last line of results.jsonl.
 tag_last() {
-  "$py" - "$results" "$1" "$2" <<'EOF'
+  "$py" - "$results" "$1" "$2" "$3" <<'EOF'
 import json, sys
-path, threads, pair = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path, threads, pair, precision = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 lines = open(path).read().splitlines()
 row = json.loads(lines[-1])
-row["threads"], row["pair"] = threads, pair
+row["threads"], row["pair"], row["precision"] = threads, pair, precision
 lines[-1] = json.dumps(row)
 open(path, "w").write("\n".join(lines) + "\n")
 EOF
 }
 
-latent_run() {  # model threads pair epochs
-  local model=$1 t=$2 pair=$3 epochs=$4
-  local dir="$out/runs/${model}_t${t}_latent_$pair"
+latent_run() {  # model threads pair epochs precision
+  local model=$1 t=$2 pair=$3 epochs=$4 precision=$5
+  local dir="$out/runs/${model}_t${t}_${precision}_latent_$pair"
   rm -rf "$dir"
   cat "$(data_of "$model")" > /dev/null  # in the page cache, as the peer's tensor is in memory
   local before; before=$(loadavg)
   local t0; t0=$(date +%s.%N)
   taskset -c "$(cores_for "$t")" "$latent" train --config "launch/configs/$(config_of "$model").ini" \
     --data "$(data_of "$model")" --threads "$t" --seed "$pair" --epochs "$epochs" --log-every 1000 \
-    --out "$dir" > "$dir.stdout"
+    --precision "$precision" --out "$dir" > "$dir.stdout"
   local t1; t1=$(date +%s.%N)
   "$py" "$summarize" latent-row --kind "$model" --seed "$pair" --dir "$dir" \
     --stdout "$dir.stdout" --wall "$t0" "$t1" --loadavg "$before" >> "$results"
-  tag_last "$t" "$pair"
+  tag_last "$t" "$pair" "$precision"
 }
 
-peer_run() {  # model threads pair epochs
-  local model=$1 t=$2 pair=$3 epochs=$4
+peer_run() {  # model threads pair epochs precision
+  local model=$1 t=$2 pair=$3 epochs=$4 precision=$5
   local script=vae_mnist.py extra=() torch_t=$t blas_t=$t
+  [ "$precision" = bf16 ] && extra+=(--amp)
   case $model in
-    dcgan) script=dcgan_mnist.py extra=(--log-every 0) ;;
-    dcgan64) script=conv_images.py extra=(--model dcgan --data "$(data_of "$model")") ;;
-    convvae32) script=conv_images.py extra=(--model vae --data "$(data_of "$model")") ;;
+    dcgan) script=dcgan_mnist.py extra+=(--log-every 0) ;;
+    dcgan64) script=conv_images.py extra+=(--model dcgan --data "$(data_of "$model")") ;;
+    convvae32) script=conv_images.py extra+=(--model vae --data "$(data_of "$model")") ;;
   esac
   # Convolutions run in torch's OpenMP pool: the conv models' best split is that of DCGAN.
   if [ "${PEER_SPLIT:-best}" = best ] && [ "$t" -gt 1 ]; then
@@ -158,9 +164,9 @@ peer_run() {  # model threads pair epochs
   taskset -c "$(cores_for "$t")" env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$peer_coretype" \
     "$py" "$root/bench/peer/$script" --threads "$torch_t" --blas-threads "$blas_t" \
     --seed "$pair" --drop-last \
-    --epochs "$epochs" "${extra[@]}" 2> "$out/runs/${model}_t${t}_pytorch_$pair.stderr" |
+    --epochs "$epochs" "${extra[@]}" 2> "$out/runs/${model}_t${t}_${precision}_pytorch_$pair.stderr" |
     "$py" "$summarize" peer-row --kind "$model" --loadavg "$before" >> "$results"
-  tag_last "$t" "$pair"
+  tag_last "$t" "$pair" "$precision"
 }
 
 # Rounds: every thread count in each round, so that a thread speed-up is taken between runs
@@ -171,19 +177,22 @@ for model in $models; do
   echo "== $model: $repeats rounds of threads ($threads_list), $epochs epochs ==" >&2
   for ((i = 0; i < repeats; ++i)); do
     for t in $threads_list; do
-      if ((i % 2 == 0)); then
-        latent_run "$model" "$t" "$i" "$epochs"
-        peer_run "$model" "$t" "$i" "$epochs"
-      else
-        peer_run "$model" "$t" "$i" "$epochs"
-        latent_run "$model" "$t" "$i" "$epochs"
-      fi
-      tail -n 2 "$results" | "$py" -c '
+      for p in $precisions; do
+        if ((i % 2 == 0)); then
+          latent_run "$model" "$t" "$i" "$epochs" "$p"
+          peer_run "$model" "$t" "$i" "$epochs" "$p"
+        else
+          peer_run "$model" "$t" "$i" "$epochs" "$p"
+          latent_run "$model" "$t" "$i" "$epochs" "$p"
+        fi
+        tail -n 2 "$results" | "$py" -c '
 import json, sys
 for l in sys.stdin:
     r = json.loads(l)
-    print("  %-8s %d thread(s), pair %d: %9.0f samples/s (median epoch)"
-          % (r["impl"], r["threads"], r["pair"], r["median_epoch"]), file=sys.stderr)'
+    print("  %-8s %d thread(s) %s, pair %d: %9.0f samples/s (median epoch)"
+          % (r["impl"], r["threads"], r["precision"], r["pair"], r["median_epoch"]),
+          file=sys.stderr)'
+      done
     done
   done
 done

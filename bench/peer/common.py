@@ -89,22 +89,31 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def dcgan_step(G, D, opt_g, opt_d, x, z):
+def amp(torch, on):
+    """--amp: torch.autocast to bf16 on the CPU around the forward passes (PyTorch's mixed
+    precision; backward runs in the forward's types), or a context that changes nothing."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(on))
+
+
+def dcgan_step(G, D, opt_g, opt_d, x, z, use_amp=False):
     """One DCGAN round as latent's gan kind runs it: a discriminator step (BCE on the real batch
     and on G(z)), then a generator step (non-saturating) on the same fakes. Returns loss_d,
-    loss_g and D's logits on the real and the fake batch (for the peers' statistics)."""
+    loss_g and D's logits on the real and the fake batch (for the peers' statistics). With
+    use_amp the forward passes run under autocast to bf16."""
     import torch
     import torch.nn.functional as F
-    fake = G(z)
-    lr_ = D(x)
-    lf_ = D(fake.detach())
-    loss_d = (F.binary_cross_entropy_with_logits(lr_, torch.ones_like(lr_))
-              + F.binary_cross_entropy_with_logits(lf_, torch.zeros_like(lf_)))
+    with amp(torch, use_amp):
+        fake = G(z)
+        lr_ = D(x)
+        lf_ = D(fake.detach())
+        loss_d = (F.binary_cross_entropy_with_logits(lr_.float(), torch.ones_like(lr_).float())
+                  + F.binary_cross_entropy_with_logits(lf_.float(), torch.zeros_like(lf_).float()))
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
-    lg_ = D(fake)
-    loss_g = F.binary_cross_entropy_with_logits(lg_, torch.ones_like(lg_))
+    with amp(torch, use_amp):
+        lg_ = D(fake)
+        loss_g = F.binary_cross_entropy_with_logits(lg_.float(), torch.ones_like(lg_).float())
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     opt_g.step()

@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--amp", action="store_true", help="forward passes under torch.autocast to bf16")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--blas-threads", type=int, default=0)
     ap.add_argument("--drop-last", action="store_true")
@@ -123,13 +124,14 @@ def main():
             x = x_all[idx]
             if gan:
                 loss_d, loss_g, _, _ = common.dcgan_step(G, D, opt_g, opt_d, x,
-                                                         torch.randn(b, latent))
+                                                         torch.randn(b, latent), a.amp)
                 last = {"loss_d": loss_d.item(), "loss_g": loss_g.item()}
             else:
-                h = E(x)
-                mu, logvar = h[:, :latent], h[:, latent:]
-                z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-                logits = Dec(z)
+                with common.amp(torch, a.amp):
+                    h = E(x).float()
+                    mu, logvar = h[:, :latent], h[:, latent:]
+                    z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+                    logits = Dec(z).float()
                 recon = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / b
                 kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()) / b
                 loss = recon + kl
@@ -161,6 +163,7 @@ def main():
         "final": {key: v for key, v in epochs_log[-1].items() if key not in ("epoch", "samples")},
         "epochs_log": epochs_log,
         "env": common.environment(torch, a.threads),
+        "amp": a.amp,
     }), flush=True)
 
 

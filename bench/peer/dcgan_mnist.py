@@ -51,6 +51,7 @@ def parse_args():
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--beta1", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--amp", action="store_true", help="forward passes under torch.autocast to bf16")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS's pool (0: --threads)")
     ap.add_argument("--drop-last", action="store_true", help="skip the partial last batch of an epoch")
@@ -102,11 +103,11 @@ def main():
                 break
             x = xtr[idx]
             loss_d, loss_g, lr_, lf_ = common.dcgan_step(G, D, opt_g, opt_d, x,
-                                                         torch.randn(b, a.latent))
+                                                         torch.randn(b, a.latent), a.amp)
 
             with torch.no_grad():
                 last = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                        "d_real": torch.sigmoid(lr_).mean().item(),
+                        "d_real": torch.sigmoid(lr_.float()).mean().item(),
                         "d_fake": torch.sigmoid(lf_).mean().item()}
                 right += int((lr_ > 0).sum()) + int((lf_ < 0).sum())
                 seen += 2 * b
@@ -154,6 +155,7 @@ def main():
         "last_step": {k: round(v, 4) for k, v in last.items()},
         "epochs_log": epochs_log,
         "env": common.environment(torch, a.threads),
+        "amp": a.amp,
     }
     print(json.dumps(out), flush=True)
 

@@ -52,6 +52,7 @@ def parse_args():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS's pool (0: --threads)")
     ap.add_argument("--drop-last", action="store_true", help="skip the partial last batch of an epoch")
+    ap.add_argument("--amp", action="store_true", help="forward passes under torch.autocast to bf16")
     return ap.parse_args()
 
 
@@ -111,8 +112,10 @@ def main():
             if a.drop_last and idx.numel() < a.batch:
                 break
             x = xtr[idx]
-            recon, kl = per_sample(x, torch.randn(x.shape[0], L))
-            loss = (recon + kl).mean()
+            eps = torch.randn(x.shape[0], L)
+            with common.amp(torch, a.amp):
+                recon, kl = per_sample(x, eps)
+                loss = (recon.float() + kl.float()).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -148,6 +151,7 @@ def main():
         "test_init": {k: round(v, 4) for k, v in init.items()},
         "test": {k: round(v, 4) for k, v in final.items()},
         "env": common.environment(torch, a.threads),
+        "amp": a.amp,
     }
     print(json.dumps(out), flush=True)
 
