@@ -6,13 +6,18 @@
 // The ratio limit / step is the share of the step spent at the matmul limit; the rest is
 // elementwise passes, losses, noise, the optimizer and bookkeeping.
 //
-//   bench_step_limit [--threads N] [--batch B] [--rounds R]
-// Prints one JSON line: batch, threads, step_ms, limit_ms, ratio, gflops (of the limit).
+// With --precision bf16 both run in bf16 (the layers' and the products' ops::Math::kBf16); the
+// limit's weights count as parameters never updated, so they are converted to bf16 once, where
+// the step converts them once per update: the limit is the primitives' own time.
+//
+//   bench_step_limit [--threads N] [--batch B] [--rounds R] [--precision fp32|bf16]
+// Prints one JSON line: batch, threads, precision, step_ms, limit_ms, ratio, gflops (of the limit).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "models/model.hpp"
@@ -35,7 +40,9 @@ const char* arg(int argc, char** argv, const char* name, const char* fallback) {
 struct Product {
   Tensor a, b, c, bias;
   bool trans_a, trans_b, accumulate, with_bias;
-  void run() { ops::matmul(a, trans_a, b, trans_b, c, accumulate, with_bias ? &bias : nullptr); }
+  void run(ops::Math math) {
+    ops::matmul(a, trans_a, b, trans_b, c, accumulate, with_bias ? &bias : nullptr, math);
+  }
   // 2·M·N·K: c is [M, N], op(a) is [M, K].
   double flops() const { return 2.0 * static_cast<double>(c.numel()) * (a.numel() / c.dim(0)); }
 };
@@ -56,11 +63,14 @@ std::vector<Product> vae_products(int64_t batch) {
     const int64_t in = layers[l][0], out = layers[l][1];
     p.push_back({filled({batch, in}, s++), filled({out, in}, s++), Tensor(Shape{batch, out}),
                  filled({out}, s++), false, true, false, true});
+    p.back().b.track_writes();  // W: a parameter
     p.push_back({filled({batch, out}, s++), filled({batch, in}, s++), Tensor(Shape{out, in}),
                  Tensor(), true, false, true, false});
-    if (l != 0)
+    if (l != 0) {
       p.push_back({filled({batch, out}, s++), filled({out, in}, s++), Tensor(Shape{batch, in}),
                    Tensor(), false, false, false, false});
+      p.back().b.track_writes();  // W: a parameter
+    }
   }
   return p;
 }
@@ -71,6 +81,8 @@ int main(int argc, char** argv) {
   const int threads = std::atoi(arg(argc, argv, "--threads", "1"));
   const int64_t batch = std::atoll(arg(argc, argv, "--batch", "128"));
   const int rounds = std::atoi(arg(argc, argv, "--rounds", "7"));
+  const std::string precision = arg(argc, argv, "--precision", "fp32");
+  const ops::Math math = precision == "bf16" ? ops::Math::kBf16 : ops::Math::kFp32;
   set_num_threads(threads);
 
   ModelConfig c;
@@ -78,6 +90,7 @@ int main(int argc, char** argv) {
   c.hidden = {400};
   c.latent = 20;
   c.sample_shape = Shape{1, 28, 28};
+  c.math = math;
   auto model = make_model(c, 1);
   Tensor data = filled(Shape{batch, 1, 28, 28}, 99);
   std::vector<Product> products = vae_products(batch);
@@ -94,7 +107,7 @@ int main(int argc, char** argv) {
   auto time_limit = [&] {
     auto t0 = Clock::now();
     for (int i = 0; i < steps; ++i)
-      for (auto& p : products) p.run();
+      for (auto& p : products) p.run(math);
     return std::chrono::duration<double>(Clock::now() - t0).count() / steps;
   };
   time_step(), time_limit();  // primitives made, caches warm
@@ -105,9 +118,10 @@ int main(int argc, char** argv) {
     limit = std::min(limit, time_limit());
   }
   std::printf(
-      "{\"model\": \"vae 784-400-20\", \"batch\": %lld, \"threads\": %d, \"step_ms\": %.4f, "
-      "\"limit_ms\": %.4f, \"ratio\": %.3f, \"limit_gflops\": %.1f, \"samples_per_s\": %.0f}\n",
-      static_cast<long long>(batch), threads, step * 1e3, limit * 1e3, limit / step,
-      flops / limit / 1e9, batch / step);
+      "{\"model\": \"vae 784-400-20\", \"batch\": %lld, \"threads\": %d, \"precision\": \"%s\", "
+      "\"step_ms\": %.4f, \"limit_ms\": %.4f, \"ratio\": %.3f, \"limit_gflops\": %.1f, "
+      "\"samples_per_s\": %.0f}\n",
+      static_cast<long long>(batch), threads, ops::math_name(math), step * 1e3, limit * 1e3,
+      limit / step, flops / limit / 1e9, batch / step);
   return 0;
 }

@@ -7,6 +7,7 @@
 #   bench/onednn_profile.sh launch/configs/dcgan.ini /tmp/train.h5 1 1
 #
 # Pinned with taskset to the first THREADS cores [1]; EPOCHS [1]. LATENT [build/latent].
+# EXTRA: more options of `latent train` (EXTRA="--precision bf16").
 # Prints: the oneDNN total and the trainer's step_s per step, then one line per primitive:
 # ms per step, calls per step, primitive, implementation, propagation, shape.
 set -euo pipefail
@@ -19,7 +20,7 @@ cores=0
 [ "$threads" -gt 1 ] && cores="0-$((threads - 1))"
 ONEDNN_VERBOSE=1 OMP_NUM_THREADS="$threads" taskset -c "$cores" "$latent" train \
   --config "$config" --data "$data" --threads "$threads" --epochs "$epochs" --log-every 100000 \
-  --out "$work/run" > "$work/verbose.log" 2>&1
+  --out "$work/run" ${EXTRA:-} > "$work/verbose.log" 2>&1
 python3 - "$work/verbose.log" "$work/run/metrics.jsonl" <<'EOF'
 import collections, json, sys
 log, metrics = sys.argv[1], sys.argv[2]

@@ -91,8 +91,8 @@ void expect_math_usable(ops::Math math, Device device, bool announce) {
     std::printf("note: --tf32 has no effect on a CPU (oneDNN has no TF32): fp32 arithmetic\n");
   if (device == Device::kCuda && math == ops::Math::kBf16)
     std::printf(
-        "note: --precision bf16 on a GPU: matmuls in bf16 (cuBLAS), convolutions in TF32 "
-        "(cuDNN), both accumulating in fp32\n");
+        "precision: bf16 on tensor cores (cuBLAS, cuDNN), fp32 accumulation, weights and "
+        "updates; cuDNN's convolutions write bf16 results, widened to fp32\n");
 }
 
 std::unique_ptr<Model> load_model(const std::string& checkpoint, Device device) {

@@ -41,8 +41,8 @@ inline constexpr const char* kDeviceHelp =
 // with the CUDA backend). Commands call it at startup, before they touch any file.
 void expect_usable(Device device);
 // UserError naming the missing instruction set when --precision bf16 has no native bf16 kernels
-// on `device` (a CPU without avx512_bf16 or AMX); with `announce`, a note where an option does
-// less than its name says (--tf32 on a CPU; a GPU's bf16 convolutions run TF32).
+// on `device` (a CPU without avx512_bf16 or AMX); with `announce`, a line saying what bf16 runs
+// on, and a note where an option does nothing (--tf32 on a CPU).
 void expect_math_usable(ops::Math math, Device device, bool announce);
 inline Device use_device(const std::string& name) {
   const Device d = parse_device(name);

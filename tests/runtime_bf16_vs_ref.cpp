@@ -214,6 +214,46 @@ TEST_P(Bf16VsRef, ParameterCopiesFollowTheirUpdates) {
   }
 }
 
+// TF32 (--tf32): on a GPU within TF32's 10-bit mantissa (relative 2e-3 of the output's scale);
+// on the CPU, which has no TF32, exactly the fp32 result.
+class Tf32VsRef : public BackendVsRef {};
+
+TEST_P(Tf32VsRef, Fp32OnTheCpuAndCloseOnAGpu) {
+  const bool cpu = GetParam() == Device::kCpu;
+  const ops::ConvGeometry g{2, 1, ops::Math::kTf32}, fp32{2, 1};
+  auto run = [](auto&& f) {
+    return [f](Tensors& t) {
+      f(t);
+      return 0.0;
+    };
+  };
+  const Match match = cpu ? Match::kExact : Match::kClose;
+  const double relative = cpu ? 0 : 2e-3;
+  expect_same("matmul tf32",
+              tensors(random(Shape{64, 96}), random(Shape{40, 96}), random(Shape{64, 40})),
+              run([&](Tensors& t) {
+                ops::matmul(t[0], false, t[1], true, t[2], false, nullptr, ops::Math::kTf32);
+              }),
+              run([&](Tensors& t) {
+                cpu ? ops::matmul(t[0], false, t[1], true, t[2])
+                    : ref::matmul(t[0], false, t[1], true, t[2], false, nullptr);
+              }),
+              match, 0, relative);
+  expect_same("conv tf32",
+              tensors(random(Shape{4, 16, 8, 8}, true), random(Shape{32, 16, 4, 4}),
+                      random(Shape{4, 32, 4, 4}, true)),
+              run([&](Tensors& t) { ops::conv2d_forward(t[0], t[1], nullptr, t[2], g); }),
+              run([&](Tensors& t) {
+                cpu ? ops::conv2d_forward(t[0], t[1], nullptr, t[2], fp32)
+                    : ref::conv2d_forward(t[0], t[1], nullptr, t[2], fp32);
+              }),
+              match, 0, relative);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cpu, Tf32VsRef, ::testing::Values(Device::kCpu),
+                         [](const auto& info) { return std::string(device_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Cuda, Tf32VsRef, ::testing::Values(Device::kCuda),
+                         [](const auto& info) { return std::string(device_name(info.param)); });
 INSTANTIATE_TEST_SUITE_P(Cpu, Bf16VsRef, ::testing::Values(Device::kCpu),
                          [](const auto& info) { return std::string(device_name(info.param)); });
 INSTANTIATE_TEST_SUITE_P(Cpu, Bf16ConvVsRef, ::testing::Values(Device::kCpu),

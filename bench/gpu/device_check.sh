@@ -143,6 +143,18 @@ if [ "${ONLY:-}" != host ]; then
     t 60 "$L" train --device cuda --comm nccl --data "$data" --model vae --max-steps 50 --seed 7 \
       --threads 4 --out "$work/vae-nccl-1rank" > "$logs/parity-nccl-1rank.txt" 2>&1
     say "  1 rank, --comm nccl: exit $? $(outcome "$work/vae-nccl-1rank/metrics.jsonl" "$logs/parity-nccl-1rank.txt")"
+    # bf16 (issue 24): the GPU's bf16 (cuBLAS, cuDNN) against the CPU's (oneDNN) from one seed,
+    # an MLP VAE and a DCGAN; their losses should agree within bf16's rounding, not bitwise.
+    for model in vae dcgan; do
+      kind=vae arch=mlp
+      [ "$model" = dcgan ] && kind=gan arch=conv
+      for device in cpu cuda; do
+        t 90 "$L" train --device "$device" --precision bf16 --data "$data" --model "$kind" \
+          --arch "$arch" --max-steps 30 --seed 7 --threads 4 --log-every 10 \
+          --out "$work/bf16-$model-$device" > "$logs/parity-bf16-$model-$device.txt" 2>&1
+        say "  bf16 $model $device: exit $? $(outcome "$work/bf16-$model-$device/metrics.jsonl" "$logs/parity-bf16-$model-$device.txt")"
+      done
+    done
   fi
   if two_ranks; then
     for comm in mpi default; do
@@ -165,29 +177,38 @@ if [ "${ONLY:-}" != host ]; then
       steps=400
       [ "$batch" = 1024 ] && steps=150
       steps=${SPEED_STEPS:-$steps}
-      if [ "$gpu_ok" = 1 ]; then
-        t 60 "$L" train --device cuda --data "$data" --model "$kind" --arch "$arch" --batch "$batch" \
-          --max-steps "$steps" --threads 4 --checkpoint-every 0 --out "$work/speed-$model-$batch" \
-          > "$logs/speed-latent-$model-$batch.txt" 2>&1
-        # samples/s over the second half of the steps (after warm-up), from the metrics log
-        "$py" - "$work/speed-$model-$batch/metrics.jsonl" "$model" "$batch" >> "$out/speed.jsonl" <<'PY'
+      # fp32 (strict), tf32 (--tf32) and bf16 (--precision bf16), each side (issue 24)
+      for precision in fp32 tf32 bf16; do
+        flags=(--precision "$precision")
+        [ "$precision" = tf32 ] && flags=(--precision fp32 --tf32 true)
+        if [ "$gpu_ok" = 1 ]; then
+          t 60 "$L" train --device cuda --data "$data" --model "$kind" --arch "$arch" --batch "$batch" \
+            --max-steps "$steps" --threads 4 --checkpoint-every 0 "${flags[@]}" \
+            --out "$work/speed-$model-$batch-$precision" \
+            > "$logs/speed-latent-$model-$batch-$precision.txt" 2>&1
+          # samples/s over the second half of the steps (after warm-up), from the metrics log
+          "$py" - "$work/speed-$model-$batch-$precision/metrics.jsonl" "$model" "$batch" "$precision" \
+            >> "$out/speed.jsonl" <<'PY'
 import json, sys
-path, model, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, model, batch, precision = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 try:
     rows = [json.loads(l) for l in open(path) if '"step_s"' in l]
 except OSError:
     rows = []
 late = rows[len(rows) // 2:]
 step_s = sum(r["step_s"] for r in late) / max(len(late), 1)
-print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "batch": batch,
-                  "samples_per_s": batch / step_s if late else None,
+print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "precision": precision,
+                  "batch": batch, "samples_per_s": batch / step_s if late else None,
                   "ms_per_step": 1000 * step_s if late else None, "rows": len(rows)}))
 PY
-      fi
-      for mode in eager graph; do
-        [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
-        t 60 "$py" "$here/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
-          --device "$peer_device" --steps "$steps" >> "$out/speed.jsonl" 2>> "$logs/speed-peer-errors.txt"
+        fi
+        for mode in eager graph; do
+          [ "$peer_device" != cuda ] && [ "$mode" = graph ] && continue
+          [ "$precision" = tf32 ] && [ "$mode" = graph ] && continue  # the table's time is short
+          t 60 "$py" "$here/torch_gpu_peer.py" --model "$model" --mode "$mode" --batch "$batch" \
+            --device "$peer_device" --steps "$steps" --precision "$precision" \
+            >> "$out/speed.jsonl" 2>> "$logs/speed-peer-errors.txt"
+        done
       done
     done
   done

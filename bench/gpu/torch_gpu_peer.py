@@ -6,7 +6,9 @@ modes:
   graph   the whole step captured once as a CUDA graph and replayed (the pattern of PyTorch's
           CUDA-graphs documentation: static input buffers, a warm-up on a side stream, Adam with
           capturable=True; the VAE's noise is drawn inside the graph).
-Strict FP32 (TF32 off for matmuls and cuDNN), as latent runs. Prints one JSON line per run:
+--precision fp32 (the default) is strict FP32 (TF32 off for matmuls and cuDNN), as latent runs
+by default; tf32 allows TF32 in both (latent's --tf32); bf16 runs each step under
+torch.autocast to bf16 (latent's --precision bf16). Prints one JSON line per run:
 model, mode, batch, samples_per_s (after --warmup steps, over --steps steps, timed with CUDA
 events around the whole loop), ms_per_step, the GPU's name and the torch/CUDA/cuDNN versions.
 Data: --data FILE.npy (float32 [N, 784] in [0, 1], e.g. bench/gpu/mnist_npy.py's output), else
@@ -28,6 +30,7 @@ def parse_args():
     ap.add_argument("--data", default=None)
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--precision", choices=["fp32", "tf32", "bf16"], default="fp32")
     return ap.parse_args()
 
 
@@ -103,8 +106,8 @@ def main():
     torch.manual_seed(a.seed)
     dev = torch.device(a.device)
     if dev.type == "cuda":
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = a.precision == "tf32"
+        torch.backends.cudnn.allow_tf32 = a.precision == "tf32"
         torch.backends.cudnn.benchmark = True
     if a.mode == "graph" and dev.type != "cuda":
         sys.exit("torch_gpu_peer: --mode graph needs --device cuda")
@@ -120,6 +123,12 @@ def main():
     for m in modules:
         m.to(dev).train()
     opts = make_optimizers(a.mode == "graph")
+    if a.precision == "bf16":  # the whole step under autocast (a graph captures it as well)
+        plain_step = step
+
+        def step(x, opts):
+            with torch.autocast(dev.type, dtype=torch.bfloat16, cache_enabled=False):
+                return plain_step(x, opts)
 
     # Batches are drawn on the device from a fixed permutation: no host work in the loop.
     order = torch.randperm(n, device=dev)
@@ -167,7 +176,8 @@ def main():
     final_loss = float(loss)
 
     result = {
-        "peer": "pytorch", "model": a.model, "mode": a.mode, "batch": a.batch, "steps": a.steps,
+        "peer": "pytorch", "model": a.model, "mode": a.mode, "precision": a.precision,
+        "batch": a.batch, "steps": a.steps,
         "samples_per_s": a.steps * a.batch / seconds, "ms_per_step": 1000.0 * seconds / a.steps,
         "final_loss": final_loss, "device": a.device,
         "gpu": torch.cuda.get_device_name(dev) if dev.type == "cuda" else None,

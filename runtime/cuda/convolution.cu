@@ -22,9 +22,7 @@ ConvProblem problem(const Tensor& in, const Tensor& out, int64_t k, int64_t c, i
   p.x = dims4(in), p.y = dims4(out);
   p.k = static_cast<int>(k), p.c = static_cast<int>(c), p.r = static_cast<int>(r);
   p.stride = static_cast<int>(g.stride), p.pad = static_cast<int>(g.pad);
-  // cuDNN's bf16 convolutions need bf16 tensors: a bf16 run's convolutions take TF32 tensor
-  // cores (also fp32 accumulation, a 10-bit mantissa against bf16's 7) until they have them.
-  p.tensor_cores = g.math != ops::Math::kFp32;
+  p.math = g.math;
   return p;
 }
 

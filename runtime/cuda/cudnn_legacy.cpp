@@ -11,6 +11,8 @@
 
 #include "runtime/cuda/cudnn_legacy.hpp"
 
+#include "runtime/cuda/bf16_convert.hpp"
+
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -28,14 +30,13 @@ namespace {
 
 struct TensorDesc {
   cudnnTensorDescriptor_t d = nullptr;
-  explicit TensorDesc(const Dims4& s) {
+  explicit TensorDesc(const Dims4& s, cudnnDataType_t type = CUDNN_DATA_FLOAT) {
     check(cudnnCreateTensorDescriptor(&d), "cudnnCreateTensorDescriptor");
     // Strides in elements of n, c, h, w for the tensor's own memory order.
     const int cs = s.channels_last ? 1 : s.h * s.w;
     const int hs = s.channels_last ? s.w * s.c : s.w;
     const int ws = s.channels_last ? s.c : 1;
-    check(cudnnSetTensor4dDescriptorEx(d, CUDNN_DATA_FLOAT, s.n, s.c, s.h, s.w, s.c * s.h * s.w, cs,
-                                       hs, ws),
+    check(cudnnSetTensor4dDescriptorEx(d, type, s.n, s.c, s.h, s.w, s.c * s.h * s.w, cs, hs, ws),
           "cudnnSetTensor4dDescriptorEx");
   }
   TensorDesc() { check(cudnnCreateTensorDescriptor(&d), "cudnnCreateTensorDescriptor"); }
@@ -63,8 +64,9 @@ std::string describe(const ConvProblem& p) {
 template <class Algo>
 using Ranked = std::vector<std::pair<Algo, size_t>>;
 
-// The heuristics' ranking, kept to algorithms that run without TF32, the deterministic ones
-// first; cuDNN's support for the problem is confirmed by asking for each one's workspace.
+// The heuristics' ranking, the deterministic ones first, kept (in strict FP32) to algorithms that
+// run without tensor cores; cuDNN's support for the problem is confirmed by asking for each
+// one's workspace.
 template <class Algo, class Perf, class WorkspaceOf>
 Ranked<Algo> rank(const Perf* perf, int count, WorkspaceOf workspace_of, const char* what,
                   const ConvProblem& p) {
@@ -73,16 +75,17 @@ Ranked<Algo> rank(const Perf* perf, int count, WorkspaceOf workspace_of, const c
     for (int i = 0; i < count; ++i) {
       const Perf& q = perf[i];
       if (q.status != CUDNN_STATUS_SUCCESS) continue;
-      if (q.mathType == CUDNN_TENSOR_OP_MATH || q.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)
-        continue;
+      const bool tensor_op =
+          q.mathType == CUDNN_TENSOR_OP_MATH || q.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
+      if (tensor_op && p.math == ops::Math::kFp32) continue;
       if ((q.determinism == CUDNN_DETERMINISTIC) != deterministic) continue;
       size_t bytes = 0;
       if (workspace_of(q.algo, &bytes) != CUDNN_STATUS_SUCCESS) continue;
       out.emplace_back(q.algo, bytes);
     }
   if (out.empty())
-    throw std::runtime_error(std::string("cuDNN: no FP32 algorithm for ") + what + " of " +
-                             describe(p));
+    throw std::runtime_error(std::string("cuDNN: no ") + ops::math_name(p.math) +
+                             " algorithm for " + what + " of " + describe(p));
   return out;
 }
 
@@ -104,6 +107,22 @@ void run_ranked(Ranked<Algo>& ranked, const char* call, Run run) {
   }
 }
 
+cudnnDataType_t data_type(ops::Math m) {
+  return m == ops::Math::kBf16 ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_FLOAT;
+}
+
+cudnnMathType_t math_type(ops::Math m) {
+  switch (m) {
+    case ops::Math::kFp32:
+      return CUDNN_FMA_MATH;  // CUDNN_DEFAULT_MATH would allow TF32
+    case ops::Math::kTf32:
+      return CUDNN_DEFAULT_MATH;
+    case ops::Math::kBf16:
+      return CUDNN_TENSOR_OP_MATH;
+  }
+  return CUDNN_FMA_MATH;
+}
+
 struct ConvPlan {
   TensorDesc x, y;
   cudnnFilterDescriptor_t f = nullptr;
@@ -113,19 +132,17 @@ struct ConvPlan {
   Ranked<cudnnConvolutionBwdDataAlgo_t> data;
   Ranked<cudnnConvolutionBwdFilterAlgo_t> filter;
 
-  explicit ConvPlan(const ConvProblem& p) : x(p.x), y(p.y) {
+  explicit ConvPlan(const ConvProblem& p) : x(p.x, data_type(p.math)), y(p.y, data_type(p.math)) {
     check(cudnnCreateFilterDescriptor(&f), "cudnnCreateFilterDescriptor");
-    check(cudnnSetFilter4dDescriptor(f, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, p.k, p.c, p.r, p.r),
+    check(cudnnSetFilter4dDescriptor(f, data_type(p.math), CUDNN_TENSOR_NCHW, p.k, p.c, p.r, p.r),
           "cudnnSetFilter4dDescriptor");
     check(cudnnCreateConvolutionDescriptor(&conv), "cudnnCreateConvolutionDescriptor");
     // Cross-correlation: the kernel is not flipped (oneDNN's and the reference's convention).
     check(cudnnSetConvolution2dDescriptor(conv, p.pad, p.pad, p.stride, p.stride, 1, 1,
                                           CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
           "cudnnSetConvolution2dDescriptor");
-    // FMA only unless TF32 is allowed: CUDNN_DEFAULT_MATH lets Ampere and Hopper round FP32
-    // inputs to TF32.
-    check(cudnnSetConvolutionMathType(conv, p.tensor_cores ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH),
-          "cudnnSetConvolutionMathType");
+    // Sums in float whatever the data type.
+    check(cudnnSetConvolutionMathType(conv, math_type(p.math)), "cudnnSetConvolutionMathType");
   }
   ~ConvPlan() {
     cudnnDestroyConvolutionDescriptor(conv);
@@ -137,14 +154,56 @@ struct ConvPlan {
 
 ConvPlan& plan_for(const ConvProblem& p) {
   using Key = std::tuple<std::tuple<int, int, int, int, bool>, std::tuple<int, int, int, int, bool>,
-                         int, int, int, int, int, bool>;
+                         int, int, int, int, int, int>;
   static std::map<Key, std::unique_ptr<ConvPlan>> cache;
-  auto& slot = cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad, p.tensor_cores}];
+  auto& slot = cache[Key{key_of(p.x), key_of(p.y), p.k, p.c, p.r, p.stride, p.pad,
+                         static_cast<int>(p.math)}];
   if (!slot) slot = std::make_unique<ConvPlan>(p);
   return *slot;
 }
 
 constexpr int kMaxAlgos = 16;
+
+int64_t elements(const Dims4& d) {
+  return int64_t{d.n} * d.c * d.h * d.w;
+}
+int64_t filter_elements(const ConvProblem& p) {
+  return int64_t{p.k} * p.c * p.r * p.r;
+}
+
+// What a cuDNN call reads and writes: the float tensors themselves, or in bf16 rounded copies of
+// the inputs and a bf16 output that finish() widens into the float one (applying beta there).
+class Operands {
+ public:
+  explicit Operands(ops::Math math) : bf16_(math == ops::Math::kBf16) {}
+  const void* in(const float* t, int64_t n) {
+    if (!bf16_) return t;
+    void* copy = block(n);
+    round_to_bf16(t, copy, n);
+    return copy;
+  }
+  void* out(float* t, int64_t n) {
+    if (!bf16_) return t;
+    out_ = t, out_n_ = n, out_block_ = block(n);
+    return out_block_;
+  }
+  // The beta cuDNN is given: bf16 outputs are written afresh and widened with `beta` by finish().
+  float beta(float beta) const { return bf16_ ? 0.0f : beta; }
+  void finish(float beta) {
+    if (bf16_) widen_from_bf16(out_block_, out_, out_n_, beta);
+  }
+
+ private:
+  void* block(int64_t n) {
+    blocks_.push_back(std::make_unique<DeviceScratch>(static_cast<size_t>(n) * 2));
+    return blocks_.back()->get();
+  }
+  bool bf16_;
+  std::vector<std::unique_ptr<DeviceScratch>> blocks_;
+  float* out_ = nullptr;
+  int64_t out_n_ = 0;
+  void* out_block_ = nullptr;
+};
 
 }  // namespace
 
@@ -178,11 +237,15 @@ void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, floa
         "convolution forward", p);
   }
   const float one = 1.0f, zero = 0.0f;
+  Operands io(p.math);
+  const void *xs = io.in(x, elements(p.x)), *fs = io.in(f, filter_elements(p));
+  void* ys = io.out(y, elements(p.y));
   run_ranked(plan.fwd, "cudnnConvolutionForward",
              [&](cudnnConvolutionFwdAlgo_t a, void* workspace, size_t bytes) {
-               return cudnnConvolutionForward(h, &one, plan.x.d, x, plan.f, f, plan.conv, a,
-                                              workspace, bytes, &zero, plan.y.d, y);
+               return cudnnConvolutionForward(h, &one, plan.x.d, xs, plan.f, fs, plan.conv, a,
+                                              workspace, bytes, &zero, plan.y.d, ys);
              });
+  io.finish(0.0f);
 }
 
 void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* f, float* dx) {
@@ -203,11 +266,15 @@ void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* 
         "convolution backward data", p);
   }
   const float one = 1.0f, zero = 0.0f;
+  Operands io(p.math);
+  const void *fs = io.in(f, filter_elements(p)), *dys = io.in(dy, elements(p.y));
+  void* dxs = io.out(dx, elements(p.x));
   run_ranked(plan.data, "cudnnConvolutionBackwardData",
              [&](cudnnConvolutionBwdDataAlgo_t a, void* workspace, size_t bytes) {
-               return cudnnConvolutionBackwardData(h, &one, plan.f, f, plan.y.d, dy, plan.conv, a,
-                                                   workspace, bytes, &zero, plan.x.d, dx);
+               return cudnnConvolutionBackwardData(h, &one, plan.f, fs, plan.y.d, dys, plan.conv, a,
+                                                   workspace, bytes, &zero, plan.x.d, dxs);
              });
+  io.finish(0.0f);
 }
 
 void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float* dy, float* df,
@@ -229,11 +296,17 @@ void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float*
         "convolution backward filter", p);
   }
   const float one = 1.0f;
+  Operands io(p.math);
+  const void *xs = io.in(x, elements(p.x)), *dys = io.in(dy, elements(p.y));
+  void* dfs = io.out(df, filter_elements(p));
+  const float call_beta = io.beta(beta);
   run_ranked(plan.filter, "cudnnConvolutionBackwardFilter",
              [&](cudnnConvolutionBwdFilterAlgo_t a, void* workspace, size_t bytes) {
-               return cudnnConvolutionBackwardFilter(h, &one, plan.x.d, x, plan.y.d, dy, plan.conv,
-                                                     a, workspace, bytes, &beta, plan.f, df);
+               return cudnnConvolutionBackwardFilter(h, &one, plan.x.d, xs, plan.y.d, dys,
+                                                     plan.conv, a, workspace, bytes, &call_beta,
+                                                     plan.f, dfs);
              });
+  io.finish(beta);
 }
 
 namespace {

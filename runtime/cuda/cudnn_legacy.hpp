@@ -3,11 +3,13 @@
 // legacy, deprecated API): convolutions in cuDNN's own terms, and batch norm. Callers describe
 // tensors by their [N,C,H,W] sizes and layout; descriptors and algorithms are made once per shape.
 //
-// Arithmetic is strict FP32 (CUDNN_FMA_MATH: no TF32 tensor cores) unless a problem allows
-// TF32 (`tensor_cores`: CUDNN_DEFAULT_MATH), with deterministic algorithms wherever cuDNN offers
-// one for the shape.
+// Arithmetic follows the problem's ops::Math: strict FP32 (CUDNN_FMA_MATH, no tensor cores), TF32
+// (CUDNN_DEFAULT_MATH: tensor cores round the float inputs), or bf16 (the inputs rounded to bf16
+// copies and multiplied on tensor cores, fp32 accumulation; the legacy API writes a bf16 result,
+// widened back to float). Deterministic algorithms are taken wherever cuDNN offers one.
 #include <cstdint>
 
+#include "runtime/ops.hpp"
 #include "runtime/tensor.hpp"
 
 namespace latent::cuda {
@@ -25,7 +27,7 @@ struct ConvProblem {
   Dims4 x, y;
   int k = 0, c = 0, r = 0;  // filter [k, c, r, r]
   int stride = 1, pad = 0;
-  bool tensor_cores = false;  // TF32 tensor-core math allowed (--tf32, and bf16 runs' convolutions)
+  ops::Math math = ops::Math::kFp32;
 };
 
 // y = x ⋆ f (overwrites y).
