@@ -40,8 +40,8 @@ TEST_F(CliTest, Bf16WithoutNativeInstructionsIsRefusedNamingThem) {
       << r.output;
   EXPECT_FALSE(fs::exists(path("run")));
   // fp32 runs there as before.
-  auto fp32 = testing::run_latent(std::string(kTinyVae) + " --max-steps 2 --out run",
-                                  dir_.string(), "ONEDNN_MAX_CPU_ISA=AVX512_CORE");
+  auto fp32 = testing::run_latent(std::string(kTinyVae) + " --max-steps 2 --out run", dir_.string(),
+                                  "ONEDNN_MAX_CPU_ISA=AVX512_CORE");
   EXPECT_EQ(fp32.status, 0) << fp32.output;
 }
 
