@@ -111,6 +111,25 @@ inline void expect_tensor(const Tensor& got, const Tensor& want, Match match, do
                     << ")";
 }
 
+// A convolution case: input [n, c, h, w], weights [o, c, k, k], and the output of the
+// convolution or of the transposed one.
+struct ConvCase {
+  int64_t n, c, o, k, stride, pad, h, w;
+  Shape x() const { return Shape{n, c, h, w}; }
+  Shape weights() const { return Shape{o, c, k, k}; }
+  Shape y(bool transposed) const {
+    const ops::ConvGeometry g{stride, pad};
+    auto out = [&](int64_t in) {
+      return transposed ? ops::deconv_out_size(in, k, g) : ops::conv_out_size(in, k, g);
+    };
+    return Shape{n, o, out(h), out(w)};
+  }
+  std::string str(bool transposed, bool x_last, bool y_last) const {
+    return describe(transposed ? "deconv" : "conv", x().str(), weights().str(), "stride", stride,
+                    "pad", pad, "x channels-last", x_last, "y channels-last", y_last);
+  }
+};
+
 class BackendVsRef : public ::testing::TestWithParam<Device> {
  protected:
   // A device this process cannot use (no GPU, a build without CUDA) skips, saying why.
@@ -123,6 +142,12 @@ class BackendVsRef : public ::testing::TestWithParam<Device> {
     Tensor t = testing::random_tensor(s, ++seed_);
     t.set_channels_last(channels_last);
     return t;
+  }
+  // A convolution's tensors, random: x, w, b, y (or dy), dx, dw, db.
+  Tensors conv_tensors(const ConvCase& cc, bool transposed, bool x_last, bool y_last) {
+    return tensors(random(cc.x(), x_last), random(cc.weights()), random(Shape{cc.o}),
+                   random(cc.y(transposed), y_last), random(cc.x(), x_last), random(cc.weights()),
+                   random(Shape{cc.o}));
   }
   // Uniform in [lo, hi) (targets, rates).
   Tensor uniform(const Shape& s, float lo, float hi) {

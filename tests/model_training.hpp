@@ -3,6 +3,8 @@
 // tests only need batches).
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "models/model.hpp"
@@ -21,6 +23,14 @@ struct TrainTrace {
     return mean(key, steps.size() - n, steps.size());
   }
 };
+
+// "sparse_ae_mlp": the test name of a (kind, arch) parameter.
+inline std::string kind_arch_name(const std::pair<const char*, const char*>& kind_arch) {
+  std::string n = std::string(kind_arch.first) + "_" + kind_arch.second;
+  for (auto& ch : n)
+    if (ch == '-') ch = '_';
+  return n;
+}
 
 inline Tensor rows_of(const Tensor& data, int64_t begin, int64_t n) {
   return data.slice(begin, begin + n);

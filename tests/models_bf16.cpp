@@ -92,12 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair("gan", "conv"), std::make_pair("cvae", "mlp"),
                       std::make_pair("cgan", "conv"), std::make_pair("classifier", "mlp"),
                       std::make_pair("classifier", "conv")),
-    [](const auto& info) {
-      std::string n = std::string(info.param.first) + "_" + info.param.second;
-      for (auto& ch : n)
-        if (ch == '-') ch = '_';
-      return n;
-    });
+    [](const auto& info) { return testing::kind_arch_name(info.param); });
 
 std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("latent-test-" + std::to_string(getpid()) + "-" + name))

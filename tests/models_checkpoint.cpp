@@ -92,12 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_pair("cvae", "conv"), std::make_pair("cgan", "mlp"),
                       std::make_pair("cgan", "conv"), std::make_pair("classifier", "mlp"),
                       std::make_pair("classifier", "conv")),
-    [](const auto& info) {
-      std::string n = std::string(info.param.first) + "_" + info.param.second;
-      for (auto& ch : n)
-        if (ch == '-') ch = '_';
-      return n;
-    });
+    [](const auto& info) { return testing::kind_arch_name(info.param); });
 
 // The optimizer's step count is an integer (a float stops counting at 2^24 = 16,777,216), and
 // checkpoints of format 1, which stored it as a float tensor /optim/<net>/step, still load.

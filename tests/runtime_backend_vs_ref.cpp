@@ -44,11 +44,6 @@ TEST_P(BackendVsRef, SumRows) {
 
 // ---- convolution and transposed convolution -------------------------------------------------
 
-// Input [n, c, h, w], weights [o, c, k, k].
-struct ConvCase {
-  int64_t n, c, o, k, stride, pad, h, w;
-};
-
 class ConvVsRef : public BackendVsRef {
  protected:
   // Forward (with and without bias), backward-data and backward-weights (with and without the
@@ -63,19 +58,8 @@ class ConvVsRef : public BackendVsRef {
  private:
   void check_one(const ConvCase& cc, bool transposed, bool x_last, bool y_last, bool bias) {
     const ops::ConvGeometry g{cc.stride, cc.pad};
-    auto out = [&](int64_t in) {
-      return transposed ? ops::deconv_out_size(in, cc.k, g) : ops::conv_out_size(in, cc.k, g);
-    };
-    const Shape xs{cc.n, cc.c, cc.h, cc.w}, ws{cc.o, cc.c, cc.k, cc.k},
-        ys{cc.n, cc.o, out(cc.h), out(cc.w)};
-    const std::string what =
-        describe(transposed ? "deconv" : "conv", xs.str(), ws.str(), "stride", cc.stride, "pad",
-                 cc.pad, "x channels-last", x_last, "y channels-last", y_last, "bias", bias);
-    // x, w, b, y (or dy), dx, dw, db
-    auto list = [&] {
-      return tensors(random(xs, x_last), random(ws), random(Shape{cc.o}), random(ys, y_last),
-                     random(xs, x_last), random(ws), random(Shape{cc.o}));
-    };
+    const std::string what = cc.str(transposed, x_last, y_last) + describe(" bias", bias);
+    auto list = [&] { return conv_tensors(cc, transposed, x_last, y_last); };
     if (transposed) {
       expect_same(what + " forward", list(),
                   BACKEND_AND_REF(deconv2d_forward(t[0], t[1], bias ? &t[2] : nullptr, t[3], g)));

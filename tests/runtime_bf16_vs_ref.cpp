@@ -109,10 +109,6 @@ TEST_P(Bf16VsRef, MatmulWithReluAsItWrites) {
       {0, 1}, kBf16Relative);
 }
 
-struct ConvCase {
-  int64_t n, c, o, k, stride, pad, h, w;
-};
-
 // Forward, backward-data and backward-weights of a convolution or a transposed one, in both
 // layouts of x and y, in bf16.
 class Bf16ConvVsRef : public Bf16VsRef {
@@ -126,19 +122,8 @@ class Bf16ConvVsRef : public Bf16VsRef {
  private:
   void check_one(const ConvCase& cc, bool transposed, bool x_last, bool y_last) {
     const ops::ConvGeometry g{cc.stride, cc.pad, kBf16};
-    auto out = [&](int64_t in) {
-      return transposed ? ops::deconv_out_size(in, cc.k, g) : ops::conv_out_size(in, cc.k, g);
-    };
-    const Shape xs{cc.n, cc.c, cc.h, cc.w}, ws{cc.o, cc.c, cc.k, cc.k},
-        ys{cc.n, cc.o, out(cc.h), out(cc.w)};
-    const std::string what =
-        describe(transposed ? "deconv" : "conv", xs.str(), ws.str(), "stride", cc.stride, "pad",
-                 cc.pad, "x channels-last", x_last, "y channels-last", y_last);
-    // x, w, b, y (or dy), dx, dw, db
-    auto list = [&] {
-      return tensors(random(xs, x_last), random(ws), random(Shape{cc.o}), random(ys, y_last),
-                     random(xs, x_last), random(ws), random(Shape{cc.o}));
-    };
+    const std::string what = cc.str(transposed, x_last, y_last);
+    auto list = [&] { return conv_tensors(cc, transposed, x_last, y_last); };
     const ops::ConvGeometry ref_g{cc.stride, cc.pad};
     auto run = [](auto&& f) {
       return [f](Tensors& t) {
