@@ -13,8 +13,11 @@
 
 #include "runtime/cuda/bf16_convert.hpp"
 
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -23,7 +26,9 @@
 
 #include "runtime/cuda/cuda_check.hpp"
 #include "runtime/cuda/cuda_context.hpp"
+#include "runtime/cuda/cuda_ops.hpp"
 #include "runtime/cuda/device_allocator.hpp"
+#include "runtime/error.hpp"
 
 namespace latent::cuda {
 namespace {
@@ -64,28 +69,23 @@ std::string describe(const ConvProblem& p) {
 template <class Algo>
 using Ranked = std::vector<std::pair<Algo, size_t>>;
 
-// The heuristics' ranking, the deterministic ones first, kept (in strict FP32) to algorithms that
-// run without tensor cores; cuDNN's support for the problem is confirmed by asking for each
-// one's workspace.
+// The heuristics' ranking kept to deterministic algorithms (the same seed gives the same run),
+// and in strict FP32 to those without tensor cores; cuDNN's support for the problem is confirmed
+// by asking for each one's workspace. Empty when none qualifies: the caller relayouts (below),
+// never taking a nondeterministic algorithm.
 template <class Algo, class Perf, class WorkspaceOf>
-Ranked<Algo> rank(const Perf* perf, int count, WorkspaceOf workspace_of, const char* what,
-                  const ConvProblem& p) {
+Ranked<Algo> rank(const Perf* perf, int count, WorkspaceOf workspace_of, const ConvProblem& p) {
   Ranked<Algo> out;
-  for (bool deterministic : {true, false})
-    for (int i = 0; i < count; ++i) {
-      const Perf& q = perf[i];
-      if (q.status != CUDNN_STATUS_SUCCESS) continue;
-      const bool tensor_op =
-          q.mathType == CUDNN_TENSOR_OP_MATH || q.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
-      if (tensor_op && p.math == ops::Math::kFp32) continue;
-      if ((q.determinism == CUDNN_DETERMINISTIC) != deterministic) continue;
-      size_t bytes = 0;
-      if (workspace_of(q.algo, &bytes) != CUDNN_STATUS_SUCCESS) continue;
-      out.emplace_back(q.algo, bytes);
-    }
-  if (out.empty())
-    throw std::runtime_error(std::string("cuDNN: no ") + ops::math_name(p.math) +
-                             " algorithm for " + what + " of " + describe(p));
+  for (int i = 0; i < count; ++i) {
+    const Perf& q = perf[i];
+    if (q.status != CUDNN_STATUS_SUCCESS || q.determinism != CUDNN_DETERMINISTIC) continue;
+    const bool tensor_op =
+        q.mathType == CUDNN_TENSOR_OP_MATH || q.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
+    if (tensor_op && p.math == ops::Math::kFp32) continue;
+    size_t bytes = 0;
+    if (workspace_of(q.algo, &bytes) != CUDNN_STATUS_SUCCESS) continue;
+    out.emplace_back(q.algo, bytes);
+  }
   return out;
 }
 
@@ -96,8 +96,15 @@ template <class Algo, class Run>
 void run_ranked(Ranked<Algo>& ranked, const char* call, Run run) {
   for (;;) {
     const auto [algo, bytes] = ranked.front();
-    DeviceScratch workspace(bytes);
-    const cudnnStatus_t status = run(algo, workspace.get(), bytes);
+    std::unique_ptr<DeviceScratch> workspace;
+    try {
+      workspace = std::make_unique<DeviceScratch>(bytes);
+    } catch (const UserError&) {  // the device is full: an algorithm with less workspace may fit
+      if (ranked.size() == 1) throw;
+      ranked.erase(ranked.begin());
+      continue;
+    }
+    const cudnnStatus_t status = run(algo, workspace->get(), bytes);
     if (status == CUDNN_STATUS_NOT_SUPPORTED && ranked.size() > 1) {
       ranked.erase(ranked.begin());
       continue;
@@ -128,9 +135,10 @@ struct ConvPlan {
   cudnnFilterDescriptor_t f = nullptr;
   cudnnConvolutionDescriptor_t conv = nullptr;
   // Chosen on first use of each direction.
-  Ranked<cudnnConvolutionFwdAlgo_t> fwd;
-  Ranked<cudnnConvolutionBwdDataAlgo_t> data;
-  Ranked<cudnnConvolutionBwdFilterAlgo_t> filter;
+  // Unset until ranked on first use; ranked but empty: no deterministic algorithm (relayout).
+  std::optional<Ranked<cudnnConvolutionFwdAlgo_t>> fwd;
+  std::optional<Ranked<cudnnConvolutionBwdDataAlgo_t>> data;
+  std::optional<Ranked<cudnnConvolutionBwdFilterAlgo_t>> filter;
 
   explicit ConvPlan(const ConvProblem& p) : x(p.x, data_type(p.math)), y(p.y, data_type(p.math)) {
     check(cudnnCreateFilterDescriptor(&f), "cudnnCreateFilterDescriptor");
@@ -205,6 +213,54 @@ class Operands {
   void* out_block_ = nullptr;
 };
 
+// A problem's activations in one layout, when cuDNN has no deterministic algorithm for its own
+// pairing (mixed layouts may have none): both channels-last, tensor cores' own layout, or both
+// nchw where they already were channels-last. The caller copies its tensors over and back.
+ConvProblem uniform_layout(const ConvProblem& p) {
+  ConvProblem q = p;
+  q.x.channels_last = q.y.channels_last = !(p.x.channels_last && p.y.channels_last);
+  return q;
+}
+
+std::runtime_error no_algorithm(const char* what, const ConvProblem& p) {
+  return std::runtime_error(std::string("cuDNN: no deterministic ") + ops::math_name(p.math) +
+                            " algorithm for " + what + " of " + describe(p) +
+                            ", in its own layouts or in one layout");
+}
+
+// Said once per problem and direction, on stderr: the run stays deterministic, at a copy's cost.
+void say_relayout(const char* what, const ConvProblem& p, const ConvProblem& q) {
+  static std::set<std::string> said;
+  const std::string line = std::string(what) + " of " + describe(p);
+  if (!said.insert(line).second) return;
+  std::fprintf(
+      stderr, "latent: cuDNN has no deterministic %s algorithm for %s; it runs on copies %s\n",
+      ops::math_name(p.math), line.c_str(), q.x.channels_last ? "in channels-last" : "in nchw");
+}
+
+// An activation of a problem in another layout (uniform_layout's): a scratch copy, filled from the
+// caller's tensor for an input, copied back into it by write_back() for an output.
+class Relayouted {
+ public:
+  Relayouted(const float* data, const Dims4& from, const Dims4& to, bool input)
+      : block_(static_cast<size_t>(elements(from)) * sizeof(float)),
+        user_(wrap(const_cast<float*>(data), from)),
+        copy_(wrap(block_.as<float>(), to)) {
+    if (input) copy_layout(user_, copy_);
+  }
+  float* data() { return copy_.data(); }
+  void write_back() { copy_layout(copy_, user_); }
+
+ private:
+  static Tensor wrap(float* data, const Dims4& d) {
+    Tensor t = Tensor::wrap(data, Shape{d.n, d.c, d.h, d.w}, Device::kCuda);
+    t.set_channels_last(d.channels_last);
+    return t;
+  }
+  DeviceScratch block_;
+  Tensor user_, copy_;
+};
+
 }  // namespace
 
 Dims4 dims4(const Tensor& t) {
@@ -219,10 +275,13 @@ Dims4 dims4(const Tensor& t) {
   return d;
 }
 
-void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, float* y) {
+namespace {
+
+void conv_forward(const ConvProblem& p, const float* x, const float* f, float* y,
+                  bool may_relayout) {
   ConvPlan& plan = plan_for(p);
   cudnnHandle_t h = dnn_handle();
-  if (plan.fwd.empty()) {
+  if (!plan.fwd) {
     cudnnConvolutionFwdAlgoPerf_t perf[kMaxAlgos];
     int count = 0;
     check(cudnnGetConvolutionForwardAlgorithm_v7(h, plan.x.d, plan.f, plan.conv, plan.y.d,
@@ -234,13 +293,22 @@ void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, floa
           return cudnnGetConvolutionForwardWorkspaceSize(h, plan.x.d, plan.f, plan.conv, plan.y.d,
                                                          a, bytes);
         },
-        "convolution forward", p);
+        p);
+  }
+  if (plan.fwd->empty()) {
+    if (!may_relayout) throw no_algorithm("convolution forward", p);
+    const ConvProblem q = uniform_layout(p);
+    say_relayout("convolution forward", p, q);
+    Relayouted xs(x, p.x, q.x, true), ys(y, p.y, q.y, false);
+    conv_forward(q, xs.data(), f, ys.data(), false);
+    ys.write_back();
+    return;
   }
   const float one = 1.0f, zero = 0.0f;
   Operands io(p.math);
   const void *xs = io.in(x, elements(p.x)), *fs = io.in(f, filter_elements(p));
   void* ys = io.out(y, elements(p.y));
-  run_ranked(plan.fwd, "cudnnConvolutionForward",
+  run_ranked(*plan.fwd, "cudnnConvolutionForward",
              [&](cudnnConvolutionFwdAlgo_t a, void* workspace, size_t bytes) {
                return cudnnConvolutionForward(h, &one, plan.x.d, xs, plan.f, fs, plan.conv, a,
                                               workspace, bytes, &zero, plan.y.d, ys);
@@ -248,10 +316,11 @@ void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, floa
   io.finish(0.0f);
 }
 
-void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* f, float* dx) {
+void conv_backward_data(const ConvProblem& p, const float* dy, const float* f, float* dx,
+                        bool may_relayout) {
   ConvPlan& plan = plan_for(p);
   cudnnHandle_t h = dnn_handle();
-  if (plan.data.empty()) {
+  if (!plan.data) {
     cudnnConvolutionBwdDataAlgoPerf_t perf[kMaxAlgos];
     int count = 0;
     check(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, plan.f, plan.y.d, plan.conv, plan.x.d,
@@ -263,13 +332,22 @@ void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* 
           return cudnnGetConvolutionBackwardDataWorkspaceSize(h, plan.f, plan.y.d, plan.conv,
                                                               plan.x.d, a, bytes);
         },
-        "convolution backward data", p);
+        p);
+  }
+  if (plan.data->empty()) {
+    if (!may_relayout) throw no_algorithm("convolution backward data", p);
+    const ConvProblem q = uniform_layout(p);
+    say_relayout("convolution backward data", p, q);
+    Relayouted dys(dy, p.y, q.y, true), dxs(dx, p.x, q.x, false);
+    conv_backward_data(q, dys.data(), f, dxs.data(), false);
+    dxs.write_back();
+    return;
   }
   const float one = 1.0f, zero = 0.0f;
   Operands io(p.math);
   const void *fs = io.in(f, filter_elements(p)), *dys = io.in(dy, elements(p.y));
   void* dxs = io.out(dx, elements(p.x));
-  run_ranked(plan.data, "cudnnConvolutionBackwardData",
+  run_ranked(*plan.data, "cudnnConvolutionBackwardData",
              [&](cudnnConvolutionBwdDataAlgo_t a, void* workspace, size_t bytes) {
                return cudnnConvolutionBackwardData(h, &one, plan.f, fs, plan.y.d, dys, plan.conv, a,
                                                    workspace, bytes, &zero, plan.x.d, dxs);
@@ -277,11 +355,11 @@ void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* 
   io.finish(0.0f);
 }
 
-void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float* dy, float* df,
-                              float beta) {
+void conv_backward_filter(const ConvProblem& p, const float* x, const float* dy, float* df,
+                          float beta, bool may_relayout) {
   ConvPlan& plan = plan_for(p);
   cudnnHandle_t h = dnn_handle();
-  if (plan.filter.empty()) {
+  if (!plan.filter) {
     cudnnConvolutionBwdFilterAlgoPerf_t perf[kMaxAlgos];
     int count = 0;
     check(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, plan.x.d, plan.y.d, plan.conv, plan.f,
@@ -293,20 +371,43 @@ void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float*
           return cudnnGetConvolutionBackwardFilterWorkspaceSize(h, plan.x.d, plan.y.d, plan.conv,
                                                                 plan.f, a, bytes);
         },
-        "convolution backward filter", p);
+        p);
+  }
+  if (plan.filter->empty()) {
+    if (!may_relayout) throw no_algorithm("convolution backward filter", p);
+    const ConvProblem q = uniform_layout(p);
+    say_relayout("convolution backward filter", p, q);
+    Relayouted xs(x, p.x, q.x, true), dys(dy, p.y, q.y, true);
+    conv_backward_filter(q, xs.data(), dys.data(), df, beta, false);
+    return;
   }
   const float one = 1.0f;
   Operands io(p.math);
   const void *xs = io.in(x, elements(p.x)), *dys = io.in(dy, elements(p.y));
   void* dfs = io.out(df, filter_elements(p));
   const float call_beta = io.beta(beta);
-  run_ranked(plan.filter, "cudnnConvolutionBackwardFilter",
+  run_ranked(*plan.filter, "cudnnConvolutionBackwardFilter",
              [&](cudnnConvolutionBwdFilterAlgo_t a, void* workspace, size_t bytes) {
                return cudnnConvolutionBackwardFilter(h, &one, plan.x.d, xs, plan.y.d, dys,
                                                      plan.conv, a, workspace, bytes, &call_beta,
                                                      plan.f, dfs);
              });
   io.finish(beta);
+}
+
+}  // namespace
+
+void dnn_conv_forward(const ConvProblem& p, const float* x, const float* f, float* y) {
+  conv_forward(p, x, f, y, true);
+}
+
+void dnn_conv_backward_data(const ConvProblem& p, const float* dy, const float* f, float* dx) {
+  conv_backward_data(p, dy, f, dx, true);
+}
+
+void dnn_conv_backward_filter(const ConvProblem& p, const float* x, const float* dy, float* df,
+                              float beta) {
+  conv_backward_filter(p, x, dy, df, beta, true);
 }
 
 namespace {

@@ -6,7 +6,9 @@
 // Arithmetic follows the problem's ops::Math: strict FP32 (CUDNN_FMA_MATH, no tensor cores), TF32
 // (CUDNN_DEFAULT_MATH: tensor cores round the float inputs), or bf16 (the inputs rounded to bf16
 // copies and multiplied on tensor cores, fp32 accumulation; the legacy API writes a bf16 result,
-// widened back to float). Deterministic algorithms are taken wherever cuDNN offers one.
+// widened back to float). Only deterministic algorithms are taken: where cuDNN has none for a
+// problem's layout pairing, the activations are copied to one layout around the call (said once
+// on stderr), and a problem with none in either is an error naming it.
 #include <cstdint>
 
 #include "runtime/ops.hpp"
