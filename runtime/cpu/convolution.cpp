@@ -48,10 +48,6 @@ using dt = dnnl::memory::data_type;
 // negative slope of a ReLU the forward applies as it writes y (kNoRelu: none), and bf16.
 using Key = std::tuple<dims, dims, dims, int64_t, int64_t, bool, bool, bool, float, bool>;
 
-dnnl::memory::desc typed(const dnnl::memory::desc& d, dt type) {
-  return dnnl::memory::desc(d.dims(), type, tag::any);
-}
-
 // Channels-last activations (and 1-channel ones beside them: the same memory) are given to the
 // primitive as they are, so it runs its nhwc kernel with no reorders (oneDNN's brgconv: 5.6 ms
 // against 6.8 plus 0.4 of reorders each way for the DCGAN's 64→128 layer). Otherwise the
@@ -110,8 +106,7 @@ struct ConvPrimitives {
         in_type(bf16 ? dt::bf16 : dt::f32) {
     auto b_md = bias && F::bias_in_forward ? plain_desc({w[0]}, tag::x) : dnnl::memory::desc();
     typename F::fwd::desc d(dnnl::prop_kind::forward_training, F::algo, xl.primitive(x, in_type),
-                            typed(any_desc(w), in_type), b_md, yl.primitive(y), strides, pads,
-                            pads);
+                            any_desc(w, in_type), b_md, yl.primitive(y), strides, pads, pads);
     fwd_pd = typename F::fwd::primitive_desc(d, relu_post_op(relu_alpha), engine());
   }
 
@@ -138,7 +133,7 @@ struct ConvPrimitives {
   }
 
   void make_backward_data() {
-    typename F::bwd_data::desc d(F::algo, xl.primitive(x_dims), typed(any_desc(w_dims), in_type),
+    typename F::bwd_data::desc d(F::algo, xl.primitive(x_dims), any_desc(w_dims, in_type),
                                  yl.primitive(y_dims, in_type), strides, pads, pads);
     typename F::bwd_data::primitive_desc pd(d, engine(), fwd_pd);
     bwd_data = typename F::bwd_data(pd);
@@ -156,8 +151,8 @@ struct ConvPrimitives {
     // Backward-weights picks its own layouts even for channels-last data: oneDNN 2.6's nhwc
     // kernel for it is 1 ms slower than the blocked one plus both reorders (8.3 against 7.3 +
     // 0.6 ms for the DCGAN's 64→128 layer).
-    typename F::bwd_weights::desc d(F::algo, typed(any_desc(x_dims), in_type), any_desc(w_dims),
-                                    db_md, typed(any_desc(y_dims), in_type), strides, pads, pads);
+    typename F::bwd_weights::desc d(F::algo, any_desc(x_dims, in_type), any_desc(w_dims), db_md,
+                                    any_desc(y_dims, in_type), strides, pads, pads);
     typename F::bwd_weights::primitive_desc pd(d, engine(), fwd_pd);
     bwd_weights = typename F::bwd_weights(pd);
     bw_x = Relayout(xl.user(x_dims), pd.src_desc(), true);

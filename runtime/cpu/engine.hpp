@@ -15,8 +15,10 @@ using tag = dnnl::memory::format_tag;
 inline dnnl::memory::desc plain_desc(const dims& d, tag t) {
   return dnnl::memory::desc(d, dnnl::memory::data_type::f32, t);
 }
-inline dnnl::memory::desc any_desc(const dims& d) {
-  return plain_desc(d, tag::any);
+// The layout the primitive chooses, of data type `type` (f32 unless a bf16 plan asks).
+inline dnnl::memory::desc any_desc(const dims& d,
+                                   dnnl::memory::data_type type = dnnl::memory::data_type::f32) {
+  return dnnl::memory::desc(d, type, tag::any);
 }
 
 // A ReLU post-op's negative slope, or none: kNoRelu (any negative value) applies nothing.
