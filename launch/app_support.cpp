@@ -80,13 +80,13 @@ void expect_math_usable(ops::Math math, Device device, bool announce) {
   if (device == Device::kCpu && math == ops::Math::kBf16) {
     const std::string why = onednn_bf16_missing();
     if (!why.empty()) throw UserError("--precision bf16: " + why + "; use --precision fp32");
+    if (announce)
+      std::printf(
+          "precision: bf16 matmuls and convolutions (%s), fp32 accumulation, weights and "
+          "updates\n",
+          onednn_info().c_str());
   }
   if (!announce) return;
-  if (device == Device::kCpu && math == ops::Math::kBf16)
-    std::printf(
-        "precision: bf16 matmuls and convolutions (%s), fp32 accumulation, weights and "
-        "updates\n",
-        onednn_info().c_str());
   if (device == Device::kCpu && math == ops::Math::kTf32)
     std::printf("note: --tf32 has no effect on a CPU (oneDNN has no TF32): fp32 arithmetic\n");
   if (device == Device::kCuda && math == ops::Math::kBf16)

@@ -99,7 +99,6 @@ void Network::swap_average() {
   swap_.resize(average_.shape(), average_.device());
   ops::copy(store_.values(), swap_);
   ops::copy(average_, store_.values());
-  store_.values().note_written();
   ops::copy(swap_, average_);
 }
 

@@ -62,5 +62,8 @@ inline const char* kMpirun2 =
 
 // Small models: a few hundred steps of 64 hidden units and an 8-d code at most.
 inline const char* kSmall = " --hidden 64 --latent 8 --batch 100 --log-every 50";
+// A VAE of a few steps, logging each (the device and precision options' runs).
+inline const char* kTinyVae =
+    " train --data mnist.h5 --model vae --hidden 32 --latent 4 --batch 100 --log-every 1";
 
 }  // namespace latent::testing

@@ -10,12 +10,10 @@ namespace latent {
 namespace {
 
 using testing::CliTest;
+using testing::kTinyVae;
 using testing::metrics_rows;
 using testing::read_text;
 namespace fs = std::filesystem;
-
-const char* kTinyVae =
-    " train --data mnist.h5 --model vae --hidden 32 --latent 4 --batch 100 --log-every 1";
 
 TEST_F(CliTest, DeviceCudaWithoutAGpuIsRefusedBeforeAnyFileIsTouched) {
   const std::string why = device_unavailable_reason(Device::kCuda);

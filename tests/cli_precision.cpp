@@ -11,11 +11,9 @@ namespace latent {
 namespace {
 
 using testing::CliTest;
+using testing::kTinyVae;
 using testing::read_text;
 namespace fs = std::filesystem;
-
-const char* kTinyVae =
-    " train --data mnist.h5 --model vae --hidden 32 --latent 4 --batch 100 --log-every 1";
 
 TEST_F(CliTest, PrecisionValuesAreChecked) {
   auto bad = run(std::string(kTinyVae) + " --max-steps 2 --out run --precision fp16");

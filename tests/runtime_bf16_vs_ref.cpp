@@ -20,6 +20,15 @@ using namespace latent::testing;
 
 constexpr double kBf16Relative = 1e-2, kBf16WeightGradRelative = 2e-2;
 
+// A side of a case that runs an op returning nothing (the harness compares a value, 0 here).
+template <class F>
+Side run(F f) {
+  return [f](Tensors& t) {
+    f(t);
+    return 0.0;
+  };
+}
+
 // x rounded to the nearest bf16 (ties to even), kept in float32.
 void round_to_bf16(Tensor& x) {
   for (int64_t i = 0; i < x.numel(); ++i) {
@@ -76,15 +85,10 @@ TEST_P(Bf16VsRef, Matmul) {
                            random(Shape{s.n}));
           };
           expect_bf16(
-              describe("matmul", s.m, s.n, s.k, ta, tb, accumulate), list,
-              [&](Tensors& t) {
+              describe("matmul", s.m, s.n, s.k, ta, tb, accumulate), list, run([&](Tensors& t) {
                 ops::matmul(t[0], ta, t[1], tb, t[2], accumulate, &t[3], kBf16);
-                return 0.0;
-              },
-              [&](Tensors& t) {
-                ref::matmul(t[0], ta, t[1], tb, t[2], accumulate, &t[3]);
-                return 0.0;
-              },
+              }),
+              run([&](Tensors& t) { ref::matmul(t[0], ta, t[1], tb, t[2], accumulate, &t[3]); }),
               {0, 1}, kBf16Relative);
         }
 }
@@ -94,19 +98,15 @@ TEST_P(Bf16VsRef, MatmulWithReluAsItWrites) {
     return tensors(random(Shape{64, 100}), random(Shape{30, 100}), random(Shape{64, 30}),
                    random(Shape{30}));
   };
-  expect_bf16(
-      "matmul_activated relu", list,
-      [&](Tensors& t) {
-        ops::matmul_activated(t[0], false, t[1], true, t[2], &t[3], ops::Activation::kRelu, 0.0f,
-                              kBf16);
-        return 0.0;
-      },
-      [&](Tensors& t) {
-        ref::matmul(t[0], false, t[1], true, t[2], false, &t[3]);
-        ref::eltwise_forward(ops::Activation::kRelu, 0.0f, t[2], t[2]);
-        return 0.0;
-      },
-      {0, 1}, kBf16Relative);
+  expect_bf16("matmul_activated relu", list, run([&](Tensors& t) {
+                ops::matmul_activated(t[0], false, t[1], true, t[2], &t[3], ops::Activation::kRelu,
+                                      0.0f, kBf16);
+              }),
+              run([&](Tensors& t) {
+                ref::matmul(t[0], false, t[1], true, t[2], false, &t[3]);
+                ref::eltwise_forward(ops::Activation::kRelu, 0.0f, t[2], t[2]);
+              }),
+              {0, 1}, kBf16Relative);
 }
 
 // Forward, backward-data and backward-weights of a convolution or a transposed one, in both
@@ -125,12 +125,6 @@ class Bf16ConvVsRef : public Bf16VsRef {
     const std::string what = cc.str(transposed, x_last, y_last);
     auto list = [&] { return conv_tensors(cc, transposed, x_last, y_last); };
     const ops::ConvGeometry ref_g{cc.stride, cc.pad};
-    auto run = [](auto&& f) {
-      return [f](Tensors& t) {
-        f(t);
-        return 0.0;
-      };
-    };
     if (transposed) {
       expect_bf16(what + " forward", list,
                   run([&](Tensors& t) { ops::deconv2d_forward(t[0], t[1], &t[2], t[3], g); }),
@@ -206,12 +200,6 @@ class Tf32VsRef : public BackendVsRef {};
 TEST_P(Tf32VsRef, Fp32OnTheCpuAndCloseOnAGpu) {
   const bool cpu = GetParam() == Device::kCpu;
   const ops::ConvGeometry g{2, 1, ops::Math::kTf32}, fp32{2, 1};
-  auto run = [](auto&& f) {
-    return [f](Tensors& t) {
-      f(t);
-      return 0.0;
-    };
-  };
   const Match match = cpu ? Match::kExact : Match::kClose;
   const double relative = cpu ? 0 : 2e-3;
   expect_same("matmul tf32",

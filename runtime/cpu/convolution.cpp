@@ -232,41 +232,33 @@ void backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
   stream().wait();
 }
 
-// The 1-channel paths multiply in float32 only.
-bool fp32(const ops::ConvGeometry& g) {
-  return g.math != ops::Math::kBf16;
-}
-
 }  // namespace
 
 void conv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                     const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_source_applies(x, y)) return one_channel_source_forward(x, w, b, y, g);
+  if (one_channel_source_applies(x, y, g)) return one_channel_source_forward(x, w, b, y, g);
   forward<ConvFamily>(x, w, b, y, g);
 }
 void conv2d_forward_activated(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                               const ops::ConvGeometry& g, ops::Activation f, float alpha) {
   const float slope = f == ops::Activation::kLeakyRelu ? alpha : 0.0f;
-  if (fp32(g) && one_channel_source_applies(x, y))
-    return one_channel_source_forward(x, w, b, y, g, slope);
+  if (one_channel_source_applies(x, y, g)) return one_channel_source_forward(x, w, b, y, g, slope);
   forward<ConvFamily>(x, w, b, y, g, slope);
 }
 void conv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
                           const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_image_applies(dy.shape(), dx.shape()))
+  if (one_channel_image_applies(dy.shape(), dx.shape(), g))
     return one_channel_image(dy, w, nullptr, dx, g);
   backward_data<ConvFamily>(dy, w, dx, g);
 }
 void conv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Tensor* db,
                              const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_source_applies(x, dy))
-    return one_channel_source_weights(x, dy, dw, db, g);
+  if (one_channel_source_applies(x, dy, g)) return one_channel_source_weights(x, dy, dw, db, g);
   backward_weights<ConvFamily>(x, dy, dw, db, g);
 }
 void deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor* b, Tensor& y,
                       const ops::ConvGeometry& g) {
-  if (fp32(g) && one_channel_image_applies(x.shape(), y.shape()))
-    return one_channel_image(x, w, b, y, g);
+  if (one_channel_image_applies(x.shape(), y.shape(), g)) return one_channel_image(x, w, b, y, g);
   forward<DeconvFamily>(x, w, b, y, g);
 }
 void deconv2d_backward_data(const Tensor& dy, const Tensor& w, Tensor& dx,
@@ -278,7 +270,7 @@ void deconv2d_backward_weights(const Tensor& x, const Tensor& dy, Tensor& dw, Te
   // C→1 with channels-last x: ∂/∂w[0,c,kh,kw] = Σ x[n,c,h,w]·dy[n,0,h·s−p+kh,w·s−p+kw] is the
   // weight gradient of the Conv2d 1→C that maps the 1-channel dy to x ([C,1,K,K] and [1,C,K,K]
   // weights hold the same values in the same order), so its matmul serves; db = Σ dy.
-  if (fp32(g) && one_channel_source_applies(dy, x)) {
+  if (one_channel_source_applies(dy, x, g)) {
     one_channel_source_weights(dy, x, dw, nullptr, g);
     if (db) {
       Tensor pixels = dy.view();

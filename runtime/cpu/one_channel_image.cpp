@@ -70,8 +70,9 @@ void scatter(const float* cols, int64_t h_in, int64_t w_in, int64_t k, int64_t s
 
 }  // namespace
 
-bool one_channel_image_applies(const Shape& src, const Shape& y) {
-  return src.rank() == 4 && y.rank() == 4 && y[1] == 1 && src[1] >= kMinChannels;
+bool one_channel_image_applies(const Shape& src, const Shape& y, const ops::ConvGeometry& g) {
+  return g.math != ops::Math::kBf16 && src.rank() == 4 && y.rank() == 4 && y[1] == 1 &&
+         src[1] >= kMinChannels;
 }
 
 void one_channel_image(const Tensor& src, const Tensor& w, const Tensor* bias, Tensor& y,

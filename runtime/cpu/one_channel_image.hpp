@@ -10,8 +10,9 @@
 namespace latent::cpu {
 
 // Whether one_channel_image handles src [N,C,H,W] → y [N,1,H',W'] with square K×K weights
-// (C·K² values): one output channel, enough input channels for the matmul to pay off.
-bool one_channel_image_applies(const Shape& src, const Shape& y);
+// (C·K² values): one output channel, enough input channels for the matmul to pay off. It
+// multiplies in float32: a bf16 convolution takes oneDNN's general primitives instead.
+bool one_channel_image_applies(const Shape& src, const Shape& y, const ops::ConvGeometry& g);
 
 // y[n,0,i,j] = b + Σ_{c,kh,kw} src[n,c,h,w]·w[c,kh,kw] over i = h·stride − pad + kh,
 // j = w·stride − pad + kw (the transposed convolution; the kernel is not flipped). w holds

@@ -124,9 +124,9 @@ Plan& plan_for(const Tensor& x, const Tensor& y, int64_t k, const ops::ConvGeome
 
 }  // namespace
 
-bool one_channel_source_applies(const Tensor& x, const Tensor& y) {
-  return x.shape().rank() == 4 && y.shape().rank() == 4 && x.dim(1) == 1 &&
-         y.dim(1) >= kMinChannels && y.channels_last();
+bool one_channel_source_applies(const Tensor& x, const Tensor& y, const ops::ConvGeometry& g) {
+  return g.math != ops::Math::kBf16 && x.shape().rank() == 4 && y.shape().rank() == 4 &&
+         x.dim(1) == 1 && y.dim(1) >= kMinChannels && y.channels_last();
 }
 
 void one_channel_source_forward(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y,

@@ -12,8 +12,9 @@
 namespace latent::cpu {
 
 // Whether the one-channel-source path handles x [N,1,H,W] → y [N,C,H',W'] (y channels-last)
-// with square K×K weights.
-bool one_channel_source_applies(const Tensor& x, const Tensor& y);
+// with square K×K weights. It multiplies in float32: a bf16 convolution takes oneDNN's general
+// primitives instead.
+bool one_channel_source_applies(const Tensor& x, const Tensor& y, const ops::ConvGeometry& g);
 
 // y = conv(x, w) + b, w [C,1,K,K]; bias may be null. relu_alpha ≥ 0: then ReLU with that
 // negative slope applied as y is written (kNoRelu: none).
