@@ -78,7 +78,7 @@ class Eval : public AppCommand {
     if (!root()) return;
     nlohmann::ordered_json out{{"model", model().kind()},
                                {"samples", static_cast<int64_t>(samples)}};
-    for (auto& [k, v] : means.items()) out[k] = v;
+    for (auto& [k, v] : means.items()) out[k] = v.value();
     if (iw_samples_ > 0) out["iw_samples"] = iw_samples_;
     std::cout << out.dump() << "\n";
   }

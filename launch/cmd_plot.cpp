@@ -19,10 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Quantities worth a curve by default: numbers other than the position (step, epoch) and the
-// timings and rates (keys ending in "_s": samples_per_s, step_s, ...).
+// Quantities worth a curve by default: numbers other than the position (step, epoch), the
+// timings and rates (keys ending in "_s": samples_per_s, step_s, ...) and the host's waits.
 bool is_default_key(const std::string& key) {
-  if (key == "step" || key == "epoch") return false;
+  if (key == "step" || key == "epoch" || key == "host_waits") return false;
   return !(key.size() > 2 && key.compare(key.size() - 2, 2, "_s") == 0);
 }
 

@@ -82,7 +82,7 @@ class Score : public AppCommand {
     ops::argmax_rows(logits_, predicted_);
     for (int64_t i = 0; i < b.rows(); ++i) truth_.data()[i] = static_cast<float>(b.labels[i]);
     sums()[judge_->classes()] +=
-        static_cast<double>(ops::count_equal(predicted_, on_device(truth_, device(), staged_)));
+        ops::count_equal(predicted_, on_device(truth_, device(), staged_)).value();
     sums()[judge_->classes() + 1] += static_cast<double>(b.rows());
   }
   // Generated samples: rows [r·n/size, (r+1)·n/size) of the n, sample i keyed by (seed, i).

@@ -5,6 +5,7 @@
 //
 // Losses own their gradient tensor (reused across steps); penalties ADD into a gradient that
 // already flows into the activations they regularise.
+#include "runtime/scalar.hpp"
 #include "runtime/tensor.hpp"
 
 namespace latent {
@@ -14,7 +15,7 @@ class Loss {
  public:
   virtual ~Loss() = default;
   // Returns Σ loss; fills grad() and, when given, per_sample [N].
-  virtual double forward(const Tensor& pred, const Tensor& target, float grad_scale,
+  virtual Scalar forward(const Tensor& pred, const Tensor& target, float grad_scale,
                          Tensor* per_sample = nullptr) = 0;
   const Tensor& grad() const { return grad_; }
 
@@ -25,14 +26,14 @@ class Loss {
 // Σ (p - t)²
 class MseLoss : public Loss {
  public:
-  double forward(const Tensor& pred, const Tensor& target, float grad_scale,
+  Scalar forward(const Tensor& pred, const Tensor& target, float grad_scale,
                  Tensor* per_sample = nullptr) override;
 };
 
 // Binary cross-entropy on logits, numerically stable for any logit; targets in [0, 1].
 class BceWithLogitsLoss : public Loss {
  public:
-  double forward(const Tensor& logits, const Tensor& target, float grad_scale,
+  Scalar forward(const Tensor& logits, const Tensor& target, float grad_scale,
                  Tensor* per_sample = nullptr) override;
 };
 
@@ -40,14 +41,14 @@ class BceWithLogitsLoss : public Loss {
 // floats). Stable for any logit.
 class SoftmaxCrossEntropyLoss : public Loss {
  public:
-  double forward(const Tensor& logits, const Tensor& labels, float grad_scale,
+  Scalar forward(const Tensor& logits, const Tensor& labels, float grad_scale,
                  Tensor* per_sample = nullptr) override;
 };
 
 // KL(N(μ, σ²) ‖ N(0, 1)) = Σ -½(1 + log σ² - μ² - σ²), from μ and log σ².
 class GaussianKl {
  public:
-  double forward(const Tensor& mu, const Tensor& logvar, float grad_scale,
+  Scalar forward(const Tensor& mu, const Tensor& logvar, float grad_scale,
                  Tensor* per_sample = nullptr);
   const Tensor& grad_mu() const { return dmu_; }
   const Tensor& grad_logvar() const { return dlogvar_; }
@@ -57,11 +58,11 @@ class GaussianKl {
 };
 
 // λ Σ |a|; adds λ·sign(a)·grad_scale into `grad`.
-double l1_activation_penalty(const Tensor& a, float lambda, Tensor& grad, float grad_scale);
+Scalar l1_activation_penalty(const Tensor& a, float lambda, Tensor& grad, float grad_scale);
 
 // w · Σ_j ρ log(ρ/ρ̂_j) + (1-ρ) log((1-ρ)/(1-ρ̂_j)), ρ̂ the batch mean of each code unit (or the
 // given global mean); adds its gradient into `grad`.
-double kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad, float grad_scale,
+Scalar kl_sparsity_penalty(const Tensor& a, float rho, float weight, Tensor& grad, float grad_scale,
                            const Tensor* global_mean = nullptr);
 
 }  // namespace latent

@@ -76,7 +76,7 @@ std::vector<StreamId> Autoencoder::random_streams() {
   return streams;
 }
 
-double Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale,
+Scalar Autoencoder::penalty(const Tensor& code, Tensor* grad, float grad_scale,
                             int64_t global_rows) {
   if (variant_.penalty == Penalty::kNone) return 0.0;
   Tensor scratch;
@@ -105,20 +105,20 @@ Metrics Autoencoder::train_step(const Tensor& batch, const BatchInfo& info) {
   float scale = 1.0f / static_cast<float>(info.global_batch);
   const Tensor& code = encoder_.forward(model_input(batch, info), ctx);
   const Tensor& out = decoder_.forward(code, ctx);
-  double recon = recon_.loss(out, batch, scale);
+  Scalar recon = recon_.loss(out, batch, scale);
 
   encoder_.zero_grad();
   decoder_.zero_grad();
   dcode_.resize(code.shape(), code.device());
   dcode_.copy_from(decoder_.backward(recon_.grad(), true));
-  double pen = penalty(code, &dcode_, scale, info.global_batch);
+  Scalar pen = penalty(code, &dcode_, scale, info.global_batch);
   encoder_.backward(dcode_, false);
   float lr = config_.lr * info.lr_scale;
   Network::step_together({&decoder_, &encoder_}, lr);
 
   double n = static_cast<double>(batch.dim(0));
   // The KL penalty is per batch; L1 is summed over samples.
-  double pen_per_sample = variant_.penalty == Penalty::kKl ? pen : pen / n;
+  Scalar pen_per_sample = variant_.penalty == Penalty::kKl ? pen : pen / n;
   Metrics m;
   m.set("loss", recon / n + pen_per_sample);
   m.set("recon", recon / n);
@@ -130,8 +130,8 @@ Metrics Autoencoder::evaluate(const Tensor& batch, const BatchInfo& info, Tensor
   PassContext ctx{false, info.seed, info.first_index};
   const Tensor& code = encoder_.forward(model_input(batch, info), ctx);
   const Tensor& out = decoder_.forward(code, ctx);
-  double recon = recon_.loss(out, batch, 0.0f, per_sample);
-  double pen = penalty(code, nullptr, 0.0f, batch.dim(0));
+  Scalar recon = recon_.loss(out, batch, 0.0f, per_sample);
+  Scalar pen = penalty(code, nullptr, 0.0f, batch.dim(0));
   double n = static_cast<double>(batch.dim(0));
   Metrics m;
   m.set("loss", recon + (variant_.penalty == Penalty::kKl ? pen * n : pen));

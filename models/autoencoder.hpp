@@ -51,7 +51,7 @@ class Autoencoder : public Model,
   const Tensor& model_input(const Tensor& batch, const BatchInfo& info);
   // The sparsity penalty on the code (0 without one). Training (grad given): the KL penalty's
   // ρ̂ is the mean over the global batch of `global_rows` samples, summed over ranks.
-  double penalty(const Tensor& code, Tensor* grad, float grad_scale, int64_t global_rows);
+  Scalar penalty(const Tensor& code, Tensor* grad, float grad_scale, int64_t global_rows);
 
   AutoencoderVariant variant_;
   Network encoder_, decoder_;

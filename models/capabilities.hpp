@@ -66,7 +66,7 @@ class LikelihoodBound {
   virtual ~LikelihoodBound() = default;
   // Σ over the batch of the bound with k draws per sample, in nats; each sample's into
   // `per_sample` (N) when given. Inference.
-  virtual double importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
+  virtual Scalar importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
                                            Tensor* per_sample = nullptr) = 0;
 };
 

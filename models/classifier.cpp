@@ -49,7 +49,7 @@ const Tensor& Classifier::labels_of(const BatchInfo& info, int64_t rows) {
   return labels_;
 }
 
-int64_t Classifier::correct(const Tensor& logits, const Tensor& labels) {
+Scalar Classifier::correct(const Tensor& logits, const Tensor& labels) {
   predicted_.resize(Shape{logits.dim(0)}, logits.device());
   ops::argmax_rows(logits, predicted_);
   return ops::count_equal(predicted_, labels);
@@ -59,8 +59,8 @@ Metrics Classifier::train_step(const Tensor& batch, const BatchInfo& info) {
   const Tensor& labels = labels_of(info, batch.dim(0));
   const float scale = 1.0f / static_cast<float>(info.global_batch);
   const Tensor& logits = net_.forward(batch, PassContext{true, info.seed, info.first_index});
-  const double loss = loss_.forward(logits, labels, scale);
-  const int64_t right = correct(logits, labels);
+  const Scalar loss = loss_.forward(logits, labels, scale);
+  const Scalar right = correct(logits, labels);
   net_.zero_grad();
   net_.backward(loss_.grad(), false);
   net_.step(config_.lr * info.lr_scale);
@@ -68,7 +68,7 @@ Metrics Classifier::train_step(const Tensor& batch, const BatchInfo& info) {
   const double n = static_cast<double>(batch.dim(0));
   Metrics m;
   m.set("loss", loss / n);
-  m.set("accuracy", static_cast<double>(right) / n);
+  m.set("accuracy", right / n);
   return m;
 }
 
@@ -77,7 +77,7 @@ Metrics Classifier::evaluate(const Tensor& batch, const BatchInfo& info, Tensor*
   const Tensor& logits = net_.forward(batch, PassContext{false, info.seed, info.first_index});
   Metrics m;
   m.set("loss", loss_.forward(logits, labels, 0.0f, per_sample));
-  m.set("accuracy", static_cast<double>(correct(logits, labels)));
+  m.set("accuracy", correct(logits, labels));
   return m;
 }
 

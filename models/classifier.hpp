@@ -33,7 +33,7 @@ class Classifier : public Model, public LabelClassifier {
   // info.labels as a tensor of this batch's rows; UserError naming a label that is no class.
   const Tensor& labels_of(const BatchInfo& info, int64_t rows);
   // Rows whose argmax is their label.
-  int64_t correct(const Tensor& logits, const Tensor& labels);
+  Scalar correct(const Tensor& logits, const Tensor& labels);
 
   Network net_;
   SoftmaxCrossEntropyLoss loss_;

@@ -142,10 +142,10 @@ Gan::Verdict Gan::judge(const Tensor& x, bool real, float target, float grad_sca
                         uint64_t first_index, Tensor* per_sample) {
   const Tensor& logits =
       discriminator_.forward(discriminator_input(x), PassContext{train, 0, first_index});
-  // Two numbers read back for the metrics: the mean verdict and the logits on the right side.
+  // Two numbers for the metrics: the mean verdict and the logits on the right side.
   Verdict v;
   v.mean_prob = ops::sum_sigmoid(logits) / static_cast<double>(logits.numel());
-  v.correct = static_cast<double>(ops::count_sign(logits, real));
+  v.correct = ops::count_sign(logits, real);
   loss_grad_.resize(logits.shape(), logits.device());
   if (config_.gan.loss == "hinge") {
     v.loss = ops::hinge_loss(logits, real ? 1.0f : -1.0f, &loss_grad_, grad_scale);
@@ -197,7 +197,7 @@ void Gan::generator_step(const BatchInfo& info, int g, const Tensor* d_step_fake
   const Tensor& logits =
       discriminator_.forward(discriminator_input(fake), PassContext{true, 0, info.first_index});
   loss_grad_.resize(logits.shape(), logits.device());
-  double loss;
+  Scalar loss;
   if (config_.gan.loss == "hinge") {
     loss = ops::negated_sum_loss(logits, &loss_grad_, scale);
   } else {  // non-saturating: G wants D to call its samples real
@@ -244,7 +244,7 @@ Metrics Gan::pretrain_step(const Tensor& batch, const BatchInfo& info) {
   if (conditioning_ && info.labels) conditioning_->set_labels(*info.labels, info.first_index);
   const Tensor& code = pretrain_encoder_->forward(batch, ctx);
   const Tensor& out = generator_.forward(generator_input(code), ctx);
-  double loss = mse_.forward(out, batch, scale);
+  Scalar loss = mse_.forward(out, batch, scale);
   pretrain_encoder_->zero_grad();
   generator_.zero_grad();
   pretrain_encoder_->backward(own_part(generator_.backward(mse_.grad(), true), code.shape(), dz_),

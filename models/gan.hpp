@@ -53,7 +53,7 @@ class Gan : public Model, public Decoder, public Generator, public Pretrainer {
   const Tensor& own_part(const Tensor& djoint, const Shape& own, Tensor& part);
 
   struct Verdict {
-    double loss = 0, mean_prob = 0, correct = 0;
+    Scalar loss, mean_prob, correct;  // pending on a GPU until the log reads them
   };
   // D's loss on `x` judged as real or fake; fills loss_grad_ with d loss / d logits.
   // per_sample (bce only): each sample's loss.

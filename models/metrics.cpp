@@ -4,7 +4,7 @@
 
 namespace latent {
 
-void Metrics::set(const std::string& name, double value) {
+void Metrics::set(const std::string& name, const Scalar& value) {
   for (auto& [k, v] : items_)
     if (k == name) {
       v = value;
@@ -15,7 +15,7 @@ void Metrics::set(const std::string& name, double value) {
 
 double Metrics::get(const std::string& name) const {
   for (auto& [k, v] : items_)
-    if (k == name) return v;
+    if (k == name) return v.value();
   throw std::out_of_range("metric '" + name + "' not reported");
 }
 

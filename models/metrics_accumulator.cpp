@@ -8,16 +8,23 @@ void MetricsAccumulator::add(const Metrics& m, double weight) {
     while (i < names_.size() && names_[i] != name) ++i;
     if (i == names_.size()) {
       names_.push_back(name);
-      sums_.push_back(0.0);
+      terms_.emplace_back();
       weights_.push_back(0.0);
     }
-    sums_[i] += value;
+    terms_[i].push_back(value);
     weights_[i] += weight;
   }
 }
 
 Metrics MetricsAccumulator::reduce(Communicator& comm) {
-  std::vector<double> both(sums_);
+  // The first pending value read fetches all of them (one wait for a GPU); then each sum is
+  // added in step order.
+  std::vector<double> both;
+  for (const auto& terms : terms_) {
+    double sum = 0.0;
+    for (const Scalar& t : terms) sum += t.value();
+    both.push_back(sum);
+  }
   both.insert(both.end(), weights_.begin(), weights_.end());
   comm.allreduce_sum(both.data(), both.size());
   Metrics m;
@@ -28,7 +35,7 @@ Metrics MetricsAccumulator::reduce(Communicator& comm) {
 
 void MetricsAccumulator::clear() {
   names_.clear();
-  sums_.clear();
+  terms_.clear();
   weights_.clear();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Sums metrics over steps (or samples) and averages them over ranks at log time.
+// Sums metrics over steps (or samples) and averages them over ranks at log time. Values stay
+// pending (runtime/scalar.hpp) until reduce(), which reads them all at once.
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ class MetricsAccumulator {
 
  private:
   std::vector<std::string> names_;
-  std::vector<double> sums_, weights_;
+  std::vector<std::vector<Scalar>> terms_;  // per name, in the order added
+  std::vector<double> weights_;
 };
 
 }  // namespace latent

@@ -11,7 +11,7 @@ Reconstruction::Reconstruction(const std::string& kind) : logits_(kind == "bce")
     loss_ = std::make_unique<MseLoss>();
 }
 
-double Reconstruction::loss(const Tensor& output, const Tensor& target, float grad_scale,
+Scalar Reconstruction::loss(const Tensor& output, const Tensor& target, float grad_scale,
                             Tensor* per_sample) {
   return loss_->forward(output, target, grad_scale, per_sample);
 }
@@ -24,7 +24,7 @@ void Reconstruction::to_images(const Tensor& output, Tensor& images) const {
     images.copy_from(output);
 }
 
-double Reconstruction::squared_error(const Tensor& output, const Tensor& target,
+Scalar Reconstruction::squared_error(const Tensor& output, const Tensor& target,
                                      Tensor* per_sample) {
   to_images(output, images_);
   return ops::mse(images_, target, nullptr, 0.0f, per_sample);

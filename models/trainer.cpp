@@ -33,7 +33,7 @@ double seconds_since(Clock::time_point t) {
 
 nlohmann::ordered_json row_of(const Metrics& m) {
   nlohmann::ordered_json row;
-  for (auto& [k, v] : m.items()) row[k] = v;
+  for (auto& [k, v] : m.items()) row[k] = v.value();
   return row;
 }
 
@@ -63,6 +63,14 @@ struct Trainer::Impl {
   int64_t samples_since_log = 0, samples_total = 0;
   Clock::time_point start, last_log;
   MetricsAccumulator acc;
+  // Each step's metrics since the last log, checked for divergence when the log reads them:
+  // reading them at every step would make the host wait for a GPU at every step.
+  struct UncheckedStep {
+    int64_t step, epoch;
+    Metrics metrics;
+  };
+  std::vector<UncheckedStep> unchecked;
+  int64_t host_waits_at_last_row = 0;  // host_wait_count() when the last row was written
   TrainSummary summary;
 
   Impl(Model& m, Communicator& c, const TrainOptions& o, const std::string& text)
@@ -250,7 +258,7 @@ struct Trainer::Impl {
     Metrics m = model.train_step(on_model_device(images),
                                  BatchInfo{first, global, opt.seed, lr_scale(), pos.step, &labels});
     for (Network* net : model.networks()) net->update_average(global);  // the EMA, where kept
-    expect_finite_metrics(m, pos.step, pos.epoch);
+    unchecked.push_back(UncheckedStep{pos.step, pos.epoch, m});
     m.set("step_s", seconds_since(step_start));
     m.set("comm_wait_s", comm_wait_seconds() - comm_before);
     m.set("data_wait_s", data_wait);
@@ -259,12 +267,30 @@ struct Trainer::Impl {
     return m;
   }
 
+  // Reads the metrics of the steps since the last check (the first read fetches every pending
+  // value) and stops a diverged run at its first non-finite step.
+  void check_steps() {
+    for (const UncheckedStep& s : unchecked) expect_finite_metrics(s.metrics, s.step, s.epoch);
+    unchecked.clear();
+  }
+
+  // The times the host waited for the device since the last row, this row's read included: 1
+  // when only the log reads (runtime/scalar.hpp).
+  int64_t host_waits_since_last_row() {
+    const int64_t now = host_wait_count(), since = now - host_waits_at_last_row;
+    host_waits_at_last_row = now;
+    return since;
+  }
+
   // Every --log-every steps and at an epoch's end: the means over ranks as a metrics row and a
-  // progress line.
+  // progress line. The steps' values and the parameter check are read together.
   void log_step() {
-    expect_finite_parameters(model, pos.step);
+    const FiniteParameterCheck parameters(model);
+    check_steps();
+    parameters.expect(pos.step);
     Metrics mean = acc.reduce(comm);
     acc.clear();
+    mean.set("host_waits", static_cast<double>(host_waits_since_last_row()));
     const double rate = samples_since_log / std::max(1e-9, seconds_since(last_log));
     const double eta =
         (total_steps - pos.step) * (seconds_since(start) / (pos.step - steps_at_start));
@@ -292,6 +318,7 @@ struct Trainer::Impl {
   }
 
   void save() {
+    check_steps();  // a diverged run is stopped, not checkpointed
     for (Network* net : model.networks()) net->gather_optimizer_state();  // sharded: all of it
     folder.save_checkpoint(model, pos, origin);
   }
@@ -305,6 +332,7 @@ struct Trainer::Impl {
     for (int64_t skip = 0; skip < pos.step_in_epoch; ++skip)  // resuming mid-epoch
       data->next_batch(images, nullptr, &first);
     auto wait_start = Clock::now();
+    host_waits_since_last_row();  // the rows count the steps' waits, not validation's or grids'
     while (pos.step < total_steps && data->next_batch(images, wanted_labels(), &first)) {
       const double data_wait = seconds_since(wait_start);
       if (pos.epoch == checked_epoch) unit_check.check(images, opt.data, first);  // same data
@@ -314,6 +342,7 @@ struct Trainer::Impl {
       if (pos.step % opt.log_every == 0 || end_of_epoch) log_step();
       if (opt.checkpoint_every > 0 && pos.step % opt.checkpoint_every == 0) save();
       if (stop_requested()) {
+        check_steps();
         if (!acc.empty()) {
           nlohmann::ordered_json row{{"step", pos.step}, {"epoch", pos.epoch + 1}};
           row.update(row_of(acc.reduce(comm)));

@@ -21,17 +21,22 @@ LATENT_VECTOR_CLONES bool all_in_unit_interval(const float* __restrict p, int64_
 }  // namespace
 
 void expect_finite_metrics(const Metrics& m, int64_t step, int64_t epoch) {
-  for (auto& [k, v] : m.items())
-    if (!std::isfinite(v))
+  for (auto& [k, scalar] : m.items())
+    if (const double v = scalar.value(); !std::isfinite(v))
       throw UserError("training diverged: " + k + " is " + std::to_string(v) + " at step " +
                       std::to_string(step) + " (epoch " + std::to_string(epoch + 1) +
                       "); lower --lr or check the data");
 }
 
-void expect_finite_parameters(Model& model, int64_t step) {
+FiniteParameterCheck::FiniteParameterCheck(Model& model) {
   for (Network* net : model.networks())
-    if (!ops::all_finite(net->store().values()))
-      throw UserError("training diverged: " + net->name() + " parameters are not finite at step " +
+    nonfinite_.emplace_back(net->name(), ops::count_nonfinite(net->store().values()));
+}
+
+void FiniteParameterCheck::expect(int64_t step) const {
+  for (const auto& [name, count] : nonfinite_)
+    if (count.value() != 0.0)
+      throw UserError("training diverged: " + name + " parameters are not finite at step " +
                       std::to_string(step) + "; lower --lr");
 }
 

@@ -4,6 +4,8 @@
 // output lives there.
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "io/dataset_spec.hpp"
 #include "models/model.hpp"
@@ -11,10 +13,20 @@
 
 namespace latent {
 
-// UserError "training diverged: <metric> is nan at step S (epoch E); lower --lr ...".
+// UserError "training diverged: <metric> is nan at step S (epoch E); lower --lr ...". Reads the
+// metrics: the trainer calls it at a log, for every step since the last one.
 void expect_finite_metrics(const Metrics& m, int64_t step, int64_t epoch);
-// UserError naming the network whose parameters are not finite.
-void expect_finite_parameters(Model& model, int64_t step);
+
+// Counts each network's non-finite parameters when made, pending (read with the step metrics of
+// the same log, one wait on a GPU); expect() throws a UserError naming a network with any.
+class FiniteParameterCheck {
+ public:
+  explicit FiniteParameterCheck(Model& model);
+  void expect(int64_t step) const;
+
+ private:
+  std::vector<std::pair<std::string, Scalar>> nonfinite_;  // per network
+};
 
 // Data outside [0, 1] trains to nonsense (a bce loss of 1e28) rather than failing, for models
 // whose output is a probability: it is refused by name. The check reads the batch as the

@@ -19,7 +19,8 @@ std::string format_eta(double seconds) {
 void print_progress(const ProgressState& s, const Metrics& m, bool bar) {
   std::string loss;
   for (auto& [k, v] : m.items())
-    if (k == "loss" || k == "loss_d" || k == "loss_g") loss += " " + k + " " + std::to_string(v);
+    if (k == "loss" || k == "loss_d" || k == "loss_g")
+      loss += " " + k + " " + std::to_string(v.value());
   if (bar) {
     const int width = 30;
     const int filled =

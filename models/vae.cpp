@@ -91,7 +91,7 @@ const Tensor& Vae::decode(const Tensor& z) {
   return decoder_.forward(decoder_input(z), PassContext{false, 0, 0});
 }
 
-std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchInfo& info,
+std::pair<Scalar, Scalar> Vae::forward_losses(const Tensor& batch, const BatchInfo& info,
                                               bool train, float grad_scale, Tensor* per_sample) {
   encode(batch, train, info);
   for (Tensor* t : {&sigma_, &eps_, &z_}) t->resize(mu_.shape(), mu_.device());
@@ -100,9 +100,9 @@ std::pair<double, double> Vae::forward_losses(const Tensor& batch, const BatchIn
   ops::fma(mu_, sigma_, eps_, z_);
   const Tensor& out =
       decoder_.forward(decoder_input(z_), PassContext{train, info.seed, info.first_index});
-  double recon = recon_.loss(out, batch, grad_scale, per_sample);
+  Scalar recon = recon_.loss(out, batch, grad_scale, per_sample);
   if (per_sample) kl_per_sample_.resize(Shape{batch.dim(0)}, batch.device());
-  double kl = kl_.forward(mu_, logvar_, grad_scale * config_.vae.beta,
+  Scalar kl = kl_.forward(mu_, logvar_, grad_scale * config_.vae.beta,
                           per_sample ? &kl_per_sample_ : nullptr);
   if (per_sample) ops::axpy(config_.vae.beta, kl_per_sample_, *per_sample);
   return {recon, kl};

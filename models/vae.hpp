@@ -52,7 +52,7 @@ class Vae : public Model,
   // Σ over the batch of the importance-weighted bound on log p(x) with k draws per sample
   // (models/vae_importance.cpp; k = 1: the ELBO, estimated with one draw), in nats; each
   // sample's bound into `per_sample` [N] when given. Inference mode.
-  double importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
+  Scalar importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
                                    Tensor* per_sample = nullptr) override;
   // The stream of the bound's draws (keyed by (sample index)·k + draw).
   static StreamId importance_stream();
@@ -70,7 +70,7 @@ class Vae : public Model,
   // The decoder's input gradient, less its classes' part.
   const Tensor& code_gradient(const Tensor& dinput);
   // Forward through encoder, sampling and decoder; returns Σ recon and Σ KL.
-  std::pair<double, double> forward_losses(const Tensor& batch, const BatchInfo& info, bool train,
+  std::pair<Scalar, Scalar> forward_losses(const Tensor& batch, const BatchInfo& info, bool train,
                                            float grad_scale, Tensor* per_sample);
 
   Network encoder_, decoder_;

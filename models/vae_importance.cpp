@@ -31,7 +31,7 @@ StreamId Vae::importance_stream() {
   return derive_stream(kStreamNoise, "importance");
 }
 
-double Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
+Scalar Vae::importance_weighted_bound(const Tensor& batch, const BatchInfo& info, int64_t k,
                                       Tensor* per_sample) {
   if (k < 1) throw UserError("--iw-samples " + std::to_string(k) + ": expected at least 1");
   encode(batch, false, info);

@@ -309,55 +309,72 @@ void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_c
          "copy_columns", src.shape().str() + " to " + dst.shape().str());
   LATENT_ON_DEVICE(d, copy_columns(src, src_col, dst, dst_col, cols));
 }
-double sum(const Tensor& x) {
+Scalar sum(const Tensor& x) {
   const Device d = device_of("sum", {&x});
-  return LATENT_ON_DEVICE(d, sum(x));
+  return pending_total(d, [&](double* total) { LATENT_ON_DEVICE(d, sum(x, total)); });
 }
-double sum_squares(const Tensor& x) {
+Scalar sum_squares(const Tensor& x) {
   const Device d = device_of("sum_squares", {&x});
-  return LATENT_ON_DEVICE(d, sum_squares(x));
+  return pending_total(d, [&](double* total) { LATENT_ON_DEVICE(d, sum_squares(x, total)); });
+}
+Scalar count_nonfinite(const Tensor& x) {
+  const Device d = device_of("count_nonfinite", {&x});
+  return pending_total(d, [&](double* total) { LATENT_ON_DEVICE(d, count_nonfinite(x, total)); });
 }
 bool all_finite(const Tensor& x) {
-  const Device d = device_of("all_finite", {&x});
-  return LATENT_ON_DEVICE(d, all_finite(x));
+  return count_nonfinite(x).value() == 0.0;
 }
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+Scalar bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
                        Tensor* per_sample) {
   const Device d = device_of("bce_with_logits", {&logits, &target, grad, per_sample});
   same_numel("bce_with_logits", logits, target);
-  return LATENT_ON_DEVICE(d, bce_with_logits(logits, target, grad, grad_scale, per_sample));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, bce_with_logits(logits, target, grad, grad_scale, per_sample, total));
+  });
 }
-double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+Scalar mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
            Tensor* per_sample) {
   const Device d = device_of("mse", {&pred, &target, grad, per_sample});
   same_numel("mse", pred, target);
-  return LATENT_ON_DEVICE(d, mse(pred, target, grad, grad_scale, per_sample));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, mse(pred, target, grad, grad_scale, per_sample, total));
+  });
 }
-double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+Scalar gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
                    float grad_scale, Tensor* per_sample) {
   const Device d = device_of("gaussian_kl", {&mu, &logvar, dmu, dlogvar, per_sample});
   same_numel("gaussian_kl", mu, logvar);
-  return LATENT_ON_DEVICE(d, gaussian_kl(mu, logvar, dmu, dlogvar, grad_scale, per_sample));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, gaussian_kl(mu, logvar, dmu, dlogvar, grad_scale, per_sample, total));
+  });
 }
-double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
+Scalar l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
   const Device d = device_of("l1_penalty", {&a, grad});
-  return LATENT_ON_DEVICE(d, l1_penalty(a, weight, grad, grad_scale));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, l1_penalty(a, weight, grad, grad_scale, total));
+  });
 }
-double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+Scalar bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean) {
   const Device d = device_of("bernoulli_kl_sparsity", {&a, grad, batch_mean});
   expect(rho > 0 && rho < 1, "bernoulli_kl_sparsity", "target rate must be in (0, 1)");
-  return LATENT_ON_DEVICE(d, bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, bernoulli_kl_sparsity(a, rho, weight, grad, grad_scale, batch_mean, total));
+  });
 }
 
-double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
+Scalar hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
   const Device d = device_of("hinge_loss", {&logits, grad});
-  return LATENT_ON_DEVICE(d, hinge_loss(logits, sign, grad, grad_scale));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, hinge_loss(logits, sign, grad, grad_scale, total));
+  });
 }
-double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
+Scalar negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
   const Device d = device_of("negated_sum_loss", {&logits, grad});
-  return LATENT_ON_DEVICE(d, negated_sum_loss(logits, grad, grad_scale));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, negated_sum_loss(logits, grad, grad_scale, total));
+  });
 }
 
 void random_uniform(Tensor& t, RandomKey key, uint64_t first_index, float lo, float hi) {

@@ -6,6 +6,7 @@
 //
 // Rule for gradients, everywhere: parameter gradients ACCUMULATE (+=), input gradients
 // OVERWRITE (=). Output tensors must already have the right shape.
+#include "runtime/scalar.hpp"
 #include "runtime/tensor.hpp"
 
 namespace latent::ops {
@@ -122,50 +123,53 @@ void exp_half(const Tensor& logvar, Tensor& sigma);  // σ = exp(logvar / 2)
 // dst[:, dst_col : dst_col+cols] = src[:, src_col : src_col+cols] on [N, D] matrices
 // (splitting the VAE encoder's [μ | log σ²] output and joining their gradients).
 void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_col, int64_t cols);
-double sum(const Tensor& x);
-double sum_squares(const Tensor& x);
-bool all_finite(const Tensor& x);
+// Reductions return a Scalar: pending on a GPU until read (runtime/scalar.hpp).
+Scalar sum(const Tensor& x);
+Scalar sum_squares(const Tensor& x);
+Scalar count_nonfinite(const Tensor& x);  // NaN and ±inf elements
+bool all_finite(const Tensor& x);         // reads count_nonfinite at once
 
 // ---- losses and penalties -------------------------------------------------------------------
-// Each returns the loss SUMMED over the batch (and over elements within a sample). When
-// `grad` is given it is overwritten with grad_scale · d(sum)/d(input); the caller passes
-// grad_scale = 1 / global batch so that N ranks summing gradients train like one rank.
-// When `per_sample` [N] is given, each sample's summed loss is written there.
+// Each returns the loss SUMMED over the batch (and over elements within a sample), as a Scalar
+// (pending on a GPU until read). When `grad` is given it is overwritten with grad_scale ·
+// d(sum)/d(input); the caller passes grad_scale = 1 / global batch so that N ranks summing
+// gradients train like one rank. When `per_sample` [N] is given, each sample's summed loss is
+// written there.
 
 // Σ max(z,0) - z·t + log(1 + e^-|z|), stable for any logit z.
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+Scalar bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
                        Tensor* per_sample = nullptr);
 // Σ (p - t)²
-double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+Scalar mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
            Tensor* per_sample = nullptr);
 // Σ -½ (1 + logvar - μ² - e^logvar): KL(N(μ,σ²) ‖ N(0,1)) in closed form.
-double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+Scalar gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
                    float grad_scale, Tensor* per_sample = nullptr);
 // weight · Σ |a|; grad += grad_scale · weight · sign(a) (ACCUMULATES: a penalty adds to the
 // gradient already flowing into a).
-double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale);
+Scalar l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale);
 // weight · Σ_j ρ log(ρ/ρ̂_j) + (1-ρ) log((1-ρ)/(1-ρ̂_j)), ρ̂_j the batch mean of a[:, j]
 // (activations in (0,1)). `batch_mean` [D] may hold the global ρ̂ (averaged across ranks); when
 // null it is computed from `a`. grad += weight · dKL/dρ̂ · grad_scale, grad_scale being
 // dρ̂/da = 1 / global batch (ACCUMULATES). Returns the penalty once per batch, not per sample.
-double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
+Scalar bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
                              float grad_scale, const Tensor* batch_mean = nullptr);
 
 // GAN hinge losses on discriminator logits z: Σ max(0, 1 - sign·z) (sign +1 for real, -1 for
 // fake), and the generator's -Σ z. grad overwritten with grad_scale · derivative.
-double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
-double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
+Scalar hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale);
+Scalar negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale);
 
 // ---- classification and likelihood bounds (runtime/ops_probability.cpp) --------------------
 // Softmax cross-entropy of logits[N, C] against class indices labels[N] (held as floats, exact
 // below 2^24): Σ_n log Σ_c e^z[n,c] - z[n, label_n], stable for any logit. grad (when given)
 // is overwritten with grad_scale · (softmax(z) - onehot(label)).
-double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+Scalar softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
                              float grad_scale, Tensor* per_sample = nullptr);
 // out[N] = the column of each row's largest value (the first of ties), as a float.
 void argmax_rows(const Tensor& x, Tensor& out);
 // Elements where a and b hold the same value.
-int64_t count_equal(const Tensor& a, const Tensor& b);
+Scalar count_equal(const Tensor& a, const Tensor& b);
 // out[N] = log Σ_k e^x[n,k], stable (the row's maximum is taken out first).
 void logsumexp_rows(const Tensor& x, Tensor& out);
 // out[N] = log N(z; 0, I) - log N(z; μ, σ²) for z = μ + σ·ε: Σ_j (ε² - z² + log σ²) / 2, the
@@ -174,8 +178,8 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
 // A discriminator's verdicts on logits z: Σ σ(z) = Σ 1 / (1 + e^-z) in double, element by
 // element in order (the mean probability of "real"); and the elements with z > 0 (positive) or
 // z < 0 (not), the logits on the side of real or of fake.
-double sum_sigmoid(const Tensor& z);
-int64_t count_sign(const Tensor& z, bool positive);
+Scalar sum_sigmoid(const Tensor& z);
+Scalar count_sign(const Tensor& z, bool positive);
 
 // ---- random numbers (Philox4x32-10, runtime/philox.hpp) ------------------------------------
 // Element j of row n of t[N, ...] is the draw (key, index first_index + n, element j): a row's

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/cpu/cpu_ops.hpp"
+#include "runtime/scalar.hpp"
 #include "runtime/tensor.hpp"
 #ifdef LATENT_WITH_CUDA
 #include "runtime/cuda/cuda_ops.hpp"
@@ -29,6 +30,15 @@ inline Device device_of(const char* op, std::initializer_list<const Tensor*> ten
                                 " but this build has no such backend");
 #endif
   return d;
+}
+
+// A reduction's total as a pending Scalar: `write(total)` has the backend of `d` write it into a
+// fresh slot of d's memory, read later with the step's other values.
+template <class Write>
+Scalar pending_total(Device d, Write write) {
+  const PendingSlot slot = reserve_pending(d);
+  write(slot.address());
+  return Scalar::pending(slot);
 }
 
 }  // namespace latent::ops

@@ -22,7 +22,7 @@ void rows_match(const char* op, const Tensor& x, const Tensor& per_row) {
 
 }  // namespace
 
-double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+Scalar softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
                              float grad_scale, Tensor* per_sample) {
   const char* op = "softmax_cross_entropy";
   const Device d = device_of(op, {&logits, &labels, grad, per_sample});
@@ -46,7 +46,9 @@ double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor*
            "label " + std::to_string(y) + " of row " + std::to_string(n) +
                " is not a class in 0.." + std::to_string(classes - 1));
   }
-  return LATENT_ON_DEVICE(d, softmax_cross_entropy(logits, labels, grad, grad_scale, per_sample));
+  return pending_total(d, [&](double* total) {
+    LATENT_ON_DEVICE(d, softmax_cross_entropy(logits, labels, grad, grad_scale, per_sample, total));
+  });
 }
 
 void argmax_rows(const Tensor& x, Tensor& out) {
@@ -56,10 +58,10 @@ void argmax_rows(const Tensor& x, Tensor& out) {
   LATENT_ON_DEVICE(d, argmax_rows(x, out));
 }
 
-int64_t count_equal(const Tensor& a, const Tensor& b) {
+Scalar count_equal(const Tensor& a, const Tensor& b) {
   const Device d = device_of("count_equal", {&a, &b});
   expect(a.numel() == b.numel(), "count_equal", a.shape().str() + " vs " + b.shape().str());
-  return LATENT_ON_DEVICE(d, count_equal(a, b));
+  return pending_total(d, [&](double* total) { LATENT_ON_DEVICE(d, count_equal(a, b, total)); });
 }
 
 void logsumexp_rows(const Tensor& x, Tensor& out) {
@@ -78,14 +80,15 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
   LATENT_ON_DEVICE(d, gaussian_log_ratio(z, eps, logvar, out));
 }
 
-double sum_sigmoid(const Tensor& z) {
+Scalar sum_sigmoid(const Tensor& z) {
   const Device d = device_of("sum_sigmoid", {&z});
-  return LATENT_ON_DEVICE(d, sum_sigmoid(z));
+  return pending_total(d, [&](double* total) { LATENT_ON_DEVICE(d, sum_sigmoid(z, total)); });
 }
 
-int64_t count_sign(const Tensor& z, bool positive) {
+Scalar count_sign(const Tensor& z, bool positive) {
   const Device d = device_of("count_sign", {&z});
-  return LATENT_ON_DEVICE(d, count_sign(z, positive));
+  return pending_total(d,
+                       [&](double* total) { LATENT_ON_DEVICE(d, count_sign(z, positive, total)); });
 }
 
 }  // namespace latent::ops

@@ -69,6 +69,8 @@ inline double value_of(F f) {
   if constexpr (std::is_void_v<decltype(f())>) {
     f();
     return 0.0;
+  } else if constexpr (std::is_same_v<decltype(f()), Scalar>) {
+    return f().value();
   } else {
     return static_cast<double>(f());
   }

@@ -125,7 +125,7 @@ TEST(Bf16Checkpoint, MovesBetweenPrecisions) {
     load_checkpoint(*fresh, path);
     Metrics eb = testing::evaluate_all(*resumed, data, 32, nullptr),
             ef = testing::evaluate_all(*fresh, data, 32, nullptr);
-    for (auto& [k, v] : eb.items()) EXPECT_EQ(v, ef.get(k)) << what << " " << k;
+    for (auto& [k, v] : eb.items()) EXPECT_EQ(v.value(), ef.get(k)) << what << " " << k;
     // Training goes on, and stays close to the run that kept its precision.
     auto go_on = train_steps(*resumed, data, 32, 4, 7, 6);
     auto kept = train_steps(*trained, data, 32, 4, 7, 6);

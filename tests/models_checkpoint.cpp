@@ -73,13 +73,14 @@ void CheckpointRoundTrip::round_trip(ops::Math math) {
 
   Metrics a = testing::evaluate_all(*trained, data, 32, labels);
   Metrics b = testing::evaluate_all(*reloaded, data, 32, labels);
-  for (auto& [k, v] : a.items()) EXPECT_EQ(v, b.get(k)) << kind << " " << k;
+  for (auto& [k, v] : a.items()) EXPECT_EQ(v.value(), b.get(k)) << kind << " " << k;
 
   // Resuming: both take the same further steps and stay bit-identical.
   auto ta = testing::train_steps(*trained, data, 32, 3, 7, 6, labels);
   auto tb = testing::train_steps(*reloaded, data, 32, 3, 7, 6, labels);
   for (size_t i = 0; i < ta.steps.size(); ++i)
-    for (auto& [k, v] : ta.steps[i].items()) EXPECT_EQ(v, tb.steps[i].get(k)) << kind << " " << k;
+    for (auto& [k, v] : ta.steps[i].items())
+      EXPECT_EQ(v.value(), tb.steps[i].get(k)) << kind << " " << k;
   fs::remove(path);
 }
 

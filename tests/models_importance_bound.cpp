@@ -31,7 +31,8 @@ double mean_bound(Vae& vae, const Tensor& data, int64_t k, int64_t batch = kEval
   double total = 0;
   for (int64_t b = 0; b < data.dim(0); b += batch) {
     Tensor x = data.slice(b, b + batch);
-    total += vae.importance_weighted_bound(x, BatchInfo{static_cast<uint64_t>(b), batch, 3}, k);
+    total +=
+        vae.importance_weighted_bound(x, BatchInfo{static_cast<uint64_t>(b), batch, 3}, k).value();
   }
   return total / static_cast<double>(data.dim(0));
 }

@@ -6,6 +6,7 @@
 // used, the GPU cases skip saying why (the reason is itself checked to be the error users see).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -17,6 +18,7 @@
 #include "runtime/gradient_sync.hpp"
 #include "runtime/ops.hpp"
 #include "runtime/ops_optim.hpp"
+#include "runtime/scalar.hpp"
 #ifdef LATENT_WITH_CUDA
 #include "runtime/cuda/cuda_context.hpp"
 #include "runtime/cuda/device_allocator.hpp"
@@ -174,6 +176,45 @@ TEST(CudaBackend, NcclSyncsOfOneModelShareOneCommunicator) {
   }
   EXPECT_EQ(std::memcmp(to_host(a).data(), host_a.data(), host_a.numel() * sizeof(float)), 0);
   EXPECT_EQ(std::memcmp(to_host(b).data(), host_b.data(), host_b.numel() * sizeof(float)), 0);
+}
+
+// Uploads go through pinned staging and are not waited for: the caller's memory may change the
+// moment copy_from_host returns, more uploads than staging buffers included.
+TEST(CudaBackend, AnUploadsSourceMayBeReusedAtOnce) {
+  SKIP_WITHOUT_GPU();
+  std::vector<float> source(100000);
+  std::vector<Tensor> uploaded;
+  for (int i = 0; i < 10; ++i) {
+    std::fill(source.begin(), source.end(), static_cast<float>(i));
+    uploaded.emplace_back(Shape{static_cast<int64_t>(source.size())}, Device::kCuda);
+    ops::copy_from_host(source.data(), uploaded.back());
+  }
+  std::fill(source.begin(), source.end(), -1.0f);
+  for (int i = 0; i < 10; ++i) {
+    const std::vector<float> back = to_host(uploaded[i]);
+    EXPECT_EQ(back.front(), static_cast<float>(i));
+    EXPECT_EQ(back.back(), static_cast<float>(i));
+  }
+}
+
+// A step's losses stay on the GPU until read; the first read brings them all with one wait, and
+// each equals the CPU's within the reductions' different order of adding.
+TEST(CudaBackend, LossesArePendingUntilOneReadBringsThemAll) {
+  SKIP_WITHOUT_GPU();
+  Tensor pred = testing::random_tensor(Shape{64, 784}, 8),
+         target = testing::random_tensor(Shape{64, 784}, 9);
+  Tensor dpred = on_cuda(pred), dtarget = on_cuda(target), grad(pred.shape(), Device::kCuda);
+  const double want = ops::mse(pred, target, nullptr, 0.0f).value();  // read before counting
+  const int64_t before = host_wait_count();
+  std::vector<Scalar> losses;
+  for (int i = 0; i < 4; ++i) losses.push_back(ops::mse(dpred, dtarget, &grad, 0.5f));
+  losses.push_back(ops::count_nonfinite(dpred));
+  EXPECT_EQ(host_wait_count(), before);
+  EXPECT_NEAR(losses[0].value(), want, 1e-9 * want);
+  EXPECT_EQ(host_wait_count(), before + 1);
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(losses[i].value(), losses[0].value());
+  EXPECT_EQ(losses[4].value(), 0.0);
+  EXPECT_EQ(host_wait_count(), before + 1);
 }
 #endif
 

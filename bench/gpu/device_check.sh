@@ -183,10 +183,12 @@ if [ "${ONLY:-}" != host ]; then
         [ "$precision" = tf32 ] && flags=(--precision fp32 --tf32 true)
         if [ "$gpu_ok" = 1 ]; then
           t 60 "$L" train --device cuda --data "$data" --model "$kind" --arch "$arch" --batch "$batch" \
-            --max-steps "$steps" --threads 4 --checkpoint-every 0 "${flags[@]}" \
+            --max-steps "$steps" --threads 4 --checkpoint-every 0 --log-every 10 "${flags[@]}" \
             --out "$work/speed-$model-$batch-$precision" \
             > "$logs/speed-latent-$model-$batch-$precision.txt" 2>&1
-          # samples/s over the second half of the steps (after warm-up), from the metrics log
+          # samples/s over the second half of the rows (after warm-up), from the metrics log: a
+          # row's rate is wall time between logs (step_s on a GPU is only the time to queue a
+          # step, which does not wait for the GPU); host_waits should be 1 per row
           "$py" - "$work/speed-$model-$batch-$precision/metrics.jsonl" "$model" "$batch" "$precision" \
             >> "$out/speed.jsonl" <<'PY'
 import json, sys
@@ -196,10 +198,12 @@ try:
 except OSError:
     rows = []
 late = rows[len(rows) // 2:]
-step_s = sum(r["step_s"] for r in late) / max(len(late), 1)
+rate = sum(r["samples_per_s"] for r in late) / max(len(late), 1)
+waits = max((r.get("host_waits", 0) for r in rows), default=None)
 print(json.dumps({"peer": "latent", "model": model, "mode": "eager", "precision": precision,
-                  "batch": batch, "samples_per_s": batch / step_s if late else None,
-                  "ms_per_step": 1000 * step_s if late else None, "rows": len(rows)}))
+                  "batch": batch, "samples_per_s": rate if late else None,
+                  "ms_per_step": 1000 * batch / rate if late and rate else None, "rows": len(rows),
+                  "most_host_waits_per_row": waits}))
 PY
         fi
         for mode in eager graph; do

@@ -133,22 +133,26 @@ void copy_columns(const Tensor& src, int64_t src_col, Tensor& dst, int64_t dst_c
     std::copy_n(src.data() + n * sw + src_col, cols, dst.data() + n * dw + dst_col);
 }
 
-double sum(const Tensor& x) {
+void sum(const Tensor& x, double* total) {
   double s = 0;
   const float* p = x.data();
   for (int64_t i = 0; i < x.numel(); ++i) s += p[i];
-  return s;
+  *total = s;
 }
 
-double sum_squares(const Tensor& x) {
+void sum_squares(const Tensor& x, double* total) {
   double s = 0;
   const float* p = x.data();
   for (int64_t i = 0; i < x.numel(); ++i) s += static_cast<double>(p[i]) * p[i];
-  return s;
+  *total = s;
 }
 
-bool all_finite(const Tensor& x) {
-  return floats_finite(x.data(), x.numel());
+void count_nonfinite(const Tensor& x, double* total) {
+  const float* p = x.data();
+  int64_t bad = 0;
+  if (!floats_finite(p, x.numel()))  // the vectorized pass first: counting is for the rare case
+    for (int64_t i = 0; i < x.numel(); ++i) bad += !std::isfinite(p[i]);
+  *total = static_cast<double>(bad);
 }
 
 }  // namespace latent::cpu

@@ -52,8 +52,8 @@ double per_sample_sum(const Tensor& x, Tensor* per_sample, Term term) {
 
 }  // namespace
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
-                       Tensor* per_sample) {
+void bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                     Tensor* per_sample, double* total_out) {
   const int64_t rows = logits.dim(0), cols = logits.shape().per_sample();
   const float *z = logits.data(), *t = target.data();
   // Rows in parallel, their sums added in row order: the same total for any thread count.
@@ -75,26 +75,26 @@ double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
     if (per_sample) per_sample->data()[n] = static_cast<float>(row_sums[n]);
     total += row_sums[n];
   }
-  return total;
+  *total_out = total;
 }
 
-double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
-           Tensor* per_sample) {
+void mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+         Tensor* per_sample, double* total) {
   const float *p = pred.data(), *t = target.data();
   float* g = grad ? grad->data() : nullptr;
-  return per_sample_sum(pred, per_sample, [&](int64_t i) {
+  *total = per_sample_sum(pred, per_sample, [&](int64_t i) {
     float d = p[i] - t[i];
     if (g) g[i] = grad_scale * 2.0f * d;
     return static_cast<double>(d) * d;
   });
 }
 
-double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
-                   float grad_scale, Tensor* per_sample) {
+void gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+                 float grad_scale, Tensor* per_sample, double* total) {
   const float *m = mu.data(), *lv = logvar.data();
   float* gm = dmu ? dmu->data() : nullptr;
   float* glv = dlogvar ? dlogvar->data() : nullptr;
-  return per_sample_sum(mu, per_sample, [&](int64_t i) {
+  *total = per_sample_sum(mu, per_sample, [&](int64_t i) {
     float e = std::exp(lv[i]);
     if (gm) gm[i] = grad_scale * m[i];
     if (glv) glv[i] = grad_scale * 0.5f * (e - 1.0f);
@@ -102,7 +102,7 @@ double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* 
   });
 }
 
-double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
+void l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale, double* total) {
   const float* p = a.data();
   float* g = grad ? grad->data() : nullptr;
   double s = 0;
@@ -110,11 +110,11 @@ double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale)
     s += std::abs(p[i]);
     if (g) g[i] += grad_scale * weight * static_cast<float>((p[i] > 0) - (p[i] < 0));
   }
-  return weight * s;
+  *total = weight * s;
 }
 
-double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
-                             float grad_scale, const Tensor* batch_mean) {
+void bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad, float grad_scale,
+                           const Tensor* batch_mean, double* total) {
   int64_t rows = a.dim(0), cols = a.shape().per_sample();
   const float* p = a.data();
   std::vector<double> mean(cols, 0.0);
@@ -139,10 +139,10 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
     for (int64_t n = 0; n < rows; ++n)
       for (int64_t j = 0; j < cols; ++j) g[n * cols + j] += dmean[j];
   }
-  return weight * penalty;
+  *total = weight * penalty;
 }
 
-double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
+void hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale, double* total) {
   const float* z = logits.data();
   double s = 0;
   for (int64_t i = 0; i < logits.numel(); ++i) {
@@ -150,12 +150,13 @@ double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_sca
     s += std::max(margin, 0.0f);
     if (grad) grad->data()[i] = margin > 0 ? -sign * grad_scale : 0.0f;
   }
-  return s;
+  *total = s;
 }
 
-double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
+void negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale, double* total) {
   if (grad) grad->fill(-grad_scale);
-  return -sum(logits);
+  sum(logits, total);
+  *total = -*total;
 }
 
 }  // namespace latent::cpu

@@ -19,8 +19,8 @@ double row_logsumexp(const float* x, int64_t n) {
 
 }  // namespace
 
-double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
-                             float grad_scale, Tensor* per_sample) {
+void softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+                           float grad_scale, Tensor* per_sample, double* total_out) {
   const int64_t rows = logits.dim(0), classes = logits.shape().per_sample();
   const float* z = logits.data();
   const float* y = labels.data();
@@ -38,7 +38,7 @@ double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor*
     if (per_sample) per_sample->data()[n] = static_cast<float>(loss);
     total += loss;
   }
-  return total;
+  *total_out = total;
 }
 
 void argmax_rows(const Tensor& x, Tensor& out) {
@@ -49,10 +49,10 @@ void argmax_rows(const Tensor& x, Tensor& out) {
   }
 }
 
-int64_t count_equal(const Tensor& a, const Tensor& b) {
+void count_equal(const Tensor& a, const Tensor& b, double* total) {
   int64_t same = 0;
   for (int64_t i = 0; i < a.numel(); ++i) same += a.data()[i] == b.data()[i];
-  return same;
+  *total = static_cast<double>(same);
 }
 
 void logsumexp_rows(const Tensor& x, Tensor& out) {
@@ -74,20 +74,20 @@ void gaussian_log_ratio(const Tensor& z, const Tensor& eps, const Tensor& logvar
   }
 }
 
-double sum_sigmoid(const Tensor& z) {
+void sum_sigmoid(const Tensor& z, double* total) {
   const float* p = z.data();
   double s = 0;
   // e^-z in float, the rest in double, in element order: the GAN's d_real / d_fake metrics have
   // always been computed so (resumed and data-parallel runs compare them bit for bit).
   for (int64_t i = 0; i < z.numel(); ++i) s += 1.0 / (1.0 + std::exp(-p[i]));
-  return s;
+  *total = s;
 }
 
-int64_t count_sign(const Tensor& z, bool positive) {
+void count_sign(const Tensor& z, bool positive, double* total) {
   const float* p = z.data();
   int64_t n = 0;
   for (int64_t i = 0; i < z.numel(); ++i) n += positive ? (p[i] > 0) : (p[i] < 0);
-  return n;
+  *total = static_cast<double>(n);
 }
 
 }  // namespace latent::cpu

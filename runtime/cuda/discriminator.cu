@@ -17,18 +17,19 @@ void mean_from_sums(const Tensor& sum, double count, Tensor& mean) {
   for_each_index(n, divide, "mean_from_sums");
 }
 
-double sum_sigmoid(const Tensor& z) {
+void sum_sigmoid(const Tensor& z, double* total) {
   const float* p = z.data();
-  return reduce_sum(z.numel(), [=] __device__(int64_t i) {
-    return 1.0 / (1.0 + static_cast<double>(expf(-p[i])));
-  });
+  reduce_sum(
+      z.numel(),
+      [=] __device__(int64_t i) { return 1.0 / (1.0 + static_cast<double>(expf(-p[i]))); }, total);
 }
 
-int64_t count_sign(const Tensor& z, bool positive) {
+// A count in double is exact below 2^53.
+void count_sign(const Tensor& z, bool positive, double* total) {
   const float* p = z.data();
-  return static_cast<int64_t>(reduce_sum(z.numel(), [=] __device__(int64_t i) {
-    return (positive ? p[i] > 0 : p[i] < 0) ? 1.0 : 0.0;
-  }));
+  reduce_sum(
+      z.numel(), [=] __device__(int64_t i) { return (positive ? p[i] > 0 : p[i] < 0) ? 1.0 : 0.0; },
+      total);
 }
 
 }  // namespace latent::cuda

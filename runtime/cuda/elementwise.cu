@@ -4,6 +4,7 @@
 #include "runtime/cuda/cuda_ops.hpp"
 #include "runtime/cuda/device_allocator.hpp"
 #include "runtime/cuda/launch.cuh"
+#include "runtime/cuda/pinned_upload.hpp"
 #include "runtime/cuda/reduce.cuh"
 
 namespace latent::cuda {
@@ -26,12 +27,8 @@ double* scratch_doubles(int64_t count) {
   return s.data;
 }
 
-double read_back(const double* device_value) {
-  double host = 0;
-  check(cudaMemcpyAsync(&host, device_value, sizeof host, cudaMemcpyDeviceToHost, stream()),
-        "cudaMemcpyAsync (read back)");
-  synchronize();
-  return host;
+void write_zero_total(double* total) {
+  check(cudaMemsetAsync(total, 0, sizeof(double), stream()), "cudaMemsetAsync (total)");
 }
 
 void fill(Tensor& x, float value) {
@@ -49,11 +46,8 @@ void copy(const Tensor& src, Tensor& dst) {
 
 void copy_from_host(const float* src, Tensor& dst) {
   if (dst.numel() == 0) return;
-  check(cudaMemcpyAsync(dst.data(), src, dst.numel() * sizeof(float), cudaMemcpyHostToDevice,
-                        stream()),
-        "cudaMemcpyAsync (host to device)");
-  // The source is the caller's pageable memory, free to change when this returns.
-  synchronize();
+  // Staged through pinned memory and not waited for: the caller may reuse `src` at once.
+  upload(src, dst.data(), static_cast<size_t>(dst.numel()) * sizeof(float));
 }
 
 void copy_to_host(const Tensor& src, float* dst) {
@@ -62,6 +56,7 @@ void copy_to_host(const Tensor& src, float* dst) {
                         stream()),
         "cudaMemcpyAsync (device to host)");
   synchronize();
+  note_host_wait();
 }
 
 void add(const Tensor& a, const Tensor& b, Tensor& y) {
@@ -162,23 +157,27 @@ void sum_rows(const Tensor& x, Tensor& y, bool accumulate) {
       "sum_rows");
 }
 
-double sum(const Tensor& x) {
+void sum(const Tensor& x, double* total) {
   const float* p = x.data();
-  return reduce_sum(x.numel(), [=] __device__(int64_t i) { return static_cast<double>(p[i]); });
+  reduce_sum(
+      x.numel(), [=] __device__(int64_t i) { return static_cast<double>(p[i]); }, total);
 }
 
-double sum_squares(const Tensor& x) {
+void sum_squares(const Tensor& x, double* total) {
   const float* p = x.data();
-  return reduce_sum(x.numel(), [=] __device__(int64_t i) {
-    const double v = p[i];
-    return v * v;
-  });
+  reduce_sum(
+      x.numel(),
+      [=] __device__(int64_t i) {
+        const double v = p[i];
+        return v * v;
+      },
+      total);
 }
 
-bool all_finite(const Tensor& x) {
+void count_nonfinite(const Tensor& x, double* total) {
   const float* p = x.data();
-  return reduce_sum(x.numel(), [=] __device__(int64_t i) { return isfinite(p[i]) ? 0.0 : 1.0; }) ==
-         0.0;
+  reduce_sum(
+      x.numel(), [=] __device__(int64_t i) { return isfinite(p[i]) ? 0.0 : 1.0; }, total);
 }
 
 void eltwise_forward(ops::Activation f, float alpha, const Tensor& x, Tensor& y) {

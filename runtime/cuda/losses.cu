@@ -1,5 +1,5 @@
 // Losses and penalties on the device: value summed in double (rows in order), gradient written
-// in the same pass, the total read back once.
+// in the same pass, the total left in the caller's pending slot (runtime/scalar.hpp).
 #include <cmath>
 
 #include "runtime/cuda/cuda_ops.hpp"
@@ -8,8 +8,8 @@
 
 namespace latent::cuda {
 
-double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
-                       Tensor* per_sample) {
+void bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad, float grad_scale,
+                     Tensor* per_sample, double* total) {
   const float *z = logits.data(), *t = target.data();
   float* g = grad ? grad->data() : nullptr;
   // With e = e^-|z|: loss max(z,0) - z·t + ln(1+e), σ(z) = 1/(1+e) for z >= 0 and e/(1+e) below.
@@ -20,11 +20,11 @@ double bce_with_logits(const Tensor& logits, const Tensor& target, Tensor* grad,
         if (g) g[i] = grad_scale * ((zi >= 0 ? inv : e * inv) - t[i]);
         return static_cast<double>((zi > 0 ? zi : 0.0f) - zi * t[i] + log1pf(e));
       },
-      per_sample ? per_sample->data() : nullptr);
+      per_sample ? per_sample->data() : nullptr, total);
 }
 
-double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
-           Tensor* per_sample) {
+void mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_scale,
+         Tensor* per_sample, double* total) {
   const float *p = pred.data(), *t = target.data();
   float* g = grad ? grad->data() : nullptr;
   return reduce_rows(
@@ -34,11 +34,11 @@ double mse(const Tensor& pred, const Tensor& target, Tensor* grad, float grad_sc
         if (g) g[i] = grad_scale * 2.0f * d;
         return static_cast<double>(d) * d;
       },
-      per_sample ? per_sample->data() : nullptr);
+      per_sample ? per_sample->data() : nullptr, total);
 }
 
-double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
-                   float grad_scale, Tensor* per_sample) {
+void gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* dlogvar,
+                 float grad_scale, Tensor* per_sample, double* total) {
   const float *m = mu.data(), *lv = logvar.data();
   float* gm = dmu ? dmu->data() : nullptr;
   float* glv = dlogvar ? dlogvar->data() : nullptr;
@@ -50,22 +50,25 @@ double gaussian_kl(const Tensor& mu, const Tensor& logvar, Tensor* dmu, Tensor* 
         if (glv) glv[i] = grad_scale * 0.5f * (e - 1.0f);
         return -0.5 * (1.0 + lv[i] - static_cast<double>(m[i]) * m[i] - e);
       },
-      per_sample ? per_sample->data() : nullptr);
+      per_sample ? per_sample->data() : nullptr, total);
 }
 
-double l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale) {
+void l1_penalty(const Tensor& a, float weight, Tensor* grad, float grad_scale, double* total) {
   const float* p = a.data();
   float* g = grad ? grad->data() : nullptr;
-  return weight * reduce_sum(a.numel(), [=] __device__(int64_t i) {
-           if (g) g[i] += grad_scale * weight * static_cast<float>((p[i] > 0) - (p[i] < 0));
-           return static_cast<double>(fabsf(p[i]));
-         });
+  reduce_sum(
+      a.numel(),
+      [=] __device__(int64_t i) {
+        if (g) g[i] += grad_scale * weight * static_cast<float>((p[i] > 0) - (p[i] < 0));
+        return static_cast<double>(fabsf(p[i]));
+      },
+      total, weight);
 }
 
-double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad,
-                             float grad_scale, const Tensor* batch_mean) {
+void bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* grad, float grad_scale,
+                           const Tensor* batch_mean, double* total) {
   const int64_t rows = a.dim(0), cols = a.shape().per_sample();
-  if (cols == 0) return 0.0;
+  if (cols == 0) return write_zero_total(total);
   const float* p = a.data();
   const float* given = batch_mean ? batch_mean->data() : nullptr;
   // ρ̂ per column in double: the given global mean, or this batch's (one thread per column,
@@ -96,29 +99,38 @@ double bernoulli_kl_sparsity(const Tensor& a, float rho, float weight, Tensor* g
         },
         "bernoulli_kl_grad");
   }
-  return weight * reduce_sum(cols, [=] __device__(int64_t j) {
-           const double r = fmin(fmax(mean[j], lo), hi);
-           return r0 * log(r0 / r) + (1 - r0) * log((1 - r0) / (1 - r));
-         });
+  reduce_sum(
+      cols,
+      [=] __device__(int64_t j) {
+        const double r = fmin(fmax(mean[j], lo), hi);
+        return r0 * log(r0 / r) + (1 - r0) * log((1 - r0) / (1 - r));
+      },
+      total, weight);
 }
 
-double hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale) {
+void hinge_loss(const Tensor& logits, float sign, Tensor* grad, float grad_scale, double* total) {
   const float* z = logits.data();
   float* g = grad ? grad->data() : nullptr;
-  return reduce_sum(logits.numel(), [=] __device__(int64_t i) {
-    const float margin = 1.0f - sign * z[i];
-    if (g) g[i] = margin > 0 ? -sign * grad_scale : 0.0f;
-    return static_cast<double>(margin > 0 ? margin : 0.0f);
-  });
+  reduce_sum(
+      logits.numel(),
+      [=] __device__(int64_t i) {
+        const float margin = 1.0f - sign * z[i];
+        if (g) g[i] = margin > 0 ? -sign * grad_scale : 0.0f;
+        return static_cast<double>(margin > 0 ? margin : 0.0f);
+      },
+      total);
 }
 
-double negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale) {
+void negated_sum_loss(const Tensor& logits, Tensor* grad, float grad_scale, double* total) {
   const float* z = logits.data();
   float* g = grad ? grad->data() : nullptr;
-  return -reduce_sum(logits.numel(), [=] __device__(int64_t i) {
-    if (g) g[i] = -grad_scale;
-    return static_cast<double>(z[i]);
-  });
+  reduce_sum(
+      logits.numel(),
+      [=] __device__(int64_t i) {
+        if (g) g[i] = -grad_scale;
+        return static_cast<double>(z[i]);
+      },
+      total, -1.0);
 }
 
 }  // namespace latent::cuda

@@ -24,15 +24,15 @@ __device__ double row_logsumexp(const float* x, int64_t n) {
 
 }  // namespace
 
-double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
-                             float grad_scale, Tensor* per_sample) {
+void softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor* grad,
+                           float grad_scale, Tensor* per_sample, double* total) {
   const int64_t rows = logits.dim(0), classes = logits.shape().per_sample();
-  if (rows == 0) return 0.0;
+  if (rows == 0) return write_zero_total(total);
   const float *z = logits.data(), *y = labels.data();
   float* g = grad ? grad->data() : nullptr;
   float* ps = per_sample ? per_sample->data() : nullptr;
   // Row losses, then their total in row order (ops::softmax_cross_entropy checked the labels).
-  DeviceScratch losses((rows + 1) * sizeof(double));
+  DeviceScratch losses(rows * sizeof(double));
   double* loss = losses.as<double>();
   for_each_index(
       rows,
@@ -48,9 +48,8 @@ double softmax_cross_entropy(const Tensor& logits, const Tensor& labels, Tensor*
         loss[n] = l;
       },
       "softmax_cross_entropy");
-  ordered_total<<<1, 1, 0, stream()>>>(loss, rows, loss + rows);
+  ordered_total<<<1, 1, 0, stream()>>>(loss, rows, 1.0, total);
   check_launch("ordered_total");
-  return read_back(loss + rows);
 }
 
 void argmax_rows(const Tensor& x, Tensor& out) {
@@ -69,11 +68,11 @@ void argmax_rows(const Tensor& x, Tensor& out) {
       "argmax_rows");
 }
 
-int64_t count_equal(const Tensor& a, const Tensor& b) {
+void count_equal(const Tensor& a, const Tensor& b, double* total) {
   const float *pa = a.data(), *pb = b.data();
   // A count in double is exact below 2^53.
-  return static_cast<int64_t>(
-      reduce_sum(a.numel(), [=] __device__(int64_t i) { return pa[i] == pb[i] ? 1.0 : 0.0; }));
+  reduce_sum(
+      a.numel(), [=] __device__(int64_t i) { return pa[i] == pb[i] ? 1.0 : 0.0; }, total);
 }
 
 void logsumexp_rows(const Tensor& x, Tensor& out) {

@@ -46,38 +46,40 @@ __global__ void row_sums_kernel(int64_t rows, int64_t cols, Term term, double* r
   }
 }
 
-__global__ inline void ordered_total(const double* parts, int64_t count, double* out) {
+// *out = scale · Σ parts, added in order (scale 1 or -1 leaves the sum's bits as they are).
+__global__ inline void ordered_total(const double* parts, int64_t count, double scale,
+                                     double* out) {
   double total = 0;
   for (int64_t i = 0; i < count; ++i) total += parts[i];
-  *out = total;
+  *out = scale * total;
 }
 
 // Device scratch of at least `count` doubles, kept between calls (grown when asked for more).
 double* scratch_doubles(int64_t count);
-// Reads one double from the device (waits for the stream).
-double read_back(const double* device_value);
+// *total = 0 on the stream (an empty op's total).
+void write_zero_total(double* total);
 
-// Σ term(i) over [0, n).
+// *total = scale · Σ term(i) over [0, n), queued on the stream: the caller's pending slot
+// (runtime/scalar.hpp) is read with the step's other values, not here.
 template <class Term>
-double reduce_sum(int64_t n, Term term) {
-  double* parts = scratch_doubles(kReduceBlocks + 1);
+void reduce_sum(int64_t n, Term term, double* total, double scale = 1.0) {
+  double* parts = scratch_doubles(kReduceBlocks);
   block_partial_sums<<<kReduceBlocks, kThreads, 0, stream()>>>(n, term, parts);
   check_launch("block_partial_sums");
-  ordered_total<<<1, 1, 0, stream()>>>(parts, kReduceBlocks, parts + kReduceBlocks);
+  ordered_total<<<1, 1, 0, stream()>>>(parts, kReduceBlocks, scale, total);
   check_launch("ordered_total");
-  return read_back(parts + kReduceBlocks);
 }
 
-// Σ over rows of Σ over the row's elements, rows added in order; per_sample[n] when given.
+// *total = Σ over rows of Σ over the row's elements, rows added in order; per_sample[n] when
+// given. Queued, as reduce_sum.
 template <class Term>
-double reduce_rows(int64_t rows, int64_t cols, Term term, float* per_sample) {
-  double* sums = scratch_doubles(rows + 1);
+void reduce_rows(int64_t rows, int64_t cols, Term term, float* per_sample, double* total) {
+  double* sums = scratch_doubles(rows < 1 ? 1 : rows);
   const unsigned grid = static_cast<unsigned>(rows < 65535 ? (rows < 1 ? 1 : rows) : 65535);
   row_sums_kernel<<<grid, kThreads, 0, stream()>>>(rows, cols, term, sums, per_sample);
   check_launch("row_sums_kernel");
-  ordered_total<<<1, 1, 0, stream()>>>(sums, rows, sums + rows);
+  ordered_total<<<1, 1, 0, stream()>>>(sums, rows, 1.0, total);
   check_launch("ordered_total");
-  return read_back(sums + rows);
 }
 
 }  // namespace latent::cuda
