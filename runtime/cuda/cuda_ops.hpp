@@ -1,9 +1,10 @@
 #pragma once
 // The CUDA backend's ops (runtime/ops.cpp dispatches here for tensors on Device::kCuda), on
-// device memory, queued on the context's stream; ops that return a number read it back (one
-// synchronisation). Where they live: matmul.cu (cuBLAS), convolution.cu / batchnorm.cu
-// (cuDNN, through cudnn_legacy.cpp), batchnorm_sums.cu, elementwise.cu, layout_copy.cu,
-// losses.cu, probability.cu, discriminator.cu, random.cu, optim.cu.
+// device memory, queued on the context's stream; reductions leave their total in device memory
+// (a pending slot, runtime/scalar.hpp) and only copies to the host wait. Where they live:
+// matmul.cu (cuBLAS), convolution.cu / batchnorm.cu (cuDNN, through cudnn_legacy.cpp),
+// batchnorm_sums.cu, elementwise.cu, layout_copy.cu, losses.cu, probability.cu,
+// discriminator.cu, random.cu, optim.cu; uploads through pinned_upload.cpp.
 #include <cstdint>
 
 #include "runtime/ops.hpp"
