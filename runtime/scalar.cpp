@@ -24,6 +24,7 @@ namespace {
 struct Pool {
   std::mutex mutex;
   std::vector<std::shared_ptr<PendingBlock>> blocks;
+  size_t last_open = 0;  // where the last slot came from: looked at first
   int64_t waits = 0;
 };
 
@@ -67,19 +68,36 @@ void fetch_locked(Pool& p) {
 
 }  // namespace
 
+namespace {
+
+// Whether `block` can take a slot on `device`, refilling it when nobody reads it any more.
+bool has_room(PendingBlock& block, long use_count, Device device) {
+  if (block.device != device) return false;
+  if (use_count == 1) block.used = block.fetched = 0;
+  return block.used < PendingBlock::kSlots;
+}
+
+}  // namespace
+
 PendingSlot reserve_pending(Device device) {
   Pool& p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
+  // The last block first: the whole list is walked once a block fills, not for every slot
+  // (a run logged rarely keeps many blocks of pending values).
   std::shared_ptr<PendingBlock> open;
-  for (auto& block : p.blocks) {
-    if (block->device != device) continue;
-    if (block.use_count() == 1) block->used = block->fetched = 0;  // nobody reads it any more
-    if (block->used < PendingBlock::kSlots) {
-      open = block;
-      break;
-    }
+  if (p.last_open < p.blocks.size()) {
+    auto& last = p.blocks[p.last_open];
+    if (has_room(*last, last.use_count(), device)) open = last;
   }
-  if (!open) open = p.blocks.emplace_back(new_block(device));
+  for (size_t i = 0; !open && i < p.blocks.size(); ++i)
+    if (has_room(*p.blocks[i], p.blocks[i].use_count(), device)) {
+      open = p.blocks[i];
+      p.last_open = i;
+    }
+  if (!open) {
+    open = p.blocks.emplace_back(new_block(device));
+    p.last_open = p.blocks.size() - 1;
+  }
   PendingSlot slot;
   slot.block_ = open;
   slot.index_ = open->used++;
