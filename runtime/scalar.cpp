@@ -44,7 +44,8 @@ std::shared_ptr<PendingBlock> new_block(Device device) {
   return block;
 }
 
-// Caller holds the pool's mutex.
+// Brings every pending slot's value to the host: for a GPU, one copy per storage block and one
+// wait for the stream. Caller holds the pool's mutex.
 void fetch_locked(Pool& p) {
   bool any = false, waits_for_gpu = false;
   for (auto& block : p.blocks) {
@@ -113,12 +114,6 @@ double PendingSlot::read() const {
   std::lock_guard<std::mutex> lock(p.mutex);
   if (index_ >= block_->fetched) fetch_locked(p);
   return block_->host[static_cast<size_t>(index_)];
-}
-
-void fetch_pending() {
-  Pool& p = pool();
-  std::lock_guard<std::mutex> lock(p.mutex);
-  fetch_locked(p);
 }
 
 int64_t host_wait_count() {

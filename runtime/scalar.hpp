@@ -1,7 +1,7 @@
 #pragma once
 // A number an op reduced on its tensors' device (a loss, a count), read on the host only when
 // asked. Reading a GPU's value waits for everything queued before it, so a training step leaves
-// its losses pending and the log reads all of them with one transfer (fetch_pending): the host
+// its losses pending and the log reads all of them with one transfer (the first read): the host
 // runs ahead of the GPU between logs. The CPU backend keeps the same rules, so the number of
 // reads is the same on both and tests count them here.
 #include <cstdint>
@@ -29,9 +29,6 @@ class PendingSlot {
 
 // A new slot on `device`, held until every Scalar that refers to it is gone.
 PendingSlot reserve_pending(Device device);
-// Brings every pending slot's value to the host: for a GPU, one copy per storage block and one
-// wait for the stream. Nothing to do when nothing is pending.
-void fetch_pending();
 // The times this process's host waited for a device's results: fetches that had something to
 // bring (counted on the CPU too, where they cost nothing: the count is the same on both, and
 // tests read it) and a GPU's copies to the host. metrics.jsonl shows it per row.
